@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs, idempotently, what Image Tree needs on a Debian machine: Docker Engine (docker.io),
+# the Distribution registry (docker-registry), debuerreotype/debootstrap for base images,
+# and the JDK/Maven toolchain used to build the project.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need=()
+for pkg in docker.io docker-registry debuerreotype debootstrap debian-archive-keyring openjdk-17-jdk-headless maven curl ca-certificates openssl; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
+if [ ${#need[@]} -eq 0 ]; then log "all packages present"; exit 0; fi
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+log "installing: ${need[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
