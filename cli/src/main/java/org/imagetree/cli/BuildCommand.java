@@ -1,0 +1,92 @@
+package org.imagetree.cli;
+
+import org.imagetree.ImageTreeEngine;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.ContainerEngine;
+import org.imagetree.execute.ExecuteOptions;
+import org.imagetree.model.ImageTreeLoader.LoadedTree;
+import org.imagetree.plan.BuildPlan;
+import org.imagetree.plan.PlanOptions;
+import org.imagetree.plan.PlannedImage;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.report.BuildReport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code build}: docker-pkg's build, in parallel, with an honest exit status. */
+@Command(name = "build", description = "Build, verify and publish every image whose name:tag is not in the registry.")
+final class BuildCommand implements Callable<Integer> {
+    @ParentCommand ImageTreeCommand root;
+
+    @Option(names = "--select", paramLabel = "GLOB", description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'.")
+    String select;
+
+    @ArgGroup(exclusive = true) TagModeOptions tagMode;
+
+    @Option(names = "--use-cache", description = "Use the build cache (default: build with --no-cache, as docker-pkg).")
+    boolean useCache;
+
+    @Option(names = "--no-pull", description = "Do not pull base images and parents; trust local images first.")
+    boolean noPull;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Images built at the same time (default: number of cores).")
+    Integer jobs;
+
+    @Option(names = "--publish", negatable = true,
+            description = "Push version tag and latest (default: when credentials are configured or the registry is on loopback).")
+    Boolean publish;
+
+    @Option(names = "--format", defaultValue = "text", description = "Summary format: text or json.")
+    String format;
+
+    @Parameters(paramLabel = "DIRECTORY", description = "Directory of image definitions.")
+    Path directory;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = root.out();
+        EngineConfig config = root.config();
+        boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
+        int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+        try (ContainerEngine engine = root.containerEngine(); RegistryClient registry = root.registryClient(config)) {
+            ImageTreeEngine it = root.connectedEngine(config, engine, registry);
+            out.println("== Step 0: scanning " + directory + " ==");
+            LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
+            loaded.warnings().forEach(w -> root.err().println("warning: " + w));
+            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish));
+            if (plan.work().isEmpty()) {
+                out.println("Nothing to build.");
+            } else {
+                out.println("Will build the following images:");
+                for (PlannedImage p : plan.work()) out.println("* " + p.label() + " (" + p.reason() + ")");
+            }
+            plan.where(p -> p.action() == org.imagetree.plan.Action.BLOCKED)
+                    .forEach(p -> out.println("* cannot build " + p.label() + ": " + p.reason()));
+            if (!doPublish) out.println("NOT publishing images (no credentials and the registry is not local; use --publish)");
+            out.println("== Step 1: building images ==");
+            BuildReport report;
+            boolean terminal = System.console() != null && !"dumb".equals(root.env().get("TERM"));
+            try (ConsoleListener listener = new ConsoleListener(out, root.verbose(), terminal, Path.of("imagetree-build.log"))) {
+                listener.total(plan.work().size());
+                report = it.execute(plan, new ExecuteOptions(n, useCache, !noPull, doPublish, tempDir()), listener);
+            }
+            out.println("== Build done! ==");
+            if ("json".equalsIgnoreCase(format)) out.print(report.json());
+            else out.print(report.table());
+            out.flush();
+            return report.succeeded() ? 0 : 1;
+        }
+    }
+
+    private static Path tempDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+}

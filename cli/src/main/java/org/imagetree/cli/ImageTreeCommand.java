@@ -1,0 +1,73 @@
+package org.imagetree.cli;
+
+import org.imagetree.ImageTreeEngine;
+import org.imagetree.config.ConfigLoader;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.ContainerEngine;
+import org.imagetree.execute.DockerJavaEngine;
+import org.imagetree.registry.RegistryClient;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code imagetree [-c FILE] [--debug|--info] ACTION ...}: docker-pkg's argument layout, so scripts only change
+ * the program name, plus actions docker-pkg lacks (plan, render, graph).
+ */
+@Command(name = "imagetree", mixinStandardHelpOptions = true, version = "imagetree 0.1.0",
+        description = "Builds a tree of container images (docker-pkg compatible).",
+        subcommands = {BuildCommand.class, PruneCommand.class, UpdateCommand.class, PlanCommand.class,
+                RenderCommand.class, GraphCommand.class})
+final class ImageTreeCommand {
+    private final Map<String, String> env;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-c", "--configfile"}, defaultValue = "config.yaml", description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    Path configFile;
+
+    static final class Verbosity {
+        @Option(names = "--debug", description = "Log everything to standard output.") boolean debug;
+        @Option(names = "--info", description = "Log build output to standard output.") boolean info;
+    }
+
+    @ArgGroup(exclusive = true) Verbosity verbosity;
+
+    ImageTreeCommand(Map<String, String> env) { this.env = env; }
+
+    Map<String, String> env() { return env; }
+
+    boolean verbose() { return verbosity != null && (verbosity.debug || verbosity.info); }
+
+    boolean debug() { return verbosity != null && verbosity.debug; }
+
+    PrintWriter out() { return spec.commandLine().getOut(); }
+
+    PrintWriter err() { return spec.commandLine().getErr(); }
+
+    EngineConfig config() {
+        return ConfigLoader.load(Optional.of(configFile), env);
+    }
+
+    /** An engine for read-only work (no daemon, no registry). */
+    ImageTreeEngine offlineEngine(EngineConfig config) {
+        return new ImageTreeEngine(config, null, null, env, Clock.systemDefaultZone());
+    }
+
+    /** An engine connected to the Docker daemon and the registry. */
+    ImageTreeEngine connectedEngine(EngineConfig config, ContainerEngine engine, RegistryClient registry) {
+        return new ImageTreeEngine(config, engine, registry, env, Clock.systemDefaultZone());
+    }
+
+    ContainerEngine containerEngine() { return DockerJavaEngine.fromEnvironment(env); }
+
+    RegistryClient registryClient(EngineConfig config) { return RegistryClient.forConfig(config); }
+}

@@ -1,0 +1,52 @@
+package org.imagetree.cli;
+
+import org.imagetree.ImageTreeEngine;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.ContainerEngine;
+import org.imagetree.execute.ExecuteOptions;
+import org.imagetree.model.ImageTreeLoader.LoadedTree;
+import org.imagetree.plan.BuildPlan;
+import org.imagetree.plan.PlanOptions;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.report.PlanReport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code plan}: what a build would do, with the build order and the waves, without building. */
+@Command(name = "plan", description = "Show each image's state, what a build would do and why, the build order and the waves.")
+final class PlanCommand implements Callable<Integer> {
+    @ParentCommand ImageTreeCommand root;
+
+    @Option(names = "--select", paramLabel = "GLOB") String select;
+    @ArgGroup(exclusive = true) TagModeOptions tagMode;
+    @Option(names = "--no-pull") boolean noPull;
+    @Option(names = "--publish", negatable = true) Boolean publish;
+    @Option(names = "--format", defaultValue = "text", description = "text or json") String format;
+    @Parameters(paramLabel = "DIRECTORY") Path directory;
+
+    @Override
+    public Integer call() {
+        EngineConfig config = root.config();
+        boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
+        try (ContainerEngine engine = root.containerEngine(); RegistryClient registry = root.registryClient(config)) {
+            ImageTreeEngine it = root.connectedEngine(config, engine.ping() ? engine : null, registry);
+            LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
+            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish));
+            if ("json".equalsIgnoreCase(format)) {
+                root.out().print(PlanReport.json(plan));
+            } else {
+                plan.warnings().forEach(w -> root.err().println("warning: " + w));
+                root.out().print(PlanReport.text(plan));
+            }
+            root.out().flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.imagetree;
+
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.BuildListener;
+import org.imagetree.execute.ContainerEngine;
+import org.imagetree.execute.EngineException;
+import org.imagetree.execute.ExecuteOptions;
+import org.imagetree.execute.LocalPruner;
+import org.imagetree.execute.TreeExecutor;
+import org.imagetree.model.ImageTreeLoader;
+import org.imagetree.model.ImageTreeLoader.LoadedTree;
+import org.imagetree.plan.BuildPlan;
+import org.imagetree.plan.PlanOptions;
+import org.imagetree.plan.Planner;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.report.BuildReport;
+import org.imagetree.update.TreeUpdater;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The engine's front door: read → model → plan → execute → report, for the CLI and the Jenkins steps alike.
+ * Holds no global state; every collaborator comes in through the constructor.
+ */
+public final class ImageTreeEngine {
+    private final EngineConfig config;
+    private final ContainerEngine engine;
+    private final RegistryClient registry;
+    private final Map<String, String> env;
+    private final Clock clock;
+    private final int threads;
+
+    /** Which suffix {@code --nightly} / {@code --snapshot} add to every scanned tag. */
+    public enum TagMode {
+        RELEASE(""), NIGHTLY("-yyyyMMdd"), SNAPSHOT("-yyyyMMdd-HHmmss");
+
+        private final String pattern;
+
+        TagMode(String pattern) { this.pattern = pattern; }
+
+        public String suffix(Clock clock) {
+            return pattern.isEmpty() ? "" : DateTimeFormatter.ofPattern(pattern).format(ZonedDateTime.now(clock));
+        }
+    }
+
+    /**
+     * @param engine   the container engine (may be null for read-only work: render, graph, lint)
+     * @param registry the registry client (may be null: nothing counts as published)
+     */
+    public ImageTreeEngine(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env, Clock clock) {
+        this.config = config;
+        this.engine = engine;
+        this.registry = registry;
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+        this.threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    public EngineConfig config() { return config; }
+
+    /** Read and model a directory; the tag suffix comes from the mode. */
+    public LoadedTree load(Path dir, TagMode mode) {
+        return new ImageTreeLoader(config, threads).load(dir, mode.suffix(clock));
+    }
+
+    public BuildPlan plan(LoadedTree tree, PlanOptions options) {
+        return new Planner(config, registry, engine, 8).plan(tree, options);
+    }
+
+    public BuildReport execute(BuildPlan plan, ExecuteOptions options, BuildListener listener) throws InterruptedException {
+        if (engine == null) throw new IllegalStateException("no container engine");
+        if (!plan.work().isEmpty() && !engine.ping()) {
+            throw new InputError("the Docker engine does not answer; is dockerd running (DOCKER_HOST)?");
+        }
+        return new TreeExecutor(config, engine, registry, env, listener).execute(plan, options);
+    }
+
+    public List<TreeUpdater.Bump> update(Path dir, String name, String reason, Optional<String> version) {
+        LoadedTree t = load(dir, TagMode.RELEASE);
+        return new TreeUpdater(config, env).update(t.tree(), dir, name, reason, version, ZonedDateTime.now(clock));
+    }
+
+    public List<String> prune(Path dir, Optional<String> select, String nightlySuffix, BuildListener listener) throws EngineException {
+        LoadedTree t = load(dir, TagMode.RELEASE);
+        return new LocalPruner(engine).prune(t.tree(), select, nightlySuffix, listener);
+    }
+}

@@ -1,0 +1,60 @@
+package org.imagetree.execute;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The container engine the executor drives: build, tag, pull, push, inspect, remove. One implementation
+ * talks to the Docker Engine API ({@link DockerJavaEngine}); tests may wrap it to inject faults.
+ * Implementations are thread-safe: independent images build at the same time.
+ */
+public interface ContainerEngine extends AutoCloseable {
+
+    /** What to build: a prepared context directory holding {@code Dockerfile}. */
+    record BuildRequest(Path contextDir, List<String> tags, Map<String, String> buildArgs, Map<String, String> labels,
+                        boolean noCache, ResourceLimits limits) {
+        public BuildRequest {
+            tags = List.copyOf(tags);
+            buildArgs = Map.copyOf(buildArgs);
+            labels = Map.copyOf(labels);
+        }
+    }
+
+    /** docker-pkg's {@code container_limits} ({@code memory=…,memswap=…,cpushares=…,cpusetcpus=…}). */
+    record ResourceLimits(Long memory, Long memswap, String cpushares, String cpusetcpus) {
+        public static final ResourceLimits NONE = new ResourceLimits(null, null, null, null);
+    }
+
+    /** Credentials for a pull or push; {@link #toString()} never shows the password. */
+    record RegistryAuth(String registry, String username, String password) {
+        @Override public String toString() { return "RegistryAuth[" + registry + ", " + username + ", ****]"; }
+    }
+
+    /** A local image: its id and the repo tags it carries. */
+    record LocalImage(String id, List<String> repoTags, Map<String, String> labels) {}
+
+    /** Builds and returns the new image id. Progress lines go to {@code log}. */
+    String build(BuildRequest request, Consumer<String> log) throws EngineException;
+
+    Optional<LocalImage> inspect(String reference) throws EngineException;
+
+    void pull(String reference, Optional<RegistryAuth> auth, Consumer<String> log) throws EngineException;
+
+    void tag(String source, String target) throws EngineException;
+
+    /** Pushes one tag; returns the manifest digest the engine reported. Errors inside the stream fail. */
+    String push(String reference, Optional<RegistryAuth> auth, Consumer<String> log) throws EngineException;
+
+    /** Local images of one repository ({@code registry/namespace/name}, without tag). */
+    List<LocalImage> listRepository(String repository) throws EngineException;
+
+    void remove(String reference) throws EngineException;
+
+    /** Whether the engine answers. */
+    boolean ping();
+
+    @Override void close();
+}

@@ -1,0 +1,319 @@
+package org.imagetree.execute;
+
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.ContainerEngine.BuildRequest;
+import org.imagetree.execute.ContainerEngine.RegistryAuth;
+import org.imagetree.execute.ContainerEngine.ResourceLimits;
+import org.imagetree.model.ImageReference;
+import org.imagetree.model.Labels;
+import org.imagetree.model.TreeImage;
+import org.imagetree.plan.Action;
+import org.imagetree.plan.BuildPlan;
+import org.imagetree.plan.PlannedImage;
+import org.imagetree.read.BuildContextWriter;
+import org.imagetree.registry.ManifestDescriptor;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.registry.RegistryException;
+import org.imagetree.report.BuildReport;
+import org.imagetree.report.ImageResult;
+import org.imagetree.report.Outcome;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Plan → execute → report: builds, verifies and publishes the images of a plan. Independent images build at
+ * the same time (up to {@code jobs}); a child starts only when all its parents in the plan succeeded; when
+ * one fails its descendants are skipped with the reason and everything independent goes on.
+ *
+ * <p>An image counts as published only after the registry answers its tag with the digest that was pushed.
+ */
+public final class TreeExecutor {
+    private final EngineConfig config;
+    private final ContainerEngine engine;
+    private final RegistryClient registry;
+    private final Verifier verifier;
+    private final BuildListener listener;
+
+    public TreeExecutor(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env, BuildListener listener) {
+        this.config = config;
+        this.engine = engine;
+        this.registry = registry;
+        this.verifier = new Verifier(config, env);
+        this.listener = listener;
+    }
+
+    public BuildReport execute(BuildPlan plan, ExecuteOptions options) throws InterruptedException {
+        Instant start = Instant.now();
+        Map<String, ImageResult> results = new LinkedHashMap<>();
+        List<PlannedImage> work = plan.work();
+        Set<String> failedBases = options.pull() && !work.isEmpty() ? pullBaseImages() : Set.of();
+
+        Set<String> pending = new HashSet<>();
+        work.forEach(p -> pending.add(p.name()));
+        Set<String> succeeded = new HashSet<>();
+        Map<String, String> failedParents = new HashMap<>();
+        if (!work.isEmpty()) {
+            listener.step("building " + work.size() + " image(s) with " + options.jobs() + " job(s), " + plan.waves().size() + " wave(s)");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), r -> {
+            Thread t = new Thread(r, "imagetree-build");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<ImageResult> done = new ExecutorCompletionService<>(pool);
+        Map<String, Future<ImageResult>> running = new HashMap<>();
+        try {
+            while (!pending.isEmpty() || !running.isEmpty()) {
+                boolean progressed = true;
+                while (progressed) {
+                    progressed = false;
+                    for (PlannedImage p : work) {
+                        if (!pending.contains(p.name())) continue;
+                        String blocker = blocker(p.image(), plan, pending, succeeded, results, failedBases);
+                        if (blocker == null) {
+                            pending.remove(p.name());
+                            running.put(p.name(), done.submit(() -> process(p, options)));
+                            listener.imageStarted(p.name(), p.action() == Action.BUILD ? "build" : "publish");
+                        } else if (!blocker.isEmpty()) {
+                            pending.remove(p.name());
+                            ImageResult r = new ImageResult(p.name(), p.image().tag(), p.label(), Outcome.SKIPPED, null, Duration.ZERO, blocker);
+                            results.put(p.name(), r);
+                            failedParents.put(p.name(), blocker);
+                            listener.imageFinished(r);
+                            progressed = true;
+                        }
+                    }
+                }
+                if (running.isEmpty()) break;
+                Future<ImageResult> f = done.take();
+                ImageResult r;
+                try {
+                    r = f.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("build worker crashed", e.getCause());
+                }
+                running.remove(r.name());
+                results.put(r.name(), r);
+                if (!r.outcome().isFailure()) succeeded.add(r.name());
+                listener.imageFinished(r);
+            }
+        } catch (InterruptedException e) {
+            // Stop the builds (closing their streams makes the engine cancel them) and let workers clean up.
+            running.values().forEach(f -> f.cancel(true));
+            pool.shutdownNow();
+            pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+        List<ImageResult> ordered = new ArrayList<>();
+        for (PlannedImage p : plan.images().values()) {
+            ImageResult r = results.get(p.name());
+            if (r == null) r = unchanged(p);
+            ordered.add(r);
+        }
+        return new BuildReport(ordered, Duration.between(start, Instant.now()));
+    }
+
+    private static ImageResult unchanged(PlannedImage p) {
+        Outcome o = switch (p.action()) {
+            case BLOCKED -> Outcome.SKIPPED;
+            case NONE -> "not selected".equals(p.reason()) ? Outcome.NOT_SELECTED : Outcome.UNCHANGED;
+            default -> Outcome.SKIPPED;
+        };
+        return new ImageResult(p.name(), p.image().tag(), p.label(), o, p.digest(), Duration.ZERO, p.reason());
+    }
+
+    /** null: ready; "": wait; otherwise the reason it cannot run. */
+    private static String blocker(TreeImage i, BuildPlan plan, Set<String> pending, Set<String> succeeded,
+                                  Map<String, ImageResult> results, Set<String> failedBases) {
+        for (String e : i.externals()) {
+            if (failedBases.contains(e)) return "base image " + e + " could not be pulled";
+        }
+        boolean wait = false;
+        for (String parent : i.parents()) {
+            PlannedImage pp = plan.get(parent);
+            if (pp.action() == Action.BLOCKED) return "parent " + parent + " is blocked: " + pp.reason();
+            if (pp.action() != Action.BUILD && pp.action() != Action.PUBLISH) continue;
+            if (succeeded.contains(parent)) continue;
+            ImageResult r = results.get(parent);
+            if (r != null && r.outcome().isFailure()) return "parent " + parent + " " + r.outcome().label();
+            wait = true;
+        }
+        return wait ? "" : null;
+    }
+
+    private Set<String> pullBaseImages() throws InterruptedException {
+        Set<String> failed = new HashSet<>();
+        if (config.baseImages().isEmpty()) return failed;
+        listener.step("pulling base images");
+        for (String base : config.baseImages()) {
+            if (Thread.interrupted()) throw new InterruptedException();
+            try {
+                engine.pull(base, auth(base), line -> listener.log(base, line));
+            } catch (EngineException e) {
+                boolean local;
+                try {
+                    local = engine.inspect(base).isPresent();
+                } catch (EngineException e2) {
+                    local = false;
+                }
+                listener.step("could not pull " + base + (local ? " (using the local copy)" : "") + ": " + e.getMessage());
+                if (!local) failed.add(base);
+            }
+        }
+        return failed;
+    }
+
+    private ImageResult process(PlannedImage p, ExecuteOptions options) {
+        Instant t0 = Instant.now();
+        TreeImage image = p.image();
+        try {
+            if (p.action() == Action.BUILD) {
+                if (options.pull()) pullParents(image);
+                build(image, options);
+            }
+            Verifier.Verification v = verifier.verify(image.definition().directory(), image.label(), line -> listener.log(image.name(), line));
+            if (!v.passed()) return result(image, Outcome.FAILED, null, t0, v.detail());
+            if (!options.publish()) return result(image, Outcome.BUILT, null, t0, v.detail());
+            String digest = publish(image);
+            return result(image, Outcome.PUBLISHED, digest, t0, p.action() == Action.BUILD ? "built, verified, published" : "verified, published");
+        } catch (EngineException | RegistryException e) {
+            return result(image, Outcome.FAILED, null, t0, e.getMessage());
+        } catch (org.imagetree.InputError e) {
+            return result(image, Outcome.FAILED, null, t0, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return result(image, Outcome.FAILED, null, t0, "interrupted");
+        } catch (IOException e) {
+            return result(image, Outcome.FAILED, null, t0, "build context: " + e.getMessage());
+        }
+    }
+
+    private static ImageResult result(TreeImage i, Outcome o, String digest, Instant t0, String reason) {
+        return new ImageResult(i.name(), i.tag(), i.label(), o, digest, Duration.between(t0, Instant.now()), reason);
+    }
+
+    private void pullParents(TreeImage image) throws EngineException {
+        List<String> refs = new ArrayList<>(image.externals());
+        for (String ref : refs) {
+            if (config.baseImages().contains(ref)) continue; // pulled once at the start
+            if (engine.inspect(ref).isPresent()) continue;
+            engine.pull(ref, auth(ref), line -> listener.log(image.name(), line));
+        }
+    }
+
+    private void build(TreeImage image, ExecuteOptions options) throws EngineException, IOException, InterruptedException {
+        Files.createDirectories(options.workDir());
+        Path tmp = Files.createTempDirectory(options.workDir(), "imagetree-" + image.name() + "-");
+        try {
+            Path context = BuildContextWriter.assemble(image.definition().directory(), tmp.resolve("context"), image.dockerfile());
+            BuildRequest req = new BuildRequest(context, List.of(image.label()), Verifier.proxyBuildArgs(config), Map.of(),
+                    !options.useCache(), limits());
+            listener.log(image.name(), "building " + image.label());
+            engine.build(req, line -> listener.log(image.name(), line));
+            if (Thread.interrupted()) throw new InterruptedException();
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private String publish(TreeImage image) throws EngineException, RegistryException {
+        String latest = Labels.repositoryOf(image.label()) + ":latest";
+        Optional<RegistryAuth> auth = auth(image.label());
+        String digest = engine.push(image.label(), auth, line -> listener.log(image.name(), line));
+        engine.tag(image.label(), latest);
+        engine.push(latest, auth, line -> listener.log(image.name(), line));
+        if (registry != null) {
+            Optional<ManifestDescriptor> m = registry.headManifest(ImageReference.parse(image.label()));
+            if (m.isEmpty()) throw new EngineException("pushed " + image.label() + " but the registry does not have it");
+            if (!m.get().digest().equals(digest)) {
+                throw new EngineException("pushed " + image.label() + " as " + digest + " but the registry answers " + m.get().digest());
+            }
+        }
+        return digest;
+    }
+
+    private Optional<RegistryAuth> auth(String reference) {
+        if (!config.hasCredentials()) return Optional.empty();
+        String host;
+        try {
+            host = ImageReference.parse(reference).registry();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!host.equals(config.registry())) return Optional.empty();
+        return Optional.of(new RegistryAuth(host, config.username().orElseThrow(), config.password().orElseThrow()));
+    }
+
+    private ResourceLimits limits() {
+        Optional<String> spec = config.containerLimits();
+        if (spec.isEmpty()) return ResourceLimits.NONE;
+        Long memory = null;
+        Long memswap = null;
+        String shares = null;
+        String cpus = null;
+        for (String kv : spec.get().split(",")) {
+            String[] parts = kv.split("=", 2);
+            if (parts.length != 2) throw new org.imagetree.InputError("container_limits: expected key=value, got '" + kv + "'");
+            String k = parts[0].trim();
+            String v = parts[1].trim();
+            switch (k) {
+                case "memory" -> memory = number(k, v);
+                case "memswap" -> memswap = number(k, v);
+                case "cpushares" -> shares = v;
+                case "cpusetcpus" -> cpus = v;
+                default -> throw new org.imagetree.InputError("container_limits: unknown key '" + k + "' (memory, memswap, cpushares, cpusetcpus)");
+            }
+        }
+        return new ResourceLimits(memory, memswap, shares, cpus);
+    }
+
+    private static long number(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new org.imagetree.InputError("container_limits: " + key + " must be a number of bytes, got '" + value + "'");
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort: a temp dir left behind is not worth failing a build
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package org.imagetree.plan;
+
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.ContainerEngine;
+import org.imagetree.execute.EngineException;
+import org.imagetree.model.Glob;
+import org.imagetree.model.ImageReference;
+import org.imagetree.model.ImageTree;
+import org.imagetree.model.ImageTreeLoader.LoadedTree;
+import org.imagetree.model.Labels;
+import org.imagetree.model.TreeImage;
+import org.imagetree.registry.ManifestDescriptor;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.registry.RegistryException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Model → plan: asks the registry and the local engine where each image exists, applies the selection,
+ * adds what the selection needs, and blocks images whose dependencies cannot be had.
+ *
+ * <p>The build decision is docker-pkg's: an image is built when its exact {@code name:tag} is in neither
+ * the registry nor (with {@code --no-pull} checked first) the local engine.
+ */
+public final class Planner {
+    private final EngineConfig config;
+    private final RegistryClient registry;
+    private final ContainerEngine engine;
+    private final int lookups;
+
+    /**
+     * @param registry the registry client (may be null when the config has no registry)
+     * @param engine   the local engine (may be null: then nothing counts as built locally)
+     * @param lookups  how many registry lookups run at once
+     */
+    public Planner(EngineConfig config, RegistryClient registry, ContainerEngine engine, int lookups) {
+        this.config = config;
+        this.registry = registry;
+        this.engine = engine;
+        this.lookups = Math.max(1, lookups);
+    }
+
+    /** The result of asking the registry about one reference. */
+    private record Lookup(Optional<ManifestDescriptor> manifest, String error) {}
+
+    public BuildPlan plan(LoadedTree loaded, PlanOptions options) {
+        ImageTree tree = loaded.tree();
+        List<String> warnings = new ArrayList<>(loaded.warnings());
+        Set<String> refs = new LinkedHashSet<>();
+        for (String n : tree.order()) {
+            TreeImage i = tree.get(n);
+            refs.add(i.label());
+            for (String e : i.externals()) if (!isBaseImage(e)) refs.add(e);
+        }
+        Map<String, Lookup> remote = lookupAll(refs);
+
+        Map<String, ImageState> state = new HashMap<>();
+        Map<String, String> digest = new HashMap<>();
+        Map<String, String> failure = new HashMap<>();
+        for (String n : tree.order()) {
+            TreeImage i = tree.get(n);
+            Lookup l = remote.get(i.label());
+            if (l != null && l.error() != null) failure.put(n, "registry check failed: " + l.error());
+            boolean inRegistry = l != null && l.manifest().isPresent();
+            if (inRegistry) digest.put(n, l.manifest().get().digest());
+            boolean local = isLocal(i.label());
+            ImageState s;
+            if (options.pull()) s = inRegistry ? ImageState.PUBLISHED : local ? ImageState.BUILT : ImageState.TO_BUILD;
+            else s = !local ? ImageState.TO_BUILD : inRegistry ? ImageState.PUBLISHED : ImageState.BUILT;
+            state.put(n, s);
+        }
+
+        Optional<Glob> glob = options.select().map(Glob::new);
+        Set<String> selected = new LinkedHashSet<>();
+        for (String n : tree.order()) if (glob.map(g -> g.matches(tree.get(n).label())).orElse(true)) selected.add(n);
+
+        // What the selection needs: its images to build plus every ancestor that is not built either.
+        Map<String, String> neededBy = new LinkedHashMap<>();
+        for (String n : selected) {
+            if (state.get(n) == ImageState.PUBLISHED) continue;
+            for (String a : tree.ancestors(n)) {
+                if (state.get(a) == ImageState.TO_BUILD && !selected.contains(a)) neededBy.putIfAbsent(a, n);
+            }
+        }
+
+        Map<String, PlannedImage> planned = new LinkedHashMap<>();
+        for (String n : tree.order()) {
+            TreeImage i = tree.get(n);
+            ImageState s = state.get(n);
+            boolean inScope = selected.contains(n) || neededBy.containsKey(n);
+            Action action;
+            String reason;
+            if (!inScope) {
+                action = Action.NONE;
+                reason = s == ImageState.PUBLISHED ? "published" : "not selected";
+            } else if (failure.containsKey(n)) {
+                action = Action.BLOCKED;
+                reason = failure.get(n);
+            } else if (s == ImageState.PUBLISHED) {
+                action = Action.NONE;
+                reason = "published";
+            } else if (s == ImageState.BUILT) {
+                action = options.publish() ? Action.PUBLISH : Action.NONE;
+                reason = options.publish() ? "built locally, not yet in the registry" : "built locally";
+            } else {
+                action = Action.BUILD;
+                reason = neededBy.containsKey(n) ? "needed by " + neededBy.get(n)
+                        : config.registry().isEmpty() ? "no registry configured" : "not in the registry";
+            }
+            if (action == Action.BUILD || action == Action.PUBLISH) {
+                String blocked = blockedBy(i, planned, remote);
+                if (blocked != null) {
+                    action = Action.BLOCKED;
+                    reason = blocked;
+                }
+            }
+            planned.put(n, new PlannedImage(i, s, action, reason, digest.get(n)));
+        }
+        Set<String> work = new LinkedHashSet<>();
+        planned.values().forEach(p -> {
+            if (p.action() == Action.BUILD || p.action() == Action.PUBLISH) work.add(p.name());
+        });
+        return new BuildPlan(tree, planned, tree.waves(work), warnings);
+    }
+
+    private String blockedBy(TreeImage i, Map<String, PlannedImage> planned, Map<String, Lookup> remote) {
+        for (String p : i.parents()) {
+            PlannedImage pp = planned.get(p);
+            if (pp.action() == Action.BLOCKED) return "parent " + p + " is blocked";
+        }
+        for (String e : i.externals()) {
+            if (isBaseImage(e) || isLocal(e)) continue;
+            Lookup l = remote.get(e);
+            if (l == null) continue;
+            if (l.error() != null) return "cannot check " + e + ": " + l.error();
+            if (l.manifest().isEmpty()) {
+                return "depends on " + e + ", which is not in this tree, not in base_images and not in the registry";
+            }
+        }
+        return null;
+    }
+
+    private boolean isBaseImage(String ref) {
+        String repo = Labels.repositoryOf(ref);
+        for (String b : config.baseImages()) {
+            if (b.equals(ref) || Labels.repositoryOf(b).equals(repo)) return true;
+        }
+        return false;
+    }
+
+    private boolean isLocal(String label) {
+        if (engine == null) return false;
+        try {
+            return engine.inspect(label).isPresent();
+        } catch (EngineException e) {
+            return false;
+        }
+    }
+
+    private Map<String, Lookup> lookupAll(Set<String> refs) {
+        Map<String, Lookup> out = new ConcurrentHashMap<>();
+        if (registry == null || config.registry().isEmpty()) return out;
+        ExecutorService pool = Executors.newFixedThreadPool(lookups, r -> {
+            Thread t = new Thread(r, "imagetree-lookup");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (String ref : refs) {
+                all.add(CompletableFuture.runAsync(() -> out.put(ref, lookup(ref)), pool));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdownNow();
+        }
+        return out;
+    }
+
+    private Lookup lookup(String ref) {
+        ImageReference r;
+        try {
+            r = ImageReference.parse(ref);
+        } catch (IllegalArgumentException e) {
+            return new Lookup(Optional.empty(), e.getMessage());
+        }
+        try {
+            return new Lookup(registry.headManifest(r), null);
+        } catch (RegistryException e) {
+            return new Lookup(Optional.empty(), e.getMessage());
+        }
+    }
+}

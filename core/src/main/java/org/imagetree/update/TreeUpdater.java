@@ -1,0 +1,82 @@
+package org.imagetree.update;
+
+import org.imagetree.InputError;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.model.Glob;
+import org.imagetree.model.ImageTree;
+import org.imagetree.model.TreeImage;
+import org.imagetree.read.ChangelogAuthor;
+import org.imagetree.read.ChangelogWriter;
+
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * docker-pkg's {@code update}: a new changelog entry for every image matching {@code *NAME:*} and for every
+ * image below them, so a fix in one image rebuilds its whole subtree. All new versions are computed and
+ * checked before any changelog is written: a version that cannot be bumped leaves every file untouched.
+ */
+public final class TreeUpdater {
+    private final EngineConfig config;
+    private final Map<String, String> env;
+
+    /** One changelog entry written. */
+    public record Bump(String name, Path changelog, String oldVersion, String newVersion) {}
+
+    public TreeUpdater(EngineConfig config, Map<String, String> env) {
+        this.config = config;
+        this.env = env;
+    }
+
+    /**
+     * @param name    image name (glob {@code *NAME:*} over labels, as docker-pkg)
+     * @param reason  changelog text
+     * @param version explicit new version for the image named {@code name}
+     */
+    public List<Bump> update(ImageTree tree, Path root, String name, String reason, Optional<String> version, ZonedDateTime now) {
+        Glob glob = new Glob("*" + name + ":*");
+        Set<String> matched = new LinkedHashSet<>();
+        for (String n : tree.order()) if (glob.matches(tree.get(n).label())) matched.add(n);
+        if (matched.isEmpty()) throw new InputError("no image matches '" + name + "' in " + root);
+        Set<String> selected = new LinkedHashSet<>(matched);
+        selected.addAll(tree.descendants(matched));
+
+        String author = ChangelogAuthor.resolve(env, root, config.fallbackAuthor(), config.fallbackEmail());
+        List<Bump> bumps = new ArrayList<>();
+        List<String> blocks = new ArrayList<>();
+        for (String n : tree.order()) {
+            if (!selected.contains(n)) continue;
+            TreeImage i = tree.get(n);
+            String old = i.definition().version();
+            String next;
+            List<String> text;
+            if (n.equals(name) && version.isPresent()) {
+                next = version.get();
+            } else {
+                try {
+                    next = VersionBump.next(old, config.updateId());
+                } catch (IllegalArgumentException e) {
+                    throw new InputError(i.definition().changelog(), 1, e.getMessage());
+                }
+            }
+            if (n.equals(name)) {
+                text = List.of(reason.split("\n", -1));
+            } else {
+                List<String> t = new ArrayList<>();
+                t.add("Refresh for update in parent image " + name + ":");
+                t.addAll(List.of(reason.split("\n", -1)));
+                text = t;
+            }
+            blocks.add(ChangelogWriter.newBlock(n, next, config.distribution(), "high", author, now, text));
+            bumps.add(new Bump(n, i.definition().changelog(), old, next));
+        }
+        for (int k = 0; k < bumps.size(); k++) ChangelogWriter.prepend(bumps.get(k).changelog(), blocks.get(k));
+        return bumps;
+    }
+}

@@ -1,0 +1,59 @@
+package org.imagetree.model;
+
+import org.imagetree.InputError;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageTreeTest {
+    static TreeImage image(String name, String... parents) {
+        ImageDefinition d = new ImageDefinition(Path.of("images", name), name, "1.0", List.of(parents));
+        return new TreeImage(d, "reg.example/" + name + ":1.0", "FROM x\n", List.of(parents), List.of(), List.of());
+    }
+
+    @Test
+    void ordersParentsBeforeChildrenAndGroupsWaves() {
+        ImageTree t = new ImageTree(List.of(image("web", "runtime"), image("runtime", "tools"), image("tools"),
+                image("cli", "tools"), image("standalone"), image("worker", "runtime")));
+        List<String> order = t.order();
+        assertThat(order.indexOf("tools")).isLessThan(order.indexOf("runtime"));
+        assertThat(order.indexOf("runtime")).isLessThan(order.indexOf("web"));
+        assertThat(order.indexOf("runtime")).isLessThan(order.indexOf("worker"));
+        assertThat(t.waves(Set.copyOf(order))).containsExactly(
+                List.of("standalone", "tools"), List.of("cli", "runtime"), List.of("web", "worker"));
+        assertThat(t.level("web")).isEqualTo(2);
+        assertThat(t.descendants(List.of("tools"))).containsExactlyInAnyOrder("runtime", "cli", "web", "worker");
+        assertThat(t.ancestors("web")).containsExactlyInAnyOrder("runtime", "tools");
+    }
+
+    @Test
+    void wavesOfASubsetIgnoreImagesOutsideIt() {
+        ImageTree t = new ImageTree(List.of(image("a"), image("b", "a"), image("c", "b")));
+        assertThat(t.waves(Set.of("a", "c"))).containsExactly(List.of("a"), List.of("c"));
+        assertThat(t.waves(Set.of("b", "c"))).containsExactly(List.of("b"), List.of("c"));
+    }
+
+    @Test
+    void aCycleIsAnErrorThatPrintsTheCycle() {
+        assertThatThrownBy(() -> new ImageTree(List.of(image("a", "c"), image("b", "a"), image("c", "b"), image("d"))))
+                .isInstanceOf(InputError.class)
+                .hasMessageContaining("dependency cycle: a -> c -> b -> a");
+    }
+
+    @Test
+    void aSelfDependencyIsACycle() {
+        assertThatThrownBy(() -> new ImageTree(List.of(image("a", "a"))))
+                .isInstanceOf(InputError.class).hasMessageContaining("dependency cycle: a -> a");
+    }
+
+    @Test
+    void duplicateNamesAreAnError() {
+        assertThatThrownBy(() -> new ImageTree(List.of(image("a"), image("a"))))
+                .isInstanceOf(InputError.class).hasMessageContaining("image name 'a' is also defined in");
+    }
+}
