@@ -1,0 +1,17 @@
+package org.imagetree.template;
+
+import com.hubspot.jinjava.util.HasObjectTruthValue;
+
+/**
+ * Python's {@code None} for a config key whose value is null ({@code http_proxy: null}): in Jinja2 such
+ * a key is defined and false, and prints as {@code None}. Jinjava would treat a null as undefined.
+ */
+enum JinjaNone implements HasObjectTruthValue {
+    NONE;
+
+    @Override
+    public boolean getObjectTruthValue() { return false; }
+
+    @Override
+    public String toString() { return "None"; }
+}
