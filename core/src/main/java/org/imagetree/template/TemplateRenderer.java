@@ -118,8 +118,10 @@ public final class TemplateRenderer {
             JinjavaInterpreter.popCurrent();
         }
         if (session.failure().isPresent()) throw toInputError(templateFile, session.failure().get());
+        // Jinjava reports some problems Jinja2 raises (a stray {% endif %}) only as warnings.
         for (TemplateError error : interpreter.getErrorsCopy()) {
-            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL
+                    || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
                 throw new InputError(templateFile, error.getLineno(), redactor.redact(error.getMessage()));
             }
         }
