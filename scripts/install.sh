@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what Image Tree needs on a Debian machine: Docker Engine (docker.io),
 # the Distribution registry (docker-registry), debuerreotype/debootstrap for base images,
-# and the JDK/Maven toolchain used to build the project.
+# the JDK/Maven toolchain used to build the project, and apache2-utils (htpasswd -B: bcrypt
+# htpasswd files for the Basic-auth test registries).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need=()
-for pkg in docker.io docker-registry debuerreotype debootstrap debian-archive-keyring openjdk-17-jdk-headless maven curl ca-certificates openssl; do
+for pkg in docker.io docker-registry debuerreotype debootstrap debian-archive-keyring openjdk-17-jdk-headless maven curl ca-certificates openssl apache2-utils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then log "all packages present"; exit 0; fi

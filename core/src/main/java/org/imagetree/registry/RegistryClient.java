@@ -1,0 +1,529 @@
+package org.imagetree.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagetree.InputError;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.model.ImageReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A client for the registry HTTP API (Docker Registry V2 / OCI distribution): existence checks, manifests, tag
+ * listing, blob and manifest push, manifest delete.
+ *
+ * <p>One {@link HttpClient} per instance (connections are reused); thread-safe; no static mutable state, so a Jenkins
+ * controller can run many builds with one client each or share one. Plain HTTP is used for loopback registries and the
+ * configured insecure ones, HTTPS otherwise. Authentication follows the registry's {@code WWW-Authenticate} challenge
+ * (Bearer token flow or Basic). Idempotent calls — all of them here: reads, and writes of content-addressed blobs and
+ * manifests — are retried on 5xx, 429 and transport errors per the {@link RetryPolicy}.
+ *
+ * <p>Secrets: no password, token or {@code Authorization} value reaches an exception, {@code toString} or log.
+ */
+public final class RegistryClient {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
+    private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.MANIFEST_TYPES);
+    private static final int MAX_PAGES = 10_000;
+
+    private final Options options;
+    private final Transport transport;
+    private final RegistryAuthenticator auth;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * Everything a client is configured with. Build with {@link RegistryClient#builder()}.
+     *
+     * @param credentials        per registry host
+     * @param insecureRegistries registry hosts ({@code host} or {@code host:port}) reached over plain HTTP
+     * @param caBundle           PEM file whose certificates replace the default TLS trust, or null for the JVM default
+     * @param tagPageSize        {@code n} for tag listing, 0 to let the registry choose
+     */
+    public record Options(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries, Path caBundle,
+                          RetryPolicy retryPolicy, Duration connectTimeout, Duration requestTimeout, int tagPageSize,
+                          Clock clock) {
+        public Options {
+            credentials = Map.copyOf(credentials);
+            insecureRegistries = Set.copyOf(insecureRegistries);
+            Objects.requireNonNull(retryPolicy, "retryPolicy");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(clock, "clock");
+            if (tagPageSize < 0) throw new IllegalArgumentException("tagPageSize must not be negative");
+        }
+
+        @Override
+        public String toString() {
+            return "Options[credentials for " + credentials.keySet() + ", insecure=" + insecureRegistries + ", caBundle=" + caBundle
+                    + ", " + retryPolicy + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                    + ", tagPageSize=" + tagPageSize + "]";
+        }
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder preset from the engine configuration: credentials for its registry, insecure registries, CA bundle. */
+    public static Builder builder(EngineConfig config) {
+        Builder b = builder().insecureRegistries(config.insecureRegistries());
+        if (config.hasCredentials() && !config.registry().isEmpty()) {
+            b.credentials(new RegistryCredentials(config.registry(), config.username().orElseThrow(), config.password().orElseThrow()));
+        }
+        config.caBundle().map(Path::of).ifPresent(b::caBundle);
+        return b;
+    }
+
+    public static final class Builder {
+        private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
+        private final Set<String> insecure = new HashSet<>();
+        private Path caBundle;
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofMinutes(5);
+        private int tagPageSize;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder credentials(RegistryCredentials c) { credentials.put(c.registry(), c); return this; }
+        public Builder insecureRegistries(java.util.Collection<String> hosts) { insecure.addAll(hosts); return this; }
+        public Builder caBundle(Path pem) { caBundle = pem; return this; }
+        public Builder retryPolicy(RetryPolicy p) { retryPolicy = Objects.requireNonNull(p); return this; }
+        public Builder connectTimeout(Duration d) { connectTimeout = Objects.requireNonNull(d); return this; }
+        /** Timeout for one request until its response headers arrive (bodies here are small). */
+        public Builder requestTimeout(Duration d) { requestTimeout = Objects.requireNonNull(d); return this; }
+        public Builder tagPageSize(int n) { tagPageSize = n; return this; }
+        Builder clock(Clock c) { clock = Objects.requireNonNull(c); return this; }
+
+        public Options options() {
+            return new Options(credentials, insecure, caBundle, retryPolicy, connectTimeout, requestTimeout, tagPageSize, clock);
+        }
+
+        public RegistryClient build() { return new RegistryClient(options()); }
+    }
+
+    public RegistryClient(Options options) {
+        this.options = Objects.requireNonNull(options);
+        HttpClient.Builder http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(options.connectTimeout())
+                // Never follow redirects: the JDK would carry our Authorization header to another host.
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (options.caBundle() != null) http.sslContext(sslContext(options.caBundle()));
+        this.transport = new Transport(http.build(), options.requestTimeout());
+        this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
+    }
+
+    public Options options() { return options; }
+
+    /** HTTP round trips made so far (retries, auth challenges and token requests included). */
+    public long requestCount() { return transport.requestCount(); }
+
+    // ---------------------------------------------------------------- reads
+
+    /** {@code HEAD} of a manifest: its descriptor when it exists, empty on any 404. */
+    public Optional<ManifestDescriptor> headManifest(ImageReference ref) {
+        Call call = new Call("HEAD", manifestUri(ref), ref.registry(), pull(ref.repository()))
+                .header("Accept", ACCEPT_MANIFESTS);
+        Optional<ManifestDescriptor> found = withRetries(call, () -> {
+            HttpResponse<byte[]> r = execute(call);
+            if (r.statusCode() == 404) return Optional.empty();
+            if (r.statusCode() != 200) throw failure(call, r);
+            Optional<String> digest = r.headers().firstValue("Docker-Content-Digest");
+            if (digest.isEmpty()) return null; // older registries: fall back to GET below
+            checkExpectedDigest(call, ref, digest.get());
+            String type = MediaTypes.strip(r.headers().firstValue("Content-Type").orElse(""));
+            return Optional.of(new ManifestDescriptor(digest.get(), type, r.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        });
+        return found != null ? found : getManifest(ref).map(Manifest::descriptor);
+    }
+
+    /** {@code GET} of a manifest: the exact bytes, media type and (verified) digest; empty on any 404. */
+    public Optional<Manifest> getManifest(ImageReference ref) {
+        Call call = new Call("GET", manifestUri(ref), ref.registry(), pull(ref.repository()))
+                .header("Accept", ACCEPT_MANIFESTS);
+        return withRetries(call, () -> {
+            HttpResponse<byte[]> r = execute(call);
+            if (r.statusCode() == 404) return Optional.empty();
+            if (r.statusCode() != 200) throw failure(call, r);
+            byte[] body = r.body();
+            String computed = Digests.sha256(body);
+            String digest = ref.digest() != null ? ref.digest() : r.headers().firstValue("Docker-Content-Digest").orElse(computed);
+            if (Digests.isSha256(digest) && !digest.equals(computed)) {
+                throw new RegistryException(call.registry, r.statusCode(), "DIGEST_INVALID", call.describe()
+                        + ": manifest bytes have digest " + computed + ", expected " + digest);
+            }
+            checkExpectedDigest(call, ref, digest);
+            String type = MediaTypes.strip(r.headers().firstValue("Content-Type").orElse(""));
+            return Optional.of(new Manifest(body, type, digest));
+        });
+    }
+
+    /** Every tag of a repository, following {@code Link: <…>; rel="next"} pages; empty when the repository is unknown. */
+    public List<String> listTags(String registry, String repository) {
+        URI next = uri(registry, "/v2/" + repository + "/tags/list" + (options.tagPageSize() > 0 ? "?n=" + options.tagPageSize() : ""));
+        List<String> tags = new ArrayList<>();
+        Set<URI> seen = new HashSet<>();
+        while (next != null) {
+            if (!seen.add(next) || seen.size() > MAX_PAGES) {
+                throw new RegistryException(registry, 200, null, registry + ": tag list pagination of " + repository + " does not end");
+            }
+            Call call = new Call("GET", next, registry, pull(repository)).header("Accept", "application/json");
+            Page page = withRetries(call, () -> {
+                HttpResponse<byte[]> r = execute(call);
+                if (r.statusCode() == 404) return new Page(List.of(), null);
+                if (r.statusCode() != 200) throw failure(call, r);
+                List<String> pageTags = new ArrayList<>();
+                JsonNode body = parseJson(call, r.body());
+                body.path("tags").forEach(t -> pageTags.add(t.asText()));
+                return new Page(pageTags, LinkHeader.next(call.uri, r.headers().allValues("Link")).orElse(null));
+            });
+            tags.addAll(page.tags());
+            next = page.next();
+        }
+        return List.copyOf(tags);
+    }
+
+    private record Page(List<String> tags, URI next) {}
+
+    // ---------------------------------------------------------------- writes
+
+    public boolean blobExists(String registry, String repository, String digest) {
+        Digests.requireDigest(digest);
+        Call call = new Call("HEAD", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, pull(repository));
+        return withRetries(call, () -> blobExists(call));
+    }
+
+    public void pushBlob(String registry, String repository, String digest, byte[] content) {
+        String actual = Digests.sha256(content);
+        if (Digests.isSha256(digest) && !digest.equals(actual)) {
+            throw new IllegalArgumentException("blob content has digest " + actual + ", not " + digest);
+        }
+        pushBlob(registry, repository, digest, BodyPublishers.ofByteArray(content));
+    }
+
+    /** Uploads a blob unless the repository already has it (monolithic upload: {@code POST} then {@code PUT ?digest=}). */
+    public void pushBlob(String registry, String repository, String digest, Path content) {
+        try {
+            pushBlob(registry, repository, digest, BodyPublishers.ofFile(content));
+        } catch (FileNotFoundException e) {
+            throw new IllegalArgumentException("blob file not found: " + content, e);
+        }
+    }
+
+    private void pushBlob(String registry, String repository, String digest, BodyPublisher content) {
+        Digests.requireDigest(digest);
+        Call head = new Call("HEAD", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, push(repository));
+        Call start = new Call("POST", uri(registry, "/v2/" + repository + "/blobs/uploads/"), registry, push(repository));
+        // The whole sequence is one retry unit: an upload session does not survive a failed PUT, and the HEAD makes
+        // a retry after a lost 201 a no-op.
+        withRetries(start, () -> {
+            if (blobExists(head)) return null;
+            HttpResponse<byte[]> started = execute(start);
+            if (started.statusCode() != 202) throw failure(start, started);
+            URI location = uploadLocation(start, started);
+            URI target = URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + urlEncode(digest));
+            Call put = new Call("PUT", target, registry, push(repository))
+                    .header("Content-Type", "application/octet-stream").body(content);
+            HttpResponse<byte[]> done = execute(put);
+            if (done.statusCode() != 201) throw failure(put, done);
+            Optional<String> answered = done.headers().firstValue("Docker-Content-Digest");
+            if (answered.isPresent() && !answered.get().equals(digest)) {
+                throw new RegistryException(registry, 201, "DIGEST_INVALID", put.describe() + ": registry stored digest " + answered.get());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Cross-repository mount: makes {@code digest} from {@code fromRepository} available in {@code repository} without
+     * uploading. False when the registry did not mount (the blob must then be pushed).
+     */
+    public boolean mountBlob(String registry, String repository, String digest, String fromRepository) {
+        Digests.requireDigest(digest);
+        List<String> scopes = List.of("repository:" + repository + ":pull,push", "repository:" + fromRepository + ":pull");
+        Call call = new Call("POST", uri(registry, "/v2/" + repository + "/blobs/uploads/?mount=" + urlEncode(digest)
+                + "&from=" + urlEncode(fromRepository)), registry, scopes);
+        return withRetries(call, () -> {
+            HttpResponse<byte[]> r = execute(call);
+            if (r.statusCode() == 201) return true;
+            if (r.statusCode() != 202) throw failure(call, r);
+            // The registry opened an ordinary upload instead; cancel it (best effort).
+            try {
+                execute(new Call("DELETE", uploadLocation(call, r), registry, push(repository)));
+            } catch (IOException e) {
+                LOG.debug("{}: cancelling an unused upload failed: {}", registry, e.toString());
+            }
+            return false;
+        });
+    }
+
+    /**
+     * {@code PUT} of a manifest under the reference's tag (or digest when it has no tag).
+     *
+     * @return the digest the registry answered, checked to be the sha256 of {@code body}
+     */
+    public String putManifest(ImageReference ref, String mediaType, byte[] body) {
+        String computed = Digests.sha256(body);
+        if (ref.digest() != null && !ref.digest().equals(computed)) {
+            throw new IllegalArgumentException("manifest has digest " + computed + ", but the reference says " + ref.digest());
+        }
+        String reference = ref.tag() != null ? ref.tag() : ref.digest();
+        Call call = new Call("PUT", uri(ref.registry(), "/v2/" + ref.repository() + "/manifests/" + reference), ref.registry(),
+                push(ref.repository())).header("Content-Type", mediaType).body(BodyPublishers.ofByteArray(body));
+        return withRetries(call, () -> {
+            HttpResponse<byte[]> r = execute(call);
+            if (r.statusCode() != 201 && r.statusCode() != 200) throw failure(call, r);
+            String answered = r.headers().firstValue("Docker-Content-Digest").orElse(computed);
+            if (!answered.equals(computed)) {
+                throw new RegistryException(call.registry, r.statusCode(), "DIGEST_INVALID", call.describe()
+                        + ": registry answered digest " + answered + ", but the manifest bytes have " + computed);
+            }
+            return answered;
+        });
+    }
+
+    /** {@code DELETE} of a manifest by digest (registries need {@code delete} enabled; tags pointing at it go too). */
+    public void deleteManifest(String registry, String repository, String digest) {
+        Digests.requireDigest(digest);
+        Call call = new Call("DELETE", uri(registry, "/v2/" + repository + "/manifests/" + digest), registry,
+                List.of("repository:" + repository + ":delete"));
+        withRetries(call, () -> {
+            HttpResponse<byte[]> r = execute(call);
+            if (r.statusCode() != 202 && r.statusCode() != 200) throw failure(call, r);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** One HTTP request to make, possibly several times (retries, authentication). */
+    private static final class Call {
+        final String method;
+        final URI uri;
+        final String registry;
+        final List<String> scopes;
+        final Map<String, String> headers = new LinkedHashMap<>();
+        BodyPublisher body = BodyPublishers.noBody();
+
+        Call(String method, URI uri, String registry, List<String> scopes) {
+            this.method = method;
+            this.uri = uri;
+            this.registry = registry;
+            this.scopes = scopes;
+        }
+
+        Call header(String name, String value) { headers.put(name, value); return this; }
+
+        Call body(BodyPublisher b) { body = b; return this; }
+
+        /** Method and path, never the query (upload URLs carry opaque state). */
+        String describe() { return registry + ": " + method + " " + uri.getRawPath(); }
+    }
+
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    private <T> T withRetries(Call call, Attempt<T> attempt) {
+        RetryPolicy policy = options.retryPolicy();
+        for (int n = 1; ; n++) {
+            Duration retryAfter;
+            try {
+                return attempt.run();
+            } catch (RegistryException e) {
+                if (!e.isRetryable() || n >= policy.maxAttempts()) throw e;
+                retryAfter = e.retryAfter().orElse(null);
+                LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, e.getMessage());
+            } catch (IOException e) {
+                if (n >= policy.maxAttempts()) {
+                    throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, auth.redact(call.describe() + " failed after "
+                            + n + " attempt(s): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())),
+                            true, null, e);
+                }
+                retryAfter = null;
+                LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
+            }
+            try {
+                Thread.sleep(policy.delayAfter(n, retryAfter).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
+            }
+        }
+    }
+
+    /** One attempt: the request, and once more with credentials if the registry challenges it. */
+    private HttpResponse<byte[]> execute(Call call) throws IOException, InterruptedException {
+        boolean sameHost = call.uri.getHost().equalsIgnoreCase(apiUri(call.registry).getHost())
+                && call.uri.getPort() == apiUri(call.registry).getPort();
+        String authorization = sameHost ? auth.upfront(call.registry, call.scopes).orElse(null) : null;
+        HttpResponse<byte[]> r = send(call, authorization);
+        if (r.statusCode() != 401 || !sameHost) return r;
+        Optional<AuthChallenge> challenge = AuthChallenge.select(r.headers().allValues("WWW-Authenticate"));
+        if (challenge.isEmpty()) return r;
+        Optional<String> retry = auth.answer(call.registry, challenge.get(), call.scopes, authorization);
+        return retry.isPresent() ? send(call, retry.get()) : r;
+    }
+
+    private HttpResponse<byte[]> send(Call call, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = transport.request(call.uri).method(call.method, call.body);
+        call.headers.forEach(b::header);
+        if (authorization != null) b.header("Authorization", authorization);
+        HttpResponse<byte[]> r = transport.send(b.build());
+        LOG.debug("{} -> {}", call.describe(), r.statusCode());
+        return r;
+    }
+
+    private boolean blobExists(Call head) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = execute(head);
+        if (r.statusCode() == 200) return true;
+        if (r.statusCode() == 404) return false;
+        throw failure(head, r);
+    }
+
+    private RegistryException failure(Call call, HttpResponse<byte[]> r) {
+        int status = r.statusCode();
+        String code = null;
+        String detail = null;
+        try {
+            JsonNode first = json.readTree(r.body()).path("errors").path(0);
+            if (first.hasNonNull("code")) code = first.get("code").asText();
+            if (first.hasNonNull("message")) detail = first.get("message").asText();
+        } catch (IOException | RuntimeException e) {
+            // not a JSON error body (HEAD responses have none)
+        }
+        StringBuilder msg = new StringBuilder(call.describe()).append(" answered HTTP ").append(status);
+        if (code != null) msg.append(' ').append(code);
+        if (detail != null && !detail.isBlank()) msg.append(": ").append(detail.length() > 300 ? detail.substring(0, 300) + "…" : detail);
+        if (status == 401) {
+            msg.append(auth.hasCredentials(call.registry) ? " (the credentials configured for " + call.registry + " were rejected)"
+                    : " (authentication required; no credentials configured for " + call.registry + ")");
+        } else if (status == 403) {
+            msg.append(" (access denied for this repository and action)");
+        }
+        boolean retryable = status >= 500 || status == 429;
+        return new RegistryException(call.registry, status, code, auth.redact(msg.toString()), retryable, retryAfter(r), null);
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date, if present. */
+    static Duration retryAfter(HttpResponse<?> r) {
+        Optional<String> v = r.headers().firstValue("Retry-After");
+        if (v.isEmpty()) return null;
+        String s = v.get().trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(s)));
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException e2) {
+                return null;
+            }
+        }
+    }
+
+    private void checkExpectedDigest(Call call, ImageReference ref, String digest) {
+        if (ref.digest() != null && !ref.digest().equals(digest)) {
+            throw new RegistryException(call.registry, 200, "DIGEST_INVALID", call.describe() + ": registry answered digest " + digest);
+        }
+    }
+
+    private JsonNode parseJson(Call call, byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new RegistryException(call.registry, 200, null, call.describe() + ": answer is not JSON");
+        }
+    }
+
+    private URI uploadLocation(Call call, HttpResponse<byte[]> r) {
+        String location = r.headers().firstValue("Location").orElseThrow(() ->
+                new RegistryException(call.registry, r.statusCode(), null, call.describe() + ": upload started without a Location"));
+        return call.uri.resolve(location);
+    }
+
+    private URI manifestUri(ImageReference ref) {
+        return uri(ref.registry(), "/v2/" + ref.repository() + "/manifests/" + ref.reference());
+    }
+
+    private URI uri(String registry, String pathAndQuery) {
+        return URI.create(apiUri(registry) + pathAndQuery);
+    }
+
+    private URI apiUri(String registry) {
+        String host = registry.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : registry;
+        return URI.create((usesPlainHttp(registry) ? "http" : "https") + "://" + host);
+    }
+
+    /** Loopback registries and configured insecure ones ({@code host:port} or just {@code host}) use plain HTTP. */
+    boolean usesPlainHttp(String registry) {
+        if (ImageReference.isLoopbackRegistry(registry) || options.insecureRegistries().contains(registry)) return true;
+        int colon = registry.lastIndexOf(':');
+        return colon > 0 && !registry.endsWith("]") && options.insecureRegistries().contains(registry.substring(0, colon));
+    }
+
+    private static List<String> pull(String repository) { return List.of("repository:" + repository + ":pull"); }
+
+    private static List<String> push(String repository) { return List.of("repository:" + repository + ":pull,push"); }
+
+    private static String urlEncode(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
+
+    private static SSLContext sslContext(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, cert);
+            }
+            if (i == 0) throw new InputError(pem, 0, "CA bundle holds no PEM certificate");
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new InputError(pem, 0, "cannot read CA bundle: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new InputError(pem, 0, "invalid CA bundle: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() { return "RegistryClient" + options; }
+}

@@ -1,0 +1,44 @@
+package org.imagetree.registry;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Bounded exponential backoff with jitter for idempotent registry calls.
+ *
+ * @param maxAttempts   attempts in total, at least 1 (1 = no retry)
+ * @param baseDelay     delay before the second attempt; doubles after each attempt
+ * @param maxDelay      cap on one backoff delay
+ * @param maxRetryAfter cap on a {@code Retry-After} the registry asks for
+ */
+public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
+    public static final RetryPolicy DEFAULT = new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+    public RetryPolicy {
+        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
+        Objects.requireNonNull(baseDelay, "baseDelay");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+        if (baseDelay.isNegative() || maxDelay.isNegative() || maxRetryAfter.isNegative()) {
+            throw new IllegalArgumentException("retry delays must not be negative");
+        }
+    }
+
+    /**
+     * The delay before attempt {@code failedAttempt + 1}: half to all of {@code min(maxDelay, base * 2^(failedAttempt-1))}
+     * (so simultaneous builds do not retry in lockstep), or the registry's {@code Retry-After} if longer (capped).
+     */
+    public Duration delayAfter(int failedAttempt, Duration retryAfter) {
+        long capMs = maxDelay.toMillis();
+        long expMs = baseDelay.toMillis() << Math.min(failedAttempt - 1, 20);
+        long backoff = Math.min(capMs, expMs < 0 ? capMs : expMs);
+        long jittered = backoff <= 1 ? backoff : backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        if (retryAfter != null && !retryAfter.isNegative()) {
+            long asked = Math.min(retryAfter.toMillis(), maxRetryAfter.toMillis());
+            jittered = Math.max(jittered, asked);
+        }
+        return Duration.ofMillis(jittered);
+    }
+}

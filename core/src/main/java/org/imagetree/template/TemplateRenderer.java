@@ -1,0 +1,178 @@
+package org.imagetree.template;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import org.imagetree.InputError;
+import org.imagetree.config.EngineConfig;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Renders {@code Dockerfile.template} files as docker-pkg does (Jinja2 with StrictUndefined, the config as
+ * context, docker-pkg's filters), byte for byte.
+ *
+ * <p>Differences from docker-pkg, on purpose: the credentials ({@code username}, {@code password}) are not
+ * visible to templates, and {@code image_tag} also finds images of a registry with a port.
+ *
+ * <p>Thread-safe: all per-render state lives in a {@link RenderSession}; one renderer may render many
+ * templates concurrently.
+ */
+public final class TemplateRenderer {
+    private static final Pattern NUMERIC_USER = Pattern.compile("USER\\s+\\d+(?::\\d+)?");
+    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
+
+    /**
+     * Jinjava's opt-ins to Jinja2 behaviour: {@code {{- -}}} and {@code {#- -#}} trim, strict whitespace
+     * control parsing, Python operator precedence and Python reprs. Not {@code whitespaceRequiredWithinTokens}:
+     * with it Jinjava prints {@code {%- if %}} tags literally.
+     */
+    private static final LegacyOverrides JINJA2_COMPATIBLE = LegacyOverrides.newBuilder()
+            .withUseTrimmingForNotesAndExpressions(true)
+            .withParseWhitespaceControlStrictly(true)
+            .withUseNaturalOperatorPrecedence(true)
+            .withUsePyishObjectMapper(true)
+            .withEvaluateMapKeys(true)
+            .withAllowAdjacentTextNodes(true)
+            .build();
+
+    private final Jinjava jinjava;
+    private final Map<String, Object> bindings;
+    private final ImageLabels knownLabels;
+    private final String registry;
+    private final String namespace;
+    private final AptCommands apt;
+    private final UserMappings users;
+    private final Consumer<String> warnings;
+    private final SecretRedactor redactor;
+
+    /**
+     * @param config      the merged configuration; its {@link EngineConfig#templateContext()} is the render context
+     * @param knownLabels full labels {@code registry/namespace/name:tag} of the scanned images and the
+     *                    config's {@code base_images}, for {@code image_tag}
+     * @param warnings    receives warnings such as an unknown user given to {@code uid}; may be called
+     *                    from several threads when rendering concurrently
+     */
+    public TemplateRenderer(EngineConfig config, Collection<String> knownLabels, Consumer<String> warnings) {
+        Objects.requireNonNull(config, "config");
+        this.knownLabels = new ImageLabels(knownLabels);
+        this.warnings = Objects.requireNonNull(warnings, "warnings");
+        this.registry = config.registry();
+        this.namespace = config.namespace();
+        this.apt = new AptCommands(config.aptOnlyProxy(), config.aptOptions());
+        this.users = new UserMappings(config.knownUidMappings());
+        this.bindings = jinjaBindings(config.templateContext());
+        this.redactor = SecretRedactor.of(config);
+        this.jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                .withFailOnUnknownTokens(true)
+                .withNestedInterpretationEnabled(false)
+                .withTrimBlocks(false)
+                .withLstripBlocks(false)
+                .withLegacyOverrides(JINJA2_COMPATIBLE)
+                .build());
+    }
+
+    /** Renders one template; errors become {@link InputError}s naming the template file and line. */
+    public RenderedTemplate render(Path templateFile) {
+        String source;
+        try {
+            source = Files.readString(templateFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputError(templateFile, 0, "cannot read template: " + e.getMessage());
+        }
+        return render(templateFile, source);
+    }
+
+    /** Renders template text; {@code templateFile} only names it in errors. */
+    public RenderedTemplate render(Path templateFile, String source) {
+        RenderSession session = new RenderSession();
+        Context context = new Context(jinjava.getGlobalContext(), bindings);
+        registerFilters(context, session);
+        context.setDynamicVariableResolver(name -> {
+            throw session.fail(new UndefinedVariable(name), currentLine());
+        });
+        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
+        String output;
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            output = interpreter.render(Jinja2Source.prepare(source));
+        } catch (RuntimeException e) {
+            throw session.failure()
+                    .map(f -> toInputError(templateFile, f))
+                    .orElseGet(() -> new InputError(templateFile, interpreter.getLineNumber(), redactor.redact(describe(e))));
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+        if (session.failure().isPresent()) throw toInputError(templateFile, session.failure().get());
+        // Jinjava reports some problems Jinja2 raises (a stray {% endif %}) only as warnings.
+        for (TemplateError error : interpreter.getErrorsCopy()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL
+                    || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+                throw new InputError(templateFile, error.getLineno(), redactor.redact(error.getMessage()));
+            }
+        }
+        return new RenderedTemplate(output, session.imageTagNames());
+    }
+
+    /**
+     * docker-pkg's {@code force_numeric_user} check: the last line starting with {@code USER } must be
+     * {@code USER <uid>[:<gid>]}; a Dockerfile without such a line passes.
+     */
+    public static boolean hasNumericUser(String dockerfile) {
+        String last = null;
+        for (String line : LINE_BREAK.split(dockerfile, -1)) {
+            if (line.startsWith("USER ")) last = line;
+        }
+        return last == null || NUMERIC_USER.matcher(last).matches();
+    }
+
+    private void registerFilters(Context context, RenderSession session) {
+        context.registerFilter(new NamedFilter("image_tag", session, name -> imageTag(name, session)));
+        context.registerFilter(new NamedFilter("upstream_version", session, UpstreamVersion::of));
+        context.registerFilter(new NamedFilter("apt_install", session, apt::install));
+        context.registerFilter(new NamedFilter("apt_remove", session, apt::remove));
+        context.registerFilter(new NamedFilter("uid", session, user -> users.uid(user, warnings)));
+        context.registerFilter(new NamedFilter("add_user", session, users::addUser));
+    }
+
+    private String imageTag(String name, RenderSession session) {
+        session.imageTagCalled(name);
+        String repository = ImageLabels.pathJoin(registry, namespace, name);
+        return knownLabels.find(repository)
+                .orElseThrow(() -> new FilterFailure("Image " + name + " not found, or it has no tag"));
+    }
+
+    private InputError toInputError(Path templateFile, RenderSession.Failure f) {
+        return new InputError(templateFile, f.line(), redactor.redact(f.error().getMessage()), f.error());
+    }
+
+    private static int currentLine() {
+        return JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(0);
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The context with Python's None for null values (defined, false), unmodifiable. */
+    private static Map<String, Object> jinjaBindings(Map<String, Object> context) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        context.forEach((k, v) -> out.put(k, v == null ? JinjaNone.NONE : v));
+        return Collections.unmodifiableMap(out);
+    }
+
+}

@@ -1,0 +1,204 @@
+package org.imagetree.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of a real registry (or any HTTP server) that injects faults: answer a status
+ * (500, 503, 429 with {@code Retry-After}) for the next N requests, close the connection without an answer, or stall.
+ * Absolute {@code Location}/{@code Link} URLs of the upstream are rewritten to point at the proxy. An optional
+ * {@link #gate(Function)} sees each request before it is forwarded (to put an auth protocol in front).
+ *
+ * <pre>try (FaultyProxy proxy = FaultyProxy.start(registry.baseUri())) { proxy.failNext(2, 503); … proxy.host() … }</pre>
+ */
+public final class FaultyProxy implements AutoCloseable {
+    private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding");
+
+    /** What to do with one request instead of forwarding it. */
+    public sealed interface Fault permits Status, Close, Stall {}
+
+    /** Answer this status (with {@code Retry-After} when not null) and a registry-style JSON error. */
+    public record Status(int status, String retryAfter) implements Fault {}
+
+    /** Close the connection without answering (the client sees a reset / unexpected EOF). */
+    public record Close() implements Fault {}
+
+    /** Wait, then close the connection without answering (the client should time out first). */
+    public record Stall(Duration duration) implements Fault {}
+
+    /** A gate's verdict: forward the request, or answer it directly. */
+    public record Answer(int status, Map<String, String> headers, byte[] body) {}
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "faulty-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+    private final URI upstream;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final Deque<Fault> faults = new ArrayDeque<>();
+    private Fault persistent;
+    private volatile Function<HttpExchange, Answer> gate = x -> null;
+    private final AtomicInteger received = new AtomicInteger();
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    private FaultyProxy(URI upstream) throws IOException {
+        this.upstream = upstream;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static FaultyProxy start(URI upstream) {
+        try {
+            return new FaultyProxy(upstream);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start proxy", e);
+        }
+    }
+
+    /** {@code 127.0.0.1:<port>}: use as the registry host of image references. */
+    public String host() { return "127.0.0.1:" + server.getAddress().getPort(); }
+
+    public URI baseUri() { return URI.create("http://" + host()); }
+
+    public synchronized FaultyProxy failNext(int n, int status) { return inject(n, new Status(status, null)); }
+
+    public synchronized FaultyProxy failNext(int n, int status, String retryAfter) { return inject(n, new Status(status, retryAfter)); }
+
+    public synchronized FaultyProxy closeNext(int n) { return inject(n, new Close()); }
+
+    public synchronized FaultyProxy stallNext(int n, Duration d) { return inject(n, new Stall(d)); }
+
+    /** Apply {@code fault} to every request until {@link #clearFaults()}. */
+    public synchronized FaultyProxy failAlways(Fault fault) { persistent = fault; return this; }
+
+    public synchronized FaultyProxy clearFaults() { faults.clear(); persistent = null; return this; }
+
+    public synchronized FaultyProxy inject(int n, Fault fault) {
+        for (int i = 0; i < n; i++) faults.add(fault);
+        return this;
+    }
+
+    /** Sees each (non-faulted) request first; returning non-null answers it instead of forwarding. */
+    public FaultyProxy gate(Function<HttpExchange, Answer> g) { gate = g; return this; }
+
+    /** Requests received (faulted ones included). */
+    public int requestCount() { return received.get(); }
+
+    /** {@code METHOD path} of every request received, in order. */
+    public List<String> requests() { synchronized (log) { return List.copyOf(log); } }
+
+    private synchronized Fault nextFault() {
+        Fault f = faults.poll();
+        return f != null ? f : persistent;
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        received.incrementAndGet();
+        log.add(x.getRequestMethod() + " " + x.getRequestURI().getRawPath());
+        try (x) {
+            byte[] body;
+            try (InputStream in = x.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            Fault fault = nextFault();
+            if (fault instanceof Close) return; // closing without headers drops the connection
+            if (fault instanceof Stall s) {
+                sleep(s.duration());
+                return;
+            }
+            if (fault instanceof Status s) {
+                if (s.retryAfter() != null) x.getResponseHeaders().set("Retry-After", s.retryAfter());
+                respond(x, s.status(), ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected " + s.status() + "\"}]}").getBytes());
+                return;
+            }
+            Answer answer = gate.apply(x);
+            if (answer != null) {
+                answer.headers().forEach((k, v) -> x.getResponseHeaders().set(k, v));
+                respond(x, answer.status(), answer.body());
+                return;
+            }
+            forward(x, body);
+        } catch (IOException | RuntimeException e) {
+            // the client went away or upstream failed: the connection closes
+        }
+    }
+
+    private void forward(HttpExchange x, byte[] body) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(upstream.resolve(x.getRequestURI().toString()))
+                .timeout(Duration.ofSeconds(30))
+                .method(x.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        x.getRequestHeaders().forEach((name, values) -> {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) values.forEach(v -> b.header(name, v));
+        });
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        boolean head = x.getRequestMethod().equals("HEAD");
+        String from = upstream.toString().replaceAll("/$", "");
+        r.headers().map().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals(":status") || lower.equals("transfer-encoding") || lower.equals("connection") || lower.equals("date")) return;
+            if (lower.equals("content-length") && !head) return;
+            for (String v : values) x.getResponseHeaders().add(name, v.replace(from, baseUri().toString()));
+        });
+        if (head || r.statusCode() == 204 || r.statusCode() == 304) {
+            x.sendResponseHeaders(r.statusCode(), -1);
+        } else {
+            respond(x, r.statusCode(), r.body());
+        }
+    }
+
+    private static void respond(HttpExchange x, int status, byte[] body) throws IOException {
+        if (x.getRequestMethod().equals("HEAD") || body.length == 0) {
+            x.sendResponseHeaders(status, -1);
+        } else {
+            x.sendResponseHeaders(status, body.length);
+            x.getResponseBody().write(body);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
