@@ -56,7 +56,8 @@ final class BuildCommand implements Callable<Integer> {
         EngineConfig config = root.config();
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
         int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
-        try (ContainerEngine engine = root.containerEngine(); RegistryClient registry = root.registryClient(config)) {
+        RegistryClient registry = root.registryClient(config);
+        try (ContainerEngine engine = root.containerEngine()) {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             out.println("== Step 0: scanning " + directory + " ==");
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));

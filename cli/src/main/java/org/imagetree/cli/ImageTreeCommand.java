@@ -69,5 +69,5 @@ final class ImageTreeCommand {
 
     ContainerEngine containerEngine() { return DockerJavaEngine.fromEnvironment(env); }
 
-    RegistryClient registryClient(EngineConfig config) { return RegistryClient.forConfig(config); }
+    RegistryClient registryClient(EngineConfig config) { return RegistryClient.builder(config).build(); }
 }

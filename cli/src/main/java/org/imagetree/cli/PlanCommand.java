@@ -35,7 +35,8 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         EngineConfig config = root.config();
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
-        try (ContainerEngine engine = root.containerEngine(); RegistryClient registry = root.registryClient(config)) {
+        RegistryClient registry = root.registryClient(config);
+        try (ContainerEngine engine = root.containerEngine()) {
             ImageTreeEngine it = root.connectedEngine(config, engine.ping() ? engine : null, registry);
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
             BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish));

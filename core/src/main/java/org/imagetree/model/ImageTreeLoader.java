@@ -45,7 +45,7 @@ public final class ImageTreeLoader {
      * @param tagSuffix appended to every scanned image's tag ({@code --nightly}/{@code --snapshot}); "" for none
      */
     public LoadedTree load(Path root, String tagSuffix) {
-        ImageScanner.ScanResult scan = new ImageScanner(threads).scan(root);
+        org.imagetree.read.ScanResult scan = new ImageScanner(threads).scan(root);
         List<String> warnings = Collections.synchronizedList(new ArrayList<>(scan.warnings()));
         Map<String, ImageDefinition> byName = new HashMap<>();
         Map<String, String> labels = new HashMap<>();

@@ -1,0 +1,115 @@
+package org.imagetree.plan;
+
+import org.imagetree.config.ConfigLoader;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.model.ImageReference;
+import org.imagetree.model.ImageTreeLoader;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.testing.LocalRegistry;
+import org.imagetree.testing.TinyImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Planning against a real registry (no builds): states, selection, what a selection needs, blocked images. */
+class PlannerTest {
+    static LocalRegistry registry;
+    static RegistryClient client;
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void start() {
+        registry = LocalRegistry.start();
+        client = RegistryClient.builder().build();
+    }
+
+    @AfterAll
+    static void stop() { registry.close(); }
+
+    private void image(String name, String version, String template, String... depends) throws IOException {
+        Path d = dir.resolve(name);
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("changelog"), name + " (" + version + ") wikimedia; urgency=medium\n\n  * x\n\n"
+                + " -- A <a@b.c>  Mon, 02 Nov 2026 10:00:00 +0000\n");
+        Files.writeString(d.resolve("Dockerfile.template"), template);
+        if (depends.length > 0) Files.writeString(d.resolve("control"), "Source: " + name + "\nDepends: " + String.join(", ", depends) + "\n");
+    }
+
+    private BuildPlan plan(EngineConfig config, PlanOptions options) {
+        ImageTreeLoader.LoadedTree t = new ImageTreeLoader(config, 2).load(dir, "");
+        return new Planner(config, client, null, 4).plan(t, options);
+    }
+
+    private EngineConfig config() {
+        return ConfigLoader.fromMap(Map.of("registry", registry.host(), "base_images", List.of(registry.host() + "/bookworm:latest")));
+    }
+
+    @Test
+    void publishedImagesAreLeftAloneAndTheRestBuildsInWaves() throws IOException {
+        image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
+        image("c", "3.0", "FROM {{ registry }}/b:latest\n");
+        image("d", "4.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+
+        BuildPlan plan = plan(config(), PlanOptions.defaults());
+        assertThat(plan.get("a").state()).isEqualTo(ImageState.PUBLISHED);
+        assertThat(plan.get("a").action()).isEqualTo(Action.NONE);
+        assertThat(plan.get("a").digest()).startsWith("sha256:");
+        assertThat(plan.get("b").action()).isEqualTo(Action.BUILD);
+        assertThat(plan.get("c").image().parents()).containsExactly("b");
+        assertThat(plan.waves()).containsExactly(List.of("b", "d"), List.of("c"));
+        assertThat(plan.warnings()).anyMatch(w -> w.contains("uses in-tree image 'b' that control does not declare"));
+    }
+
+    @Test
+    void selectBuildsTheMatchAndTheParentsItNeeds() throws IOException {
+        image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
+        image("c", "3.0", "FROM {{ \"b\" | image_tag }}\n", "b");
+        image("d", "4.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        BuildPlan plan = plan(config(), new PlanOptions(Optional.of("*b:*"), true, true));
+        assertThat(plan.get("a").action()).isEqualTo(Action.BUILD);
+        assertThat(plan.get("a").reason()).isEqualTo("needed by b");
+        assertThat(plan.get("b").action()).isEqualTo(Action.BUILD);
+        assertThat(plan.get("c").action()).isEqualTo(Action.NONE);
+        assertThat(plan.get("c").reason()).isEqualTo("not selected");
+        assertThat(plan.get("d").action()).isEqualTo(Action.NONE);
+    }
+
+    @Test
+    void aDependencyOutsideTheTreeMustBePublishedElseTheImageIsBlockedWithTheReason() throws IOException {
+        image("svc", "1.0", "FROM {{ registry }}/golang1.25:latest\n", "golang1.25");
+        image("child", "1.0", "FROM {{ \"svc\" | image_tag }}\n", "svc");
+        image("other", "1.0", "FROM {{ registry }}/published-elsewhere:latest\n");
+        TinyImage.docker("x").pushTo(client, ImageReference.parse(registry.host() + "/published-elsewhere:latest"));
+
+        BuildPlan plan = plan(config(), PlanOptions.defaults());
+        assertThat(plan.get("svc").action()).isEqualTo(Action.BLOCKED);
+        assertThat(plan.get("svc").reason()).isEqualTo("depends on " + registry.host()
+                + "/golang1.25:latest, which is not in this tree, not in base_images and not in the registry");
+        assertThat(plan.get("child").action()).isEqualTo(Action.BLOCKED);
+        assertThat(plan.get("child").reason()).isEqualTo("parent svc is blocked");
+        assertThat(plan.get("other").action()).isEqualTo(Action.BUILD);
+    }
+
+    @Test
+    void registriesWithAPortWorkForLabelsAndImageTag() throws IOException {
+        image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n");
+        BuildPlan plan = plan(config(), PlanOptions.defaults());
+        assertThat(plan.get("b").label()).isEqualTo(registry.host() + "/b:2.0");
+        assertThat(plan.get("b").image().dockerfile()).isEqualTo("FROM " + registry.host() + "/a:1.0");
+        assertThat(plan.get("b").image().parents()).containsExactly("a");
+    }
+}
