@@ -367,7 +367,7 @@ public final class RegistryClient {
                 retryAfter = e.retryAfter().orElse(null);
                 LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, e.getMessage());
             } catch (IOException e) {
-                if (n >= policy.maxAttempts()) {
+                if (n >= policy.maxAttempts() || isTlsFailure(e)) {
                     throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, auth.redact(call.describe() + " failed after "
                             + n + " attempt(s): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())),
                             true, null, e);
@@ -385,6 +385,14 @@ public final class RegistryClient {
                 throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
             }
         }
+    }
+
+    /** Certificate and handshake problems do not go away by retrying. */
+    private static boolean isTlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) return true;
+        }
+        return false;
     }
 
     /** One attempt: the request, and once more with credentials if the registry challenges it. */

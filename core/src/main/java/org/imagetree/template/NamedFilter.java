@@ -26,6 +26,7 @@ final class NamedFilter implements Filter {
     @Override
     public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
         try {
+            if (var instanceof StrictUndefined undefined) throw undefined.used();
             if (!(var instanceof CharSequence)) {
                 throw new FilterFailure("filter " + name + " expects a string, got " + describe(var));
             }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -102,9 +103,7 @@ public final class TemplateRenderer {
         RenderSession session = new RenderSession();
         Context context = new Context(jinjava.getGlobalContext(), bindings);
         registerFilters(context, session);
-        context.setDynamicVariableResolver(name -> {
-            throw session.fail(new UndefinedVariable(name), currentLine());
-        });
+        context.setDynamicVariableResolver(name -> new StrictUndefined(name, session));
         JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
         String output;
         JinjavaInterpreter.pushCurrent(interpreter);
@@ -147,6 +146,7 @@ public final class TemplateRenderer {
         context.registerFilter(new NamedFilter("apt_remove", session, apt::remove));
         context.registerFilter(new NamedFilter("uid", session, user -> users.uid(user, warnings)));
         context.registerFilter(new NamedFilter("add_user", session, users::addUser));
+        UndefinedAwareLibrary.register(context, jinjava.getGlobalContext().getFilter("default"));
     }
 
     private String imageTag(String name, RenderSession session) {
@@ -160,19 +160,33 @@ public final class TemplateRenderer {
         return new InputError(templateFile, f.line(), redactor.redact(f.error().getMessage()), f.error());
     }
 
-    private static int currentLine() {
-        return JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(0);
-    }
-
     private static String describe(RuntimeException e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** The context with Python's None for null values (defined, false), unmodifiable. */
+    /**
+     * The context with Python's None for null values (defined, false), deeply unmodifiable: renders share
+     * it, so a template must not be able to change a list such as {@code base_images} for the next one.
+     */
     private static Map<String, Object> jinjaBindings(Map<String, Object> context) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        context.forEach((k, v) -> out.put(k, v == null ? JinjaNone.NONE : v));
-        return Collections.unmodifiableMap(out);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> bindings = (Map<String, Object>) jinjaValue(context);
+        return bindings;
+    }
+
+    private static Object jinjaValue(Object value) {
+        if (value == null) return JinjaNone.NONE;
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), jinjaValue(v)));
+            return Collections.unmodifiableMap(out);
+        }
+        if (value instanceof Collection<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(jinjaValue(v)));
+            return Collections.unmodifiableList(out);
+        }
+        return value;
     }
 
 }

@@ -64,6 +64,9 @@ class ProductionImagesConformanceTest {
                 identical, expected.size(), expected.size(), seconds, expected.size() / seconds);
 
         assertThat(expected.size()).isEqualTo(125);
+        // image_tag names reveal dependencies missing from control (image-pipeline.md 5.10 #8).
+        assertThat(renderer.render(images.resolve("envoy/Dockerfile.template")).imageTagNames()).contains("golang1.22");
+        assertThat(renderer.render(images.resolve("mapnik/Dockerfile.template")).imageTagNames()).contains("python3-bookworm");
         if (!mismatches.isEmpty()) {
             fail(mismatches.size() + " of " + expected.size() + " templates differ:\n" + String.join("\n", mismatches));
         }
