@@ -136,7 +136,7 @@ public final class ChangelogReader {
         return l.matches("^(;;\\s*)?local variables:.*") || l.startsWith("vim:");
     }
 
-    private static Header parseHeader(Path file, int lineNo, String line) {
+    static Header parseHeader(Path file, int lineNo, String line) {
         Matcher m = TOPLINE.matcher(line);
         if (!m.lookingAt()) {
             throw new InputError(file, lineNo, "invalid changelog header: " + line.strip()
@@ -159,7 +159,7 @@ public final class ChangelogReader {
         return new Header(m.group(1), version, m.group(3).stripLeading(), urgency, lineNo);
     }
 
-    private record Header(String name, String version, String distributions, String urgency, int line) {
+    record Header(String name, String version, String distributions, String urgency, int line) {
         ChangelogEntry entry(List<String> changes, String author, String date) {
             return new ChangelogEntry(name, version, distributions, urgency, String.join("\n", changes),
                     author, date, line);

@@ -36,6 +36,7 @@ public final class ChangelogWriter {
      * when the changelog already has entries, as python-debian's {@code new_block} does).
      *
      * @param reasonLines the reason split on {@code \n}; each becomes a change line indented by 3 spaces
+     * @throws InputError if name, version or distribution would not form a valid changelog header
      */
     public static String newBlock(String pkg, String version, String distribution, String urgency, String author,
                                   ZonedDateTime date, List<String> reasonLines) {
@@ -43,9 +44,9 @@ public final class ChangelogWriter {
         addChange(changes, "");
         for (String line : reasonLines) addChange(changes, "   " + line);
         addChange(changes, "");
-        StringBuilder b = new StringBuilder();
-        b.append(pkg).append(" (").append(version).append(") ").append(distribution)
-                .append("; urgency=").append(urgency).append('\n');
+        String header = pkg + " (" + version + ") " + distribution + "; urgency=" + urgency;
+        ChangelogReader.parseHeader(null, 0, header); // never write an entry the reader would reject
+        StringBuilder b = new StringBuilder(header).append('\n');
         for (String change : changes) b.append(change).append('\n');
         b.append(" -- ").append(author).append("  ").append(formatDate(date)).append('\n');
         return b.toString();

@@ -53,6 +53,15 @@ class ChangelogWriterTest {
     }
 
     @Test
+    void refusesToWriteAnEntryTheReaderWouldReject() {
+        ZonedDateTime date = ZonedDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC);
+        assertThatThrownBy(() -> ChangelogWriter.newBlock("foo", "1.0_beta", "wikimedia", "high", "A <a@b>", date,
+                List.of("x"))).isInstanceOf(InputError.class).hasMessage("invalid version '1.0_beta' in changelog header");
+        assertThatThrownBy(() -> ChangelogWriter.newBlock("foo", "1.0", "", "high", "A <a@b>", date, List.of("x")))
+                .isInstanceOf(InputError.class).hasMessageStartingWith("invalid changelog header: foo (1.0) ; urgency=high");
+    }
+
+    @Test
     void formatDateIsEmailUtilsFormat() {
         assertThat(ChangelogWriter.formatDate(ZonedDateTime.of(2026, 8, 3, 9, 8, 7, 0, ZoneOffset.ofHoursMinutes(-9, -30))))
                 .isEqualTo("Mon, 03 Aug 2026 09:08:07 -0930");

@@ -28,7 +28,7 @@ class ImageScannerTest {
         JsonNode expected = new ObjectMapper().readTree(
                 TestFiles.shared().resolve("conformance/production-images.expected.json").toFile());
         Map<String, List<Object>> want = new TreeMap<>();
-        expected.fields().forEachRemaining(e -> {
+        expected.properties().forEach(e -> {
             List<String> deps = new ArrayList<>();
             e.getValue().get("depends").forEach(d -> deps.add(d.asText()));
             want.put(e.getKey(), List.of(e.getValue().get("name").asText(), e.getValue().get("tag").asText(),
