@@ -89,7 +89,7 @@ public final class DockerJavaEngine implements ContainerEngine {
             close(cb);
             throw new EngineException("build interrupted");
         } catch (DockerException | IllegalStateException e) {
-            throw new EngineException("engine refused the build: " + e.getMessage(), e);
+            throw new EngineException("engine refused the build: " + e.getMessage().strip(), e);
         } catch (RuntimeException e) {
             cb.rethrow("build failed");
             throw new EngineException("engine unreachable during build: " + rootMessage(e), e);

@@ -206,8 +206,11 @@ public final class TreeExecutor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return result(image, Outcome.FAILED, null, t0, "interrupted");
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return result(image, Outcome.FAILED, null, t0, "build context: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must not take the other images down with it; the summary says what happened.
+            return result(image, Outcome.FAILED, null, t0, "internal error: " + e);
         }
     }
 
@@ -228,7 +231,8 @@ public final class TreeExecutor {
         Files.createDirectories(options.workDir());
         Path tmp = Files.createTempDirectory(options.workDir(), "imagetree-" + image.name() + "-");
         try {
-            Path context = BuildContextWriter.assemble(image.definition().directory(), tmp.resolve("context"), image.dockerfile());
+            Path dir = image.definition().directory();
+            Path context = BuildContextWriter.assemble(dir, tmp.resolve("context"), image.dockerfile(), repositoryRoot(dir));
             BuildRequest req = new BuildRequest(context, List.of(image.label()), Verifier.proxyBuildArgs(config), Map.of(),
                     !options.useCache(), limits());
             listener.log(image.name(), "building " + image.label());
@@ -237,6 +241,18 @@ public final class TreeExecutor {
         } finally {
             deleteTree(tmp);
         }
+    }
+
+    /**
+     * Symlinks may reach shared files anywhere in the repository (production-images links across image
+     * directories) but not outside it: the enclosing git work tree, or the image directory's parent's parent.
+     */
+    static Path repositoryRoot(Path imageDir) {
+        Path abs = imageDir.toAbsolutePath().normalize();
+        for (Path d = abs; d != null; d = d.getParent()) {
+            if (Files.exists(d.resolve(".git"))) return d;
+        }
+        return null;
     }
 
     private String publish(TreeImage image) throws EngineException, RegistryException {

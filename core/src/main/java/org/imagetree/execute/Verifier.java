@@ -33,7 +33,8 @@ public final class Verifier {
         this.env = env;
     }
 
-    public Verification verify(Path imageDir, String label, Consumer<String> log) throws InterruptedException {
+    public Verification verify(Path imageDirectory, String label, Consumer<String> log) throws InterruptedException {
+        Path imageDir = imageDirectory.toAbsolutePath().normalize();
         List<String> args = new ArrayList<>();
         for (String a : config.verifyArgs()) {
             for (String word : a.split("\\s+")) {

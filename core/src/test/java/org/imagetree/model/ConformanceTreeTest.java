@@ -65,7 +65,10 @@ class ConformanceTreeTest {
         assertThat(tree.ancestors("cfssl-issuer")).contains("golang1.22");
         List<String> order = tree.order();
         assertThat(order.indexOf("golang1.22")).isLessThan(order.indexOf("envoy"));
-        int deepest = tree.order().stream().mapToInt(tree::level).max().orElseThrow();
-        assertThat(deepest).isEqualTo(3);
+        String deepest = tree.order().stream().max(java.util.Comparator.comparingInt(tree::level)).orElseThrow();
+        // control alone gives 4 levels; the undeclared openjdk-8-jre -> openjdk-8-jdk edge adds a fifth.
+        assertThat(deepest).isEqualTo("spark3.1-operator");
+        assertThat(tree.level(deepest)).isEqualTo(4);
+        assertThat(tree.ancestors(deepest)).contains("openjdk-8-jre", "openjdk-8-jdk", "spark3.1-build", "spark3.1");
     }
 }

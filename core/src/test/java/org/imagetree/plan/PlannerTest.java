@@ -74,7 +74,7 @@ class PlannerTest {
 
     @Test
     void selectBuildsTheMatchAndTheParentsItNeeds() throws IOException {
-        image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("a", "1.5", "FROM {{ \"bookworm\" | image_tag }}\n");
         image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
         image("c", "3.0", "FROM {{ \"b\" | image_tag }}\n", "b");
         image("d", "4.0", "FROM {{ \"bookworm\" | image_tag }}\n");
