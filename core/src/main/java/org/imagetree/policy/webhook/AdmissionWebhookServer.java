@@ -75,6 +75,8 @@ public final class AdmissionWebhookServer implements AutoCloseable {
     private final Options options;
     private final ObjectMapper mapper;
     private final Object lifecycle = new Object();
+    /** Exchanges handed to the pool and not finished (queued, in TLS handshake, or in a handler). */
+    private final AtomicInteger pending = new AtomicInteger();
     private HttpsServer server;
     private ThreadPoolExecutor executor;
     private boolean closed;
@@ -110,7 +112,21 @@ public final class AdmissionWebhookServer implements AutoCloseable {
             s.createContext("/", ex -> respond(ex, 404, error("not found")));
             ThreadPoolExecutor pool = new ThreadPoolExecutor(options.threads(), options.threads(), 30, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(options.queueCapacity()), threadFactory(), new ThreadPoolExecutor.CallerRunsPolicy());
-            s.setExecutor(pool);
+            s.setExecutor(task -> {
+                pending.incrementAndGet();
+                try {
+                    pool.execute(() -> {
+                        try {
+                            task.run();
+                        } finally {
+                            pending.decrementAndGet();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    pending.decrementAndGet();
+                    throw e;
+                }
+            });
             s.start();
             server = s;
             executor = pool;
@@ -126,7 +142,10 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, waits up to the grace period for requests in flight, then stops the threads. Idempotent. */
+    /**
+     * Stops accepting (closes the listening socket), waits up to the grace period (rounded up to whole seconds) for
+     * requests in flight, then closes the remaining connections and stops the threads. Idempotent.
+     */
     @Override
     public void close() {
         HttpsServer s;
@@ -138,8 +157,10 @@ public final class AdmissionWebhookServer implements AutoCloseable {
             pool = executor;
         }
         if (s == null) return;
+        // JDK 17's stop(delay) returns early only when an exchange finishes after it was called; when idle it
+        // sleeps the whole delay (JDK-8304065, fixed in 21). So wait only when something is in flight.
         long graceSeconds = (options.shutdownGrace().toMillis() + 999) / 1000;
-        s.stop((int) Math.min(Integer.MAX_VALUE, graceSeconds));
+        s.stop(pending.get() == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, graceSeconds));
         pool.shutdown();
         try {
             if (!pool.awaitTermination(Math.max(1, options.shutdownGrace().toMillis()), TimeUnit.MILLISECONDS)) pool.shutdownNow();
