@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.imagetree.policy.RegistryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,11 @@ public final class AdmissionWebhookServer implements AutoCloseable {
             return new Options(address, threads, queueCapacity, maxRequestBytes, grace);
         }
 
+        /** On all interfaces at this port (0: any free port). */
+        public Options withPort(int port) {
+            return withAddress(new InetSocketAddress(port));
+        }
+
         public Options withMaxRequestBytes(int bytes) {
             return new Options(address, threads, queueCapacity, bytes, shutdownGrace);
         }
@@ -86,6 +94,19 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         this.reviewer = Objects.requireNonNull(reviewer, "reviewer");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * A server for the policy with TLS from PEM files (what {@code imagetree policy webhook} needs); not started.
+     *
+     * @throws IOException when the files cannot be read
+     * @throws IllegalArgumentException when they hold no usable certificate or key
+     */
+    public static AdmissionWebhookServer create(Path certificateChain, Path privateKey, RegistryPolicy policy,
+                                                Set<String> exemptNamespaces, Options options) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        return new AdmissionWebhookServer(PemTls.serverContext(certificateChain, privateKey),
+                new AdmissionReviewer(policy, exemptNamespaces, mapper), mapper, options);
     }
 
     /**

@@ -209,6 +209,19 @@ class AdmissionWebhookServerTest {
     }
 
     @Test
+    void createFromPemFilesAsTheCommandLineDoes() throws Exception {
+        AdmissionWebhookServer.Options options = AdmissionWebhookServer.Options.defaults().withAddress(LOOPBACK_ANY_PORT);
+        try (AdmissionWebhookServer s = AdmissionWebhookServer.create(rsa.certificate(), rsa.key(),
+                RegistryPolicy.of(List.of("registry.example"), List.of()), Set.of(), options)) {
+            s.start();
+            JsonNode r = response(post(client, s, review("f", WorkloadKind.POD, "default",
+                    object(WorkloadKind.POD, podSpec("registry.example/app:1", null, null))).toString()));
+            assertThat(r.path("allowed").asBoolean(false)).isTrue();
+        }
+        assertThat(AdmissionWebhookServer.Options.defaults().withPort(9443).address().getPort()).isEqualTo(9443);
+    }
+
+    @Test
     void lifecycle() throws Exception {
         AdmissionWebhookServer s = newServer(PemTls.serverContext(rsa.certificate(), rsa.key()), Duration.ofSeconds(5));
         assertThatThrownBy(s::port).isInstanceOf(IllegalStateException.class);
