@@ -24,6 +24,9 @@ public final class Dockerfiles {
     private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([A-Za-z]+)\\s*=\\s*(\\S+)\\s*");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:[-+])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
+    private static final Pattern HEREDOC = Pattern.compile("<<(-)?([\"']?)([A-Za-z_][A-Za-z0-9_]*)\\2");
+    private static final Set<String> HEREDOC_INSTRUCTIONS = Set.of("RUN", "COPY", "ADD");
+
     private Dockerfiles() {}
 
     /** What a {@code FROM} refers to. */
@@ -145,6 +148,54 @@ public final class Dockerfiles {
      * Joins continuation lines and drops comments and parser directives. Comment lines inside a continued
      * instruction are skipped, as BuildKit does; an empty line does not end a continuation either.
      */
+    /**
+     * Skips the bodies of heredocs ({@code RUN <<EOF}, {@code COPY <<-"EOT" /f}) opened by an instruction, so
+     * their lines are not read as instructions. {@code <<} inside quotes opens nothing, and a heredoc whose
+     * delimiter never comes skips nothing: a policy check must not lose a later {@code FROM}.
+     *
+     * @return the index of the last physical line consumed
+     */
+    private static int skipHeredocs(String instruction, String[] physical, int index) {
+        String keyword = instruction.strip().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+        if (!HEREDOC_INSTRUCTIONS.contains(keyword)) return index;
+        int i = index;
+        for (Matcher m : unquotedHeredocs(instruction)) {
+            boolean stripTabs = m.group(1) != null;
+            String delimiter = m.group(3);
+            int end = i + 1;
+            while (end < physical.length && !(stripTabs ? physical[end].replaceFirst("^\t+", "") : physical[end]).equals(delimiter)) end++;
+            if (end >= physical.length) return index;
+            i = end;
+        }
+        return i;
+    }
+
+    /** Heredoc openers outside single and double quotes, in order. */
+    private static List<Matcher> unquotedHeredocs(String instruction) {
+        List<Matcher> out = new ArrayList<>();
+        char quote = 0;
+        for (int p = 0; p < instruction.length(); p++) {
+            char c = instruction.charAt(p);
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+                else if (c == '\\' && quote == '"') p++;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '\\') {
+                p++;
+            } else if (c == '<' && instruction.startsWith("<<", p)) {
+                Matcher m = HEREDOC.matcher(instruction).region(p, instruction.length());
+                if (m.lookingAt()) {
+                    out.add(m);
+                    p = m.end() - 1;
+                } else {
+                    p++;
+                }
+            }
+        }
+        return out;
+    }
+
     private static List<LogicalLine> logicalLines(String dockerfile) {
         String[] physical = dockerfile.split("\\r?\\n", -1);
         char escape = '\\';
@@ -177,6 +228,7 @@ public final class Dockerfiles {
             } else {
                 current.append(body);
                 out.add(new LogicalLine(start, current.toString()));
+                index = skipHeredocs(current.toString(), physical, index);
                 current = null;
             }
         }

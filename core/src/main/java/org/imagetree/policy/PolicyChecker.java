@@ -1,8 +1,10 @@
 package org.imagetree.policy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -19,8 +21,9 @@ import org.imagetree.model.Dockerfiles.FromInstruction;
  *
  * <p>Line numbers of {@link #checkDockerfile(String, String)} are those of the rendered Dockerfile. They equal
  * the template's when the template has no construct that adds or removes lines before the FROM (true of every
- * production template's FROM forms: {@code {{ "x" | image_tag }}}, {@code {{ registry }}/…}); otherwise pass a
- * line mapping to {@link #checkDockerfile(String, String, IntUnaryOperator)}.
+ * production template's FROM forms: {@code {{ "x" | image_tag }}}, {@code {{ registry }}/…}); otherwise use
+ * {@link #checkTemplate(String, String, String)}, which maps FROM lines back to the template, or pass a line
+ * mapping to {@link #checkDockerfile(String, String, IntUnaryOperator)}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -69,6 +72,31 @@ public final class PolicyChecker {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Every violation of a template, reported at template lines: the n-th {@code FROM} of the rendered Dockerfile
+     * is reported at the line of the n-th {@code FROM} of the template. When the counts differ (a FROM inside
+     * {@code {% if %}}, say), lines are those of the rendered Dockerfile and the file is reported as
+     * {@code templateFile (rendered)}.
+     */
+    public List<Violation> checkTemplate(String templateFile, String template, String rendered) {
+        List<Integer> templateLines = fromLines(template);
+        List<Integer> renderedLines = fromLines(rendered);
+        if (templateLines == null || renderedLines == null || templateLines.size() != renderedLines.size()) {
+            return checkDockerfile(templateFile + " (rendered)", rendered);
+        }
+        Map<Integer, Integer> mapping = new HashMap<>();
+        for (int i = 0; i < renderedLines.size(); i++) mapping.put(renderedLines.get(i), templateLines.get(i));
+        return checkDockerfile(templateFile, rendered, line -> mapping.getOrDefault(line, line));
+    }
+
+    private static List<Integer> fromLines(String dockerfile) {
+        try {
+            return Dockerfiles.froms(dockerfile).stream().map(FromInstruction::line).toList();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

@@ -156,4 +156,48 @@ class DockerfilesTest {
         assertThat(Dockerfiles.froms("")).isEmpty();
         assertThat(Dockerfiles.froms("# just a comment\n")).isEmpty();
     }
+
+    @Test
+    void heredocBodiesAreNotInstructions() {
+        List<FromInstruction> froms = Dockerfiles.froms("""
+                FROM docker-registry.wikimedia.org/bookworm AS base
+                RUN <<EOF
+                FROM evil.example/inside-a-heredoc
+                EOF
+                COPY <<-"EOT" /etc/Dockerfile.inner
+                \tFROM evil.example/also-inside
+                \tEOT
+                RUN cat <<A <<'B' > /x
+                FROM one
+                A
+                FROM two
+                B
+                FROM base
+                """);
+        assertThat(froms).extracting(FromInstruction::rawImage).containsExactly("docker-registry.wikimedia.org/bookworm", "base");
+        assertThat(froms.get(1).line()).isEqualTo(13);
+    }
+
+    @Test
+    void shiftOperatorOutsideRunIsNotAHeredoc() {
+        List<FromInstruction> froms = Dockerfiles.froms("""
+                LABEL note="a <<EOF b"
+                FROM debian
+                """);
+        assertThat(froms).extracting(FromInstruction::rawImage).containsExactly("debian");
+    }
+
+    @Test
+    void quotedOrUnterminatedHeredocMarkersHideNothing() {
+        List<FromInstruction> froms = Dockerfiles.froms("""
+                FROM docker-registry.wikimedia.org/bookworm
+                RUN echo "<<X" '<<Y'
+                FROM evil.example/after-quoted-marker
+                X
+                RUN cat <<NEVER_CLOSED
+                FROM evil.example/after-unterminated
+                """);
+        assertThat(froms).extracting(FromInstruction::rawImage)
+                .containsExactly("docker-registry.wikimedia.org/bookworm", "evil.example/after-quoted-marker", "evil.example/after-unterminated");
+    }
 }

@@ -96,4 +96,40 @@ class PolicyCheckerTest {
                 .satisfies(e -> assertThat(((RegistryPolicyException) e).violations()).hasSize(2));
         PolicyChecker.requireNone(List.of());
     }
+
+    @Test
+    void templateLinesAreReportedWhenTheFromsCorrespond() {
+        String template = """
+                {% set packages = ['a',
+                   'b'] %}
+                FROM {{ "bookworm" | image_tag }} AS build
+                RUN {{ packages | apt_install }}
+                FROM {{ "golang" | image_tag }}
+                """;
+        String rendered = """
+                FROM docker-registry.wikimedia.org/bookworm:20240101 AS build
+                RUN apt-get install a b
+                FROM docker.io/library/golang:1.22
+                """;
+        assertThat(checker.checkTemplate("images/x/Dockerfile.template", template, rendered)).singleElement()
+                .satisfies(v -> {
+                    assertThat(v.file()).isEqualTo("images/x/Dockerfile.template");
+                    assertThat(v.line()).isEqualTo(5);
+                    assertThat(v.reference()).isEqualTo("docker.io/library/golang:1.22");
+                });
+    }
+
+    @Test
+    void conditionalFromsFallBackToRenderedLines() {
+        String template = """
+                {% if http_proxy %}
+                FROM docker-registry.wikimedia.org/x
+                {% else %}
+                FROM nginx
+                {% endif %}
+                """;
+        assertThat(checker.checkTemplate("t", template, "\nFROM nginx\n")).singleElement()
+                .hasToString("t (rendered):2: image 'nginx' is not from an allowed registry: it resolves to"
+                        + " 'docker.io/library/nginx:latest' (registry 'docker.io'); allowed: docker-registry.wikimedia.org");
+    }
 }

@@ -1,0 +1,72 @@
+package org.imagetree.policy.webhook;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Self-signed certificates for 127.0.0.1 made with the openssl CLI, and a client context trusting one. */
+final class TestCertificates {
+    private TestCertificates() {}
+
+    /** Paths of a certificate and its key. */
+    record Pair(Path certificate, Path key) {}
+
+    /** RSA 2048 key in PKCS#8 ("BEGIN PRIVATE KEY") and a self-signed certificate for IP 127.0.0.1. */
+    static Pair rsa(Path dir) throws IOException, InterruptedException {
+        Path cert = dir.resolve("rsa-cert.pem");
+        Path key = dir.resolve("rsa-key.pem");
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+        return new Pair(cert, key);
+    }
+
+    /** The same RSA key in PKCS#1 ("BEGIN RSA PRIVATE KEY"). */
+    static Path rsaPkcs1(Path dir, Path pkcs8Key) throws IOException, InterruptedException {
+        Path out = dir.resolve("rsa-pkcs1.pem");
+        openssl(dir, "rsa", "-in", pkcs8Key.toString(), "-traditional", "-out", out.toString());
+        return out;
+    }
+
+    /** A P-256 key in SEC1 ("BEGIN EC PRIVATE KEY") and a certificate for IP 127.0.0.1. */
+    static Pair ec(Path dir) throws IOException, InterruptedException {
+        Path cert = dir.resolve("ec-cert.pem");
+        Path key = dir.resolve("ec-key.pem");
+        openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+        openssl(dir, "req", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1");
+        return new Pair(cert, key);
+    }
+
+    static void openssl(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("openssl " + String.join(" ", args) + " failed: " + Files.readString(dir.resolve("openssl.log")));
+        }
+    }
+
+    /** A client TLS context that trusts exactly this certificate. */
+    static SSLContext trusting(Path certificate) throws Exception {
+        Certificate cert = CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readString(certificate).getBytes(StandardCharsets.US_ASCII)));
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+}
