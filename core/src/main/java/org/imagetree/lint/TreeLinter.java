@@ -88,6 +88,11 @@ public final class TreeLinter {
         TemplateRenderer renderer = new TemplateRenderer(config, known, w -> { });
         List<String> allowed = config.allowedRegistries();
         PolicyChecker policy = allowed.isEmpty() ? null : new PolicyChecker(RegistryPolicy.forBuild(config));
+        if (policy != null) {
+            for (Violation v : policy.checkReferences("config: base_images", config.baseImages())) {
+                problems.add(new LintProblem(v.file(), v.line(), "image '" + v.reference() + "' " + v.reason()));
+            }
+        }
         for (ImageDefinition def : definitions) {
             try {
                 String source = Files.readString(def.template(), StandardCharsets.UTF_8);

@@ -2,6 +2,9 @@ package org.imagetree.model;
 
 import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
+import org.imagetree.policy.PolicyChecker;
+import org.imagetree.policy.RegistryPolicy;
+import org.imagetree.policy.Violation;
 import org.imagetree.read.ImageScanner;
 import org.imagetree.template.RenderedTemplate;
 import org.imagetree.template.TemplateRenderer;
@@ -31,9 +34,15 @@ public final class ImageTreeLoader {
     private final EngineConfig config;
     private final int threads;
 
-    /** The model of a directory: the tree, and every warning found while reading it. */
-    public record LoadedTree(Path root, ImageTree tree, List<String> warnings) {
-        public LoadedTree { warnings = List.copyOf(warnings); }
+    /**
+     * The model of a directory: the tree, every warning found while reading it, and every image reference that
+     * breaks the registry policy ({@code allowed_registries}, default {@code registry}; none when neither is set).
+     */
+    public record LoadedTree(Path root, ImageTree tree, List<String> warnings, List<Violation> violations) {
+        public LoadedTree {
+            warnings = List.copyOf(warnings);
+            violations = List.copyOf(violations);
+        }
     }
 
     public ImageTreeLoader(EngineConfig config, int threads) {
@@ -93,7 +102,25 @@ public final class ImageTreeLoader {
             ordered.add(ti);
             ti.warnings().forEach(w -> warnings.add(d.directory() + ": " + w));
         }
-        return new LoadedTree(root, new ImageTree(ordered), warnings);
+        return new LoadedTree(root, new ImageTree(ordered), warnings, violations(ordered));
+    }
+
+    /** Every FROM of every rendered template and every base image, against the registry policy. */
+    private List<Violation> violations(List<TreeImage> images) {
+        if (config.allowedRegistries().isEmpty()) return List.of();
+        PolicyChecker checker = new PolicyChecker(RegistryPolicy.forBuild(config));
+        List<Violation> out = new ArrayList<>(checker.checkReferences("config: base_images", config.baseImages()));
+        for (TreeImage i : images) {
+            Path template = i.definition().template();
+            String source;
+            try {
+                source = java.nio.file.Files.readString(template);
+            } catch (java.io.IOException e) {
+                throw new InputError(template, 0, "cannot read: " + e.getMessage());
+            }
+            out.addAll(checker.checkTemplate(template.toString(), source, i.dockerfile()));
+        }
+        return out;
     }
 
     private TreeImage model(ImageDefinition d, String label, TemplateRenderer renderer,
