@@ -8,7 +8,7 @@ import java.io.Serializable;
 import org.jenkinsci.remoting.RoleSensitive;
 import org.jenkinsci.remoting.SerializableOnlyOverRemoting;
 
-/** Local-only stand-in: callables run in this JVM, with a serialization round trip as a remote call would make. */
+/** Local-only stand-in: callables run in this JVM, on the calling thread (as FilePath.act does for a local path). */
 public final class FilePath implements SerializableOnlyOverRemoting {
     private static final long serialVersionUID = 1L;
     private final String remote;
