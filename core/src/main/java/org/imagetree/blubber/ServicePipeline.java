@@ -96,7 +96,12 @@ public final class ServicePipeline {
         log.accept("building " + o.testVariant() + " as " + testTag);
         String testId = docker.build(request(o, test, List.of(testTag), Map.of()), log);
         log.accept("running " + o.testVariant());
-        DockerCli.Result run = docker.run(testTag, List.of(), Map.of());
+        DockerCli.Result run;
+        try {
+            run = docker.run(testTag, List.of(), Map.of());
+        } finally {
+            docker.removeImage(testTag);
+        }
         run.output().lines().forEach(log);
         if (run.exitCode() != 0) throw new TestFailure(o.testVariant(), run.exitCode(), run.output());
 
@@ -116,7 +121,6 @@ public final class ServicePipeline {
             published.add(new Published(tag, digest));
             log.accept((o.publish() ? "published " : "built ") + tag + (digest.isEmpty() ? "" : "@" + digest));
         }
-        docker.removeImage(testTag);
         return new Result(testId, run.output(), productionId, published);
     }
 
