@@ -36,7 +36,8 @@ class BlubberFeaturesAcceptanceTest {
         for (Path feature : features) {
             for (Gherkin.Scenario scenario : Gherkin.parse(Files.readString(feature))) {
                 String name = feature.getFileName() + ":" + scenario.line() + " " + scenario.name();
-                if (!only.isEmpty() && !name.toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT))) continue;
+                if (!only.isEmpty() && java.util.Arrays.stream(only.toLowerCase(Locale.ROOT).split(","))
+                        .noneMatch(name.toLowerCase(Locale.ROOT)::contains)) continue;
                 tests.add(DynamicTest.dynamicTest(name, () -> run(docker, bases, fixtures, feature, scenario)));
             }
         }
@@ -51,6 +52,12 @@ class BlubberFeaturesAcceptanceTest {
         ScenarioWorld world = new ScenarioWorld(docker, bases, fixtures.resolve(""), temp, tag);
         try {
             for (Gherkin.Step step : scenario.steps()) world.run(step);
+            System.out.println("[blubber-acceptance] PASSED " + feature.getFileName() + ":" + scenario.line() + " " + scenario.name()
+                    + world.substitutesUsed());
+        } catch (org.opentest4j.TestAbortedException e) {
+            System.out.println("[blubber-acceptance] SKIPPED " + feature.getFileName() + ":" + scenario.line() + " " + scenario.name()
+                    + ": " + e.getMessage());
+            throw e;
         } finally {
             world.cleanUp();
             ImageFiles.deleteTree(temp);

@@ -42,6 +42,7 @@ final class ScenarioWorld {
     private String image;
     private ImageFiles files;
     private Map<String, Object> inspect;
+    private final List<String> substitutes = new ArrayList<>();
 
     ScenarioWorld(DockerCli docker, BaseImages bases, Path fixtures, Path temp, String imageTag) {
         this.docker = docker;
@@ -140,6 +141,7 @@ final class ScenarioWorld {
             if (!base.isEmpty() && !bases.ensure(base)) {
                 throw new TestAbortedException("needs base image " + base + " from a registry this machine cannot reach");
             }
+            if (!base.isEmpty() && bases.isSubstitute(base) && !substitutes.contains(base)) substitutes.add(base);
         }
         CompiledDockerfile dockerfile = BlubberCompiler.compileDockerfile(expansion, CompileOptions.defaults());
         Files.writeString(temp.resolve("Dockerfile"), dockerfile.text());
@@ -187,6 +189,11 @@ final class ScenarioWorld {
                 assertThat(e.gid()).as("group of " + name).isEqualTo(Integer.parseInt(row.get(1)));
             }
         }
+    }
+
+    /** A note naming the Debian-built substitute bases this scenario used, or "". */
+    String substitutesUsed() {
+        return substitutes.isEmpty() ? "" : " (on Debian-built substitutes for " + String.join(", ", substitutes) + ")";
     }
 
     void cleanUp() {
