@@ -137,6 +137,14 @@ final class ScenarioWorld {
             }
         }
         for (Variant stage : expansion.stages()) {
+            for (var source : stage.common().apt().sources()) {
+                if (!java.net.URI.create(source.url()).getHost().equals("deb.debian.org")) {
+                    throw new TestAbortedException("needs the APT source " + source.url() + " (and base image "
+                            + stage.common().base() + "), which this machine cannot reach");
+                }
+            }
+        }
+        for (Variant stage : expansion.stages()) {
             String base = stage.common().base();
             if (!base.isEmpty() && !bases.ensure(base)) {
                 throw new TestAbortedException("needs base image " + base + " from a registry this machine cannot reach");
