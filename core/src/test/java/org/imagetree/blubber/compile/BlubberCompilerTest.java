@@ -178,6 +178,28 @@ class BlubberCompilerTest {
     }
 
     @Test
+    void copiesFromAnImageUseItsRootForRelativeSources() {
+        String text = compile("base: debian:bookworm\ncopies: [\"docker-registry.example.org/tools:1\", {from: \"busybox:1\", source: bin/sh, destination: /bin/sh}]");
+        assertThat(text).contains("COPY --chown=$LIVES_UID:$LIVES_GID --from=docker-registry.example.org/tools:1 [\"/srv/app\", \"/srv/app\"]\n"
+                + "COPY --chown=$LIVES_UID:$LIVES_GID --from=docker-registry.example.org/tools:1 [\"/opt/lib\", \"/opt/lib\"]\n"
+                + "COPY --chown=$LIVES_UID:$LIVES_GID --from=busybox:1 [\"/bin/sh\", \"/bin/sh\"]\n");
+    }
+
+    @Test
+    void requirementsFromAnotherVariantAreAbsoluteInItsFinalWorkingDirectory() {
+        String text = compile("base: debian:bookworm\nbuilder: {command: [make], requirements: [{from: other}, {from: other, source: a.txt}]}");
+        assertThat(text).contains("COPY --chown=$LIVES_UID:$LIVES_GID --from=other [\"/out/\", \"/out/a.txt\", \"./\"]\n");
+        assertThat(BlubberCompiler.stages(ConfigDecoder.decode("b", "version: v4\nvariants:\n  other: {}\n  abc: {builder: {requirements: [{from: other}]}}\n"), "abc"))
+                .containsExactly("other", "abc");
+    }
+
+    @Test
+    void classicLocalMountCopiesFromTheContext() {
+        String text = compile("base: debian:bookworm\nbuilder: {command: [ls], mounts: [{from: local, source: assets, destination: /mnt/assets}]}");
+        assertThat(text).contains("COPY --chown=$LIVES_UID:$LIVES_GID [\"assets\", \"/mnt/assets\"]\nRUN ls; rc=$?; rm -rf \"/mnt/assets\"; exit $rc\n");
+    }
+
+    @Test
     void quoting() {
         assertThat(Quoting.go("a\"b\\c\n\t\u0001é")).isEqualTo("\"a\\\"b\\\\c\\n\\t\\x01é\"");
         assertThat(Quoting.jsonArray(java.util.List.of("a\"", "b"))).isEqualTo("[\"a\\\"\", \"b\"]");
