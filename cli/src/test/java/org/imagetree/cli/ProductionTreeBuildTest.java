@@ -104,10 +104,29 @@ class ProductionTreeBuildTest {
 
     @Test
     @Order(3)
+    void aPublishedParentMissingLocallyIsPulledBeforeTheChildBuilds() throws Exception {
+        try (var engine = TestEnvironment.engine()) {
+            engine.remove(registry.host() + "/runtime:2.1.0");
+            engine.remove(registry.host() + "/runtime:latest");
+            assertThat(engine.inspect(registry.host() + "/runtime:2.1.0")).isEmpty();
+        }
+        CliRun up = imagetree("update", "web", "--reason", "* Rebuild on the published runtime", images());
+        assertThat(up.exitCode()).as(up.all()).isZero();
+        CliRun run = imagetree("--info", "build", "--select", "*web:*", images());
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("1 published");
+        assertThat(inRegistry("web:0.3.0-s1")).isPresent();
+        try (var engine = TestEnvironment.engine()) {
+            assertThat(engine.inspect(registry.host() + "/runtime:2.1.0")).isPresent();
+        }
+    }
+
+    @Test
+    @Order(4)
     void updateCascadesAndSelectBuildsOnlyTheMatchAndWhatItNeeds() throws IOException {
         CliRun up = imagetree("update", "tools", "--reason", "Security update for openssl", images());
         assertThat(up.exitCode()).as(up.all()).isZero();
-        assertThat(up.out()).contains("tools: 1.0.0-1 -> 1.0.0-1-s1", "runtime: 2.1.0 -> 2.1.0-s1", "web: 0.3.0 -> 0.3.0-s1",
+        assertThat(up.out()).contains("tools: 1.0.0-1 -> 1.0.0-1-s1", "runtime: 2.1.0 -> 2.1.0-s1", "web: 0.3.0-s1 -> 0.3.0-s2",
                 "cli-tools: 1.2.0-3 -> 1.2.0-3-s1", "worker: 0.9.1 -> 0.9.1-s1").doesNotContain("standalone");
         String changelog = Files.readString(tree.resolve("images/runtime/changelog"), StandardCharsets.UTF_8);
         assertThat(changelog).startsWith("runtime (2.1.0-s1) wikimedia; urgency=high\n\n   Refresh for update in parent image tools:\n"
@@ -118,22 +137,22 @@ class ProductionTreeBuildTest {
         assertThat(inRegistry("tools:1.0.0-1-s1")).isPresent();
         assertThat(inRegistry("cli-tools:1.2.0-3-s1")).isPresent();
         assertThat(inRegistry("runtime:2.1.0-s1")).isEmpty();
-        assertThat(inRegistry("web:0.3.0-s1")).isEmpty();
+        assertThat(inRegistry("web:0.3.0-s2")).isEmpty();
         assertThat(run.out()).contains("2 published");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aBrokenImageSkipsItsDependantsAndTheRestIsPublished() throws IOException {
         Path tpl = tree.resolve("images/runtime/Dockerfile.template");
         Files.writeString(tpl, Files.readString(tpl) + "RUN echo 'this step fails' && false\n");
         CliRun run = imagetree("build", "--jobs", "2", images());
         assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
         assertThat(inRegistry("runtime:2.1.0-s1")).isEmpty();
-        assertThat(inRegistry("web:0.3.0-s1")).isEmpty();
+        assertThat(inRegistry("web:0.3.0-s2")).isEmpty();
         assertThat(inRegistry("worker:0.9.1-s1")).isEmpty();
         assertThat(run.out()).containsPattern("runtime\\s+2\\.1\\.0-s1\\s+failed")
-                .containsPattern("web\\s+0\\.3\\.0-s1\\s+skipped\\s.*parent runtime failed")
+                .containsPattern("web\\s+0\\.3\\.0-s2\\s+skipped\\s.*parent runtime failed")
                 .containsPattern("worker\\s+0\\.9\\.1-s1\\s+skipped\\s.*parent runtime failed")
                 .contains("1 failed, 2 skipped");
     }

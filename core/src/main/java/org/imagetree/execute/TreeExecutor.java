@@ -93,7 +93,7 @@ public final class TreeExecutor {
                         String blocker = blocker(p.image(), plan, pending, succeeded, results, failedBases);
                         if (blocker == null) {
                             pending.remove(p.name());
-                            running.put(p.name(), done.submit(() -> process(p, options)));
+                            running.put(p.name(), done.submit(() -> process(p, plan, options)));
                             listener.imageStarted(p.name(), p.action() == Action.BUILD ? "build" : "publish");
                         } else if (!blocker.isEmpty()) {
                             pending.remove(p.name());
@@ -186,12 +186,12 @@ public final class TreeExecutor {
         return failed;
     }
 
-    private ImageResult process(PlannedImage p, ExecuteOptions options) {
+    private ImageResult process(PlannedImage p, BuildPlan plan, ExecuteOptions options) {
         Instant t0 = Instant.now();
         TreeImage image = p.image();
         try {
             if (p.action() == Action.BUILD) {
-                if (options.pull()) pullParents(image);
+                if (options.pull()) pullParents(image, plan);
                 build(image, options);
             }
             Verifier.Verification v = verifier.verify(image.definition().directory(), image.label(), line -> listener.log(image.name(), line));
@@ -218,10 +218,19 @@ public final class TreeExecutor {
         return new ImageResult(i.name(), i.tag(), i.label(), o, digest, Duration.between(t0, Instant.now()), reason);
     }
 
-    private void pullParents(TreeImage image) throws EngineException {
-        List<String> refs = new ArrayList<>(image.externals());
+    /**
+     * docker-pkg pulls an image's published dependencies before building it: in-tree parents that this run does
+     * not build (already in the registry) and references outside the tree. Base images were pulled at the start.
+     */
+    private void pullParents(TreeImage image, BuildPlan plan) throws EngineException {
+        List<String> refs = new ArrayList<>();
+        for (String parent : image.parents()) {
+            PlannedImage pp = plan.get(parent);
+            if (pp.action() == Action.NONE && pp.state() == org.imagetree.plan.ImageState.PUBLISHED) refs.add(pp.label());
+        }
+        refs.addAll(image.externals());
         for (String ref : refs) {
-            if (config.baseImages().contains(ref)) continue; // pulled once at the start
+            if (config.baseImages().contains(ref)) continue;
             if (engine.inspect(ref).isPresent()) continue;
             engine.pull(ref, auth(ref), line -> listener.log(image.name(), line));
         }
