@@ -1,17 +1,32 @@
 package org.imagetree.cli;
 
 import org.imagetree.InputError;
+import org.imagetree.blubber.config.BlubberError;
+import org.imagetree.execute.DockerCli;
+import org.imagetree.execute.EngineException;
 import picocli.CommandLine;
 
-/** User errors print one line (file:line: problem) and exit 2; anything else is a bug and shows its stack. */
+/**
+ * User errors print one line (file:line: problem) and exit 2 (Blubber config and policy errors exit with Blubber's
+ * codes); engine failures (daemon, build step, push) print their message and exit 1; anything else is a bug and
+ * shows its stack.
+ */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static final int INPUT_ERROR = 2;
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (ex instanceof BlubberError e) {
+            cl.getErr().println("error: " + e.getMessage());
+            return e.exitCode();
+        }
         if (ex instanceof InputError e) {
             cl.getErr().println("error: " + e.getMessage());
             return INPUT_ERROR;
+        }
+        if (ex instanceof EngineException || ex instanceof DockerCli.DockerException) {
+            cl.getErr().println("error: " + ex.getMessage());
+            return 1;
         }
         if (ex instanceof InterruptedException) {
             cl.getErr().println("interrupted");

@@ -1,5 +1,7 @@
 package org.imagetree.cli;
 
+import org.imagetree.blubber.BlubberRegistryPolicy;
+import org.imagetree.blubber.config.ConfigDecoder;
 import org.imagetree.config.EngineConfig;
 import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.policy.RegistryPolicy;
@@ -57,7 +59,8 @@ final class PolicyCommand {
     @Command(name = "check", description = "Report every image reference outside the allowed registries (exit 1 if any).")
     static final class Check implements Callable<Integer> {
         @ParentCommand PolicyCommand policy;
-        @Parameters(paramLabel = "DIR", arity = "1..*", description = "Image definition directories.") List<Path> paths;
+        @Parameters(paramLabel = "DIR|blubber.yaml", arity = "1..*",
+                description = "Image definition directories, or Blubber config files (every variant's base).") List<Path> paths;
 
         @Override
         public Integer call() {
@@ -65,7 +68,19 @@ final class PolicyCommand {
             EngineConfig config = root.config();
             List<Violation> all = new ArrayList<>();
             for (Path p : paths) {
-                if (!Files.isDirectory(p)) throw new InputError(p, 0, "not a directory of image definitions");
+                if (Files.isRegularFile(p)) {
+                    RegistryPolicy build;
+                    try {
+                        build = RegistryPolicy.forBuild(config);
+                    } catch (IllegalArgumentException e) {
+                        throw new InputError(e.getMessage());
+                    }
+                    for (Violation v : BlubberRegistryPolicy.checkAll(p, ConfigDecoder.readAndValidate(p), build)) {
+                        if (!all.contains(v)) all.add(v);
+                    }
+                    continue;
+                }
+                if (!Files.isDirectory(p)) throw new InputError(p, 0, "neither a directory of image definitions nor a Blubber config file");
                 LoadedTree t = root.offlineEngine(config).load(p, org.imagetree.ImageTreeEngine.TagMode.RELEASE);
                 for (Violation v : t.violations()) if (!all.contains(v)) all.add(v);
             }

@@ -7,6 +7,7 @@ import org.imagetree.blubber.config.BlubberConfig;
 import org.imagetree.blubber.config.ConfigDecoder;
 import org.imagetree.blubber.config.Policy;
 import org.imagetree.execute.DockerCli;
+import org.imagetree.execute.EngineException;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,36 +77,44 @@ public final class ServicePipeline {
         public int exitCode() { return exitCode; }
     }
 
-    private final DockerCli docker;
+    private final VariantEngine engine;
     private final Clock clock;
     private final Consumer<String> log;
 
-    public ServicePipeline(DockerCli docker, Clock clock, Consumer<String> log) {
-        this.docker = Objects.requireNonNull(docker);
+    public ServicePipeline(VariantEngine engine, Clock clock, Consumer<String> log) {
+        this.engine = Objects.requireNonNull(engine);
         this.clock = Objects.requireNonNull(clock);
         this.log = Objects.requireNonNull(log);
     }
 
-    public Result run(Options o) {
+    /** Everything through the docker CLI, without credentials or registry policy. */
+    public ServicePipeline(DockerCli docker, Clock clock, Consumer<String> log) {
+        this(VariantEngine.cliOnly(docker), clock, log);
+    }
+
+    public Result run(Options o) throws EngineException {
         BlubberConfig config = ConfigDecoder.readAndValidate(o.blubberFile());
         ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC);
         String stamp = TIMESTAMP.format(now);
 
         CompiledDockerfile test = BlubberCompiler.compile(config, o.testVariant(), o.policy(), o.compileOptions());
+        CompiledDockerfile production = BlubberCompiler.compile(config, o.productionVariant(), o.policy(), o.compileOptions());
+        // Both variants' bases are checked before anything is built.
+        engine.checkRegistryPolicy(o.blubberFile(), config, o.testVariant());
+        engine.checkRegistryPolicy(o.blubberFile(), config, o.productionVariant());
         String testTag = o.repository() + ":" + stamp + "-" + o.testVariant();
         log.accept("building " + o.testVariant() + " as " + testTag);
-        String testId = docker.build(request(o, test, List.of(testTag), Map.of()), log);
+        String testId = engine.build(test, o.context(), List.of(testTag), o.buildArgs(), Map.of(), log);
         log.accept("running " + o.testVariant());
         DockerCli.Result run;
         try {
-            run = docker.run(testTag, List.of(), Map.of());
+            run = engine.run(testTag);
         } finally {
-            docker.removeImage(testTag);
+            engine.remove(testTag);
         }
         run.output().lines().forEach(log);
         if (run.exitCode() != 0) throw new TestFailure(o.testVariant(), run.exitCode(), run.output());
 
-        CompiledDockerfile production = BlubberCompiler.compile(config, o.productionVariant(), o.policy(), o.compileOptions());
         List<String> tags = new ArrayList<>();
         tags.add(o.repository() + ":" + stamp + "-" + o.productionVariant());
         for (String extra : o.extraTags()) tags.add(o.repository() + ":" + extra);
@@ -114,17 +123,13 @@ public final class ServicePipeline {
         if (!o.sourceUrl().isEmpty()) labels.put("org.opencontainers.image.source", o.sourceUrl());
         if (!o.revision().isEmpty()) labels.put("org.opencontainers.image.revision", o.revision());
         log.accept("building " + o.productionVariant() + " as " + String.join(", ", tags));
-        String productionId = docker.build(request(o, production, tags, labels), log);
+        String productionId = engine.build(production, o.context(), tags, o.buildArgs(), labels, log);
         List<Published> published = new ArrayList<>();
         for (String tag : tags) {
-            String digest = o.publish() ? docker.push(tag, log) : "";
+            String digest = o.publish() ? engine.push(tag, production.buildKit(), log) : "";
             published.add(new Published(tag, digest));
             log.accept((o.publish() ? "published " : "built ") + tag + (digest.isEmpty() ? "" : "@" + digest));
         }
         return new Result(testId, run.output(), productionId, published);
-    }
-
-    private static DockerCli.BuildRequest request(Options o, CompiledDockerfile df, List<String> tags, Map<String, String> labels) {
-        return new DockerCli.BuildRequest(o.context(), df.text(), tags, o.buildArgs(), labels, df.buildKit(), "", false);
     }
 }

@@ -1,8 +1,13 @@
 package org.imagetree.blubber;
 
+import org.imagetree.blubber.compile.BlubberCompiler;
 import org.imagetree.blubber.compile.CompileOptions;
 import org.imagetree.blubber.compile.CompiledDockerfile;
+import org.imagetree.blubber.config.BlubberConfig;
+import org.imagetree.blubber.config.ConfigDecoder;
+import org.imagetree.blubber.config.Policy;
 import org.imagetree.execute.DockerCli;
+import org.imagetree.execute.EngineException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code imagetree blubber build FILE VARIANT [--context DIR] [--tag REF]... [--build-arg K=V] [--publish]}:
- * compile, build against the real engine (BuildKit when the variant needs it), optionally push every tag.
+ * compile, check every base against the registry policy, build against the real engine (classic through
+ * docker-java, BuildKit through the docker CLI; see {@link VariantEngine}), optionally push every tag.
  */
 public final class VariantBuild {
     /** {@code context} defaults to the config file's directory; {@code policy} may be null. */
@@ -32,21 +38,34 @@ public final class VariantBuild {
     /** The image id and, per tag, the pushed digest ("" when not published). */
     public record Result(String imageId, boolean buildKit, List<ServicePipeline.Published> references) {}
 
-    private final DockerCli docker;
+    private final VariantEngine engine;
     private final Consumer<String> log;
 
-    public VariantBuild(DockerCli docker, Consumer<String> log) {
-        this.docker = Objects.requireNonNull(docker);
+    public VariantBuild(VariantEngine engine, Consumer<String> log) {
+        this.engine = Objects.requireNonNull(engine);
         this.log = Objects.requireNonNull(log);
     }
 
-    public Result run(Request r) {
-        if (r.publish() && r.tags().isEmpty()) throw new IllegalArgumentException("--publish needs at least one --tag");
-        CompiledDockerfile df = Blubber.compile(r.file(), r.variant(), r.policy(), r.options());
-        String id = docker.build(new DockerCli.BuildRequest(r.context(), df.text(), r.tags(), r.buildArgs(), Map.of(),
-                df.buildKit(), "", false), log);
+    /** Everything through the docker CLI, without credentials or registry policy. */
+    public VariantBuild(DockerCli docker, Consumer<String> log) {
+        this(VariantEngine.cliOnly(docker), log);
+    }
+
+    public Result run(Request r) throws EngineException {
+        if (r.publish() && r.tags().isEmpty()) throw new IllegalArgumentException("publishing needs at least one tag");
+        Policy policy = r.policy() == null ? null : Policy.read(r.policy());
+        BlubberConfig config = ConfigDecoder.readAndValidate(r.file());
+        CompiledDockerfile df = BlubberCompiler.compile(config, r.variant(), policy, r.options());
+        engine.checkRegistryPolicy(r.file(), config, r.variant());
+        log.accept("building " + r.variant() + (df.buildKit() ? " (BuildKit)" : " (classic builder)")
+                + (r.tags().isEmpty() ? "" : " as " + String.join(", ", r.tags())));
+        String id = engine.build(df, r.context(), r.tags(), r.buildArgs(), Map.of(), log);
         List<ServicePipeline.Published> refs = new ArrayList<>();
-        for (String tag : r.tags()) refs.add(new ServicePipeline.Published(tag, r.publish() ? docker.push(tag, log) : ""));
+        for (String tag : r.tags()) {
+            String digest = r.publish() ? engine.push(tag, df.buildKit(), log) : "";
+            refs.add(new ServicePipeline.Published(tag, digest));
+            log.accept((r.publish() ? "published " : "built ") + tag + (digest.isEmpty() ? "" : "@" + digest));
+        }
         return new Result(id, df.buildKit(), refs);
     }
 }

@@ -13,13 +13,23 @@ import java.util.function.Consumer;
  */
 public interface ContainerEngine extends AutoCloseable {
 
-    /** What to build: a prepared context directory holding {@code Dockerfile}. */
+    /**
+     * What to build: a prepared context directory holding {@code Dockerfile}; {@code target} names the stage to
+     * build ("" or null: the last one).
+     */
     record BuildRequest(Path contextDir, List<String> tags, Map<String, String> buildArgs, Map<String, String> labels,
-                        boolean noCache, ResourceLimits limits) {
+                        boolean noCache, ResourceLimits limits, String target) {
         public BuildRequest {
             tags = List.copyOf(tags);
             buildArgs = Map.copyOf(buildArgs);
             labels = Map.copyOf(labels);
+            target = target == null ? "" : target;
+        }
+
+        /** A request for the last stage. */
+        public BuildRequest(Path contextDir, List<String> tags, Map<String, String> buildArgs, Map<String, String> labels,
+                            boolean noCache, ResourceLimits limits) {
+            this(contextDir, tags, buildArgs, labels, noCache, limits, "");
         }
     }
 

@@ -80,6 +80,13 @@ public final class DockerCli {
 
     public Path executable() { return executable; }
 
+    /** The same client with one more (or a replaced) variable in the child's environment, e.g. DOCKER_CONFIG. */
+    public DockerCli withEnvironment(String name, String value) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put(name, value);
+        return new DockerCli(executable, env);
+    }
+
     /** The client version, e.g. "20.10.24+dfsg1". */
     public String clientVersion() {
         Result r = exec(List.of("version", "--format", "{{.Client.Version}}"), Map.of(), null);

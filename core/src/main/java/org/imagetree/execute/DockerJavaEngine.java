@@ -68,6 +68,7 @@ public final class DockerJavaEngine implements ContainerEngine {
                 .withNetworkMode("host")
                 .withLabels(request.labels());
         request.buildArgs().forEach(cmd::withBuildArg);
+        if (!request.target().isEmpty()) cmd.withTarget(request.target());
         ResourceLimits l = request.limits();
         if (l != null) {
             if (l.memory() != null) cmd.withMemory(l.memory());

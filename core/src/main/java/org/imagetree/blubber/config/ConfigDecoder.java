@@ -46,6 +46,41 @@ public final class ConfigDecoder {
         return config;
     }
 
+    /**
+     * The 1-based line of every {@code base} key's value in a blubber.yaml: key "" for the root's, the variant name
+     * for a variant's. Only well-formed parts are looked at; decode errors are {@link #decode}'s business.
+     */
+    public static Map<String, Integer> baseLines(Path file) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        Node node;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            node = new Yaml(options).compose(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (IOException | YAMLException e) {
+            return out;
+        }
+        if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode root)) return out;
+        for (org.yaml.snakeyaml.nodes.NodeTuple t : root.getValue()) {
+            String key = scalar(t.getKeyNode());
+            if ("base".equals(key)) out.put("", t.getValueNode().getStartMark().getLine() + 1);
+            if ("variants".equals(key) && t.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode vs) {
+                for (org.yaml.snakeyaml.nodes.NodeTuple v : vs.getValue()) {
+                    if (!(v.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode vm)) continue;
+                    for (org.yaml.snakeyaml.nodes.NodeTuple f : vm.getValue()) {
+                        if ("base".equals(scalar(f.getKeyNode()))) {
+                            out.put(scalar(v.getKeyNode()), f.getValueNode().getStartMark().getLine() + 1);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String scalar(Node n) {
+        return n instanceof org.yaml.snakeyaml.nodes.ScalarNode s ? s.getValue() : null;
+    }
+
     public static BlubberConfig decode(String file, String yaml) {
         Node node;
         try {

@@ -1,0 +1,181 @@
+package org.imagetree.blubber;
+
+import org.imagetree.blubber.compile.CompiledDockerfile;
+import org.imagetree.blubber.config.BlubberConfig;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.ContainerEngine;
+import org.imagetree.execute.ContainerEngine.RegistryAuth;
+import org.imagetree.execute.DockerCli;
+import org.imagetree.execute.EngineException;
+import org.imagetree.model.ImageReference;
+import org.imagetree.policy.PolicyChecker;
+import org.imagetree.policy.RegistryPolicy;
+import org.imagetree.read.BuildContextWriter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Where compiled variants are built, run and pushed. Classic Dockerfiles are built through docker-java
+ * ({@link ContainerEngine}, a prepared context holding the Dockerfile) and pushed with an {@code AuthConfig};
+ * BuildKit Dockerfiles are built with the docker CLI ({@code DOCKER_BUILDKIT=1}) and pushed with a temporary
+ * {@code DOCKER_CONFIG} (directory 0700, {@code config.json} 0600, deleted right after the push) holding the auth
+ * for the engine's registry only. Test variants run through the CLI. Before anything is built, every base is
+ * checked against the registry policy when there is one.
+ *
+ * <p>Holds no mutable state; safe for concurrent builds.
+ */
+public final class VariantEngine {
+    private final DockerCli cli;
+    private final ContainerEngine classic;
+    private final RegistryAuth auth;
+    private final RegistryPolicy registryPolicy;
+
+    /**
+     * @param cli            BuildKit-capable docker client (BuildKit builds, test runs, their pushes)
+     * @param classic        engine for classic builds, or null to build those with the CLI and {@code DOCKER_BUILDKIT=0}
+     * @param auth           credentials for pushes to {@code auth.registry()}
+     * @param registryPolicy the build-time registry policy, if any
+     */
+    public VariantEngine(DockerCli cli, ContainerEngine classic, Optional<RegistryAuth> auth, Optional<RegistryPolicy> registryPolicy) {
+        this.cli = Objects.requireNonNull(cli);
+        this.classic = classic;
+        this.auth = auth.orElse(null);
+        this.registryPolicy = registryPolicy.orElse(null);
+    }
+
+    /** Everything through the CLI, no credentials, no registry policy. */
+    public static VariantEngine cliOnly(DockerCli cli) {
+        return new VariantEngine(cli, null, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The engine config's registry credentials (when it has a registry, username and password) and its build-time
+     * registry policy (when it has a registry or {@code allowed_registries}).
+     */
+    public static VariantEngine forConfig(Optional<EngineConfig> config, DockerCli cli, ContainerEngine classic) {
+        Optional<RegistryAuth> auth = config.filter(c -> c.hasCredentials() && !c.registry().isEmpty())
+                .map(c -> new RegistryAuth(c.registry(), c.username().orElseThrow(), c.password().orElseThrow()));
+        Optional<RegistryPolicy> policy = config.filter(c -> !c.allowedRegistries().isEmpty()).map(RegistryPolicy::forBuild);
+        return new VariantEngine(cli, classic, auth, policy);
+    }
+
+    public Optional<RegistryPolicy> registryPolicy() { return Optional.ofNullable(registryPolicy); }
+
+    /** Fails with every violation (file, line, reference) when a base of {@code variant}'s stages is not allowed. */
+    public void checkRegistryPolicy(Path file, BlubberConfig config, String variant) {
+        if (registryPolicy == null) return;
+        PolicyChecker.requireNone(BlubberRegistryPolicy.check(file, config, variant, registryPolicy));
+    }
+
+    /** Builds {@code df} in {@code context}; returns the image id. */
+    public String build(CompiledDockerfile df, Path context, List<String> tags, Map<String, String> buildArgs,
+                        Map<String, String> labels, Consumer<String> log) throws EngineException {
+        if (df.buildKit() || classic == null) {
+            return cli.build(new DockerCli.BuildRequest(context, df.text(), tags, buildArgs, labels, df.buildKit(), "", false), log);
+        }
+        Path tmp = tempDirectory("imagetree-blubber-context");
+        try {
+            Path prepared = BuildContextWriter.assemble(context, tmp.resolve("context"), df.text());
+            return classic.build(new ContainerEngine.BuildRequest(prepared, tags, buildArgs, labels, false,
+                    ContainerEngine.ResourceLimits.NONE, df.target()), log);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Pushes {@code reference} the way it was built; returns its digest. Credentials apply to their registry only. */
+    public String push(String reference, boolean builtWithBuildKit, Consumer<String> log) throws EngineException {
+        Optional<RegistryAuth> credentials = credentialsFor(reference);
+        if (!builtWithBuildKit && classic != null) return classic.push(reference, credentials, log);
+        if (credentials.isEmpty()) return cli.push(reference, log);
+        Path config = dockerConfig(credentials.get());
+        try {
+            return cli.withEnvironment("DOCKER_CONFIG", config.toString()).push(reference, log);
+        } finally {
+            deleteTree(config);
+        }
+    }
+
+    /** Runs {@code image} (its entrypoint) with host networking. */
+    public DockerCli.Result run(String image) {
+        return cli.run(image, List.of(), Map.of());
+    }
+
+    public void remove(String image) {
+        cli.removeImage(image);
+    }
+
+    private Optional<RegistryAuth> credentialsFor(String reference) {
+        if (auth == null) return Optional.empty();
+        try {
+            return ImageReference.parse(reference).registry().equals(auth.registry()) ? Optional.of(auth) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A private docker client configuration directory holding only the auth for one registry. */
+    static Path dockerConfig(RegistryAuth a) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("imagetree-docker-config", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary docker configuration", e);
+        }
+        try {
+            Path file = Files.createFile(dir.resolve("config.json"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            String token = Base64.getEncoder().encodeToString((a.username() + ":" + a.password()).getBytes(StandardCharsets.UTF_8));
+            Files.writeString(file, "{\"auths\":{\"" + jsonEscape(a.registry()) + "\":{\"auth\":\"" + token + "\"}}}\n", StandardCharsets.UTF_8);
+            return dir;
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw new UncheckedIOException("cannot write the temporary docker configuration", e);
+        }
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
+    }
+
+    private static Path tempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort; reported below if the directory stays
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
