@@ -95,8 +95,7 @@ public final class BaseImages {
             DebuerreotypeBuilder.Request request = new DebuerreotypeBuilder.Request(distro, options.timestamp(), options.mirror(),
                     options.aptSources().map(p -> Path.of(p.replace("{distro}", distro))), options.aptKey(), options.aptPreferences());
             DebuerreotypeBuilder.Rootfs rootfs = builder.build(request, dir, log);
-            String createdBy = "debuerreotype " + rootfs.version() + " " + distro + " from " + rootfs.source();
-            OciImageWriter.OciImage image = OciImageWriter.write(rootfs.tarball(), rootfs.epoch(), architecture(), createdBy, dir.resolve("layer.tar.gz"));
+            OciImageWriter.OciImage image = toImage(distro, rootfs, dir.resolve("layer.tar.gz"));
             Files.deleteIfExists(rootfs.tarball());
             List<String> published = List.of();
             if (options.publish()) {
@@ -117,6 +116,12 @@ public final class BaseImages {
         } finally {
             if (dir != null) deleteTree(dir);
         }
+    }
+
+    /** The OCI image of a built root filesystem: a pure function of the tarball, its epoch, the distro and the host architecture. */
+    public static OciImageWriter.OciImage toImage(String distro, DebuerreotypeBuilder.Rootfs rootfs, Path layerOut) {
+        String createdBy = "debuerreotype " + rootfs.version() + " " + distro + " from " + rootfs.source();
+        return OciImageWriter.write(rootfs.tarball(), rootfs.epoch(), architecture(), createdBy, layerOut);
     }
 
     private Optional<RegistryAuth> auth() {
