@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -135,13 +134,13 @@ public final class OciImageWriter {
     }
 
     /**
-     * Java's gzip header already has no name and mtime 0; this fixes the level (9, as {@code pigz --best}) so the
-     * output depends only on the input and the deflate implementation.
+     * Java's gzip header already has no name and mtime 0; this fixes the level (6: on a bookworm rootfs, 0.4 % larger
+     * than 9 in a third of the time) so the output depends only on the input and the deflate implementation.
      */
     private static final class FixedGzipOutputStream extends GZIPOutputStream {
         FixedGzipOutputStream(OutputStream out) throws IOException {
             super(out, 1 << 16);
-            def.setLevel(Deflater.BEST_COMPRESSION);
+            def.setLevel(6);
         }
     }
 
