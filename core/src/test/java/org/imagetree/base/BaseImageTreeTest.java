@@ -237,4 +237,33 @@ class BaseImageTreeTest {
         BuildPlan after = plan(new PlanOptions(Optional.empty(), true, true, true, false));
         assertThat(after.images().values()).allMatch(p -> p.reason().equals("published"));
     }
+
+    @Test
+    @Order(4)
+    void weeklyRefreshGoesOnWithTheTreesWhenABaseFailsAndBumpsEveryChangelog() throws Exception {
+        assertThat(tree).as("tree from the previous tests").isNotNull();
+        EngineConfig weekly = ConfigLoader.fromMap(Map.of("registry", host(), "base_images", List.of(host() + "/bookworm:latest"),
+                "weekly_author", "Image build Bot <root@example.org>", "weekly_exclude", List.of("unrelated")));
+        ImageTreeEngine e = new ImageTreeEngine(weekly, engine, client, Map.of(), Clock.systemUTC());
+        WeeklyRefresh refresh = new WeeklyRefresh(e);
+        assertThat(refresh.distros()).containsExactly("bookworm");
+        String day = DateTimeFormatter.ofPattern("yyyyMMdd").format(LocalDate.now(ZoneOffset.UTC));
+        for (String n : List.of("app:1.0-" + day, "appchild:2.0-" + day)) created.add(host() + "/" + n);
+        String latestBase = head(host() + "/bookworm:latest").orElseThrow().digest();
+
+        // A distro that cannot build stands in for a failed Sunday-04:00 run: the trees still rebuild on the previous :latest.
+        WeeklyRefresh.Result result = refresh.run(List.of("nosuchsuite"), BaseImages.Options.defaults(work.resolve("weekly"), true),
+                List.of(tree), new ExecuteOptions(2, true, true, true, work.resolve("contexts")), new BuildListener() { });
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.bases()).singleElement().satisfies(b -> assertThat(b.succeeded()).isFalse());
+        assertThat(result.bumps().get(tree)).extracting(b -> b.name() + " " + b.newVersion())
+                .containsExactlyInAnyOrder("app 1.0-" + day, "appchild 2.0-" + day);
+        assertThat(Files.readString(tree.resolve("app/changelog"))).startsWith("app (1.0-" + day + ") wikimedia; urgency=medium\n\n"
+                + "  * Weekly rebuild.\n\n -- Image build Bot <root@example.org>  ");
+        Map<String, ImageResult> r = byName(result.reports().get(tree));
+        assertThat(r.get("app").outcome()).as(result.reports().get(tree).table()).isEqualTo(Outcome.PUBLISHED);
+        assertThat(r.get("appchild").outcome()).isEqualTo(Outcome.PUBLISHED);
+        assertThat(r.get("unrelated").outcome()).isEqualTo(Outcome.UNCHANGED);
+        assertThat(labels(host() + "/app:1.0-" + day).path(BaseImageOf.DIGEST_LABEL).asText()).isEqualTo(latestBase);
+    }
 }
