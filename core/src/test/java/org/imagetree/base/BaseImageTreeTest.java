@@ -225,6 +225,9 @@ class BaseImageTreeTest {
         Map<String, String> changelogs = new LinkedHashMap<>();
         for (String n : List.of("app", "appchild", "unrelated")) changelogs.put(n, Files.readString(tree.resolve(n + "/changelog")));
         String oldApp = head(host() + "/app:1.0").orElseThrow().digest();
+        for (String n : List.of("app:1.0", "appchild:2.0")) {
+            engine.inspect(host() + "/" + n).ifPresent(i -> created.add(i.id())); // the replaced images, removed at the end
+        }
         BuildReport report = execute(rebuild);
         Map<String, ImageResult> r = byName(report);
         assertThat(r.get("app").outcome()).as(report.table()).isEqualTo(Outcome.PUBLISHED);
