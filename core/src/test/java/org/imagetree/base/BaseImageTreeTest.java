@@ -74,12 +74,17 @@ class BaseImageTreeTest {
 
     @AfterAll
     static void tearDown() {
-        for (String ref : created) {
-            try {
-                engine.remove(ref);
-            } catch (Exception ignored) {
-                // best effort: only our own tags under our registry host
-            }
+        // Only our own tags and images; several passes because a replaced parent can go only after its replaced child.
+        List<String> left = new ArrayList<>(created);
+        for (int pass = 0; pass < 3 && !left.isEmpty(); pass++) {
+            left.removeIf(ref -> {
+                try {
+                    engine.remove(ref);
+                    return true;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
         if (engine != null) engine.close();
         if (registry != null) registry.close();
