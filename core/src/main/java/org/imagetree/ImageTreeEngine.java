@@ -15,6 +15,9 @@ import org.imagetree.plan.Planner;
 import org.imagetree.registry.RegistryClient;
 import org.imagetree.report.BuildReport;
 import org.imagetree.update.TreeUpdater;
+import org.imagetree.update.WeeklyBump;
+import org.imagetree.base.BaseImages;
+import org.imagetree.base.DebuerreotypeBuilder;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,6 +92,17 @@ public final class ImageTreeEngine {
     public List<TreeUpdater.Bump> update(Path dir, String name, String reason, Optional<String> version) {
         LoadedTree t = load(dir, TagMode.RELEASE);
         return new TreeUpdater(config, env).update(t.tree(), dir, name, reason, version, ZonedDateTime.now(clock));
+    }
+
+    /** Wikimedia's weekly bump of every changelog in {@code dir} (see {@link WeeklyBump} for the config keys). */
+    public List<TreeUpdater.Bump> weeklyBump(Path dir) {
+        LoadedTree t = load(dir, TagMode.RELEASE);
+        return new WeeklyBump(config).bump(t.tree(), dir, ZonedDateTime.now(clock));
+    }
+
+    /** Base image builds with debuerreotype, published through this engine's registry and loaded into its engine. */
+    public BaseImages baseImages() {
+        return new BaseImages(config, new DebuerreotypeBuilder(env), registry, engine, clock);
     }
 
     public List<String> prune(Path dir, Optional<String> select, String nightlySuffix, BuildListener listener) throws EngineException {

@@ -44,6 +44,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "Push version tag and latest (default: when credentials are configured or the registry is on loopback).")
     Boolean publish;
 
+    @Option(names = "--rebuild-stale",
+            description = "Also rebuild published images whose parent changed since they were built, and everything below them (same tags, changelogs untouched).")
+    boolean rebuildStale;
+
     @Option(names = "--format", defaultValue = "text", description = "Summary format: text or json.")
     String format;
 
@@ -62,7 +66,7 @@ final class BuildCommand implements Callable<Integer> {
             out.println("== Step 0: scanning " + directory + " ==");
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
             loaded.warnings().forEach(w -> root.err().println("warning: " + w));
-            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish));
+            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale));
             if (plan.work().isEmpty()) {
                 out.println("Nothing to build.");
             } else {

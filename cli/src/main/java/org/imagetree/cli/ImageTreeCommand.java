@@ -25,7 +25,8 @@ import java.util.Optional;
 @Command(name = "imagetree", mixinStandardHelpOptions = true, version = "imagetree 0.1.0",
         description = "Builds a tree of container images (docker-pkg compatible).",
         subcommands = {BuildCommand.class, PruneCommand.class, UpdateCommand.class, PlanCommand.class,
-                RenderCommand.class, GraphCommand.class, PolicyCommand.class, LintCommand.class, BlubberCommand.class})
+                RenderCommand.class, GraphCommand.class, PolicyCommand.class, LintCommand.class, BlubberCommand.class,
+                BaseCommand.class, RefreshCommand.class})
 final class ImageTreeCommand {
     private final Map<String, String> env;
 

@@ -28,6 +28,8 @@ final class PlanCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true) TagModeOptions tagMode;
     @Option(names = "--no-pull") boolean noPull;
     @Option(names = "--publish", negatable = true) Boolean publish;
+    @Option(names = "--check-stale", description = "Read each published image's recorded parent digest and report those whose parent changed.")
+    boolean checkStale;
     @Option(names = "--format", defaultValue = "text", description = "text or json") String format;
     @Parameters(paramLabel = "DIRECTORY") Path directory;
 
@@ -39,7 +41,7 @@ final class PlanCommand implements Callable<Integer> {
         try (ContainerEngine engine = root.containerEngine()) {
             ImageTreeEngine it = root.connectedEngine(config, engine.ping() ? engine : null, registry);
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
-            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish));
+            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, checkStale, false));
             if ("json".equalsIgnoreCase(format)) {
                 root.out().print(PlanReport.json(plan));
             } else {

@@ -128,7 +128,7 @@ public final class ConfigLoader {
                 throw new InputError(file, 0, "key '" + k + "' must be a string");
             }
         }
-        for (String k : List.of("base_images", "verify_args", "insecure_registries", "allowed_registries")) {
+        for (String k : List.of("base_images", "verify_args", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude")) {
             Object v = m.get(k);
             if (v != null && !(v instanceof List<?>)) throw new InputError(file, 0, "key '" + k + "' must be a list");
         }

@@ -68,6 +68,7 @@ public final class TreeExecutor {
         Map<String, ImageResult> results = new LinkedHashMap<>();
         List<PlannedImage> work = plan.work();
         Set<String> failedBases = options.pull() && !work.isEmpty() ? pullBaseImages() : Set.of();
+        BaseLabels baseLabels = new BaseLabels(plan, registry, engine);
 
         Set<String> pending = new HashSet<>();
         work.forEach(p -> pending.add(p.name()));
@@ -93,7 +94,7 @@ public final class TreeExecutor {
                         String blocker = blocker(p.image(), plan, pending, succeeded, results, failedBases);
                         if (blocker == null) {
                             pending.remove(p.name());
-                            running.put(p.name(), done.submit(() -> process(p, plan, options)));
+                            running.put(p.name(), done.submit(() -> process(p, plan, options, baseLabels)));
                             listener.imageStarted(p.name(), p.action() == Action.BUILD ? "build" : "publish");
                         } else if (!blocker.isEmpty()) {
                             pending.remove(p.name());
@@ -186,18 +187,19 @@ public final class TreeExecutor {
         return failed;
     }
 
-    private ImageResult process(PlannedImage p, BuildPlan plan, ExecuteOptions options) {
+    private ImageResult process(PlannedImage p, BuildPlan plan, ExecuteOptions options, BaseLabels baseLabels) {
         Instant t0 = Instant.now();
         TreeImage image = p.image();
         try {
             if (p.action() == Action.BUILD) {
                 if (options.pull()) pullParents(image, plan);
-                build(image, options);
+                build(image, options, baseLabels.labelsFor(image));
             }
             Verifier.Verification v = verifier.verify(image.definition().directory(), image.label(), line -> listener.log(image.name(), line));
             if (!v.passed()) return result(image, Outcome.FAILED, null, t0, v.detail());
             if (!options.publish()) return result(image, Outcome.BUILT, null, t0, v.detail());
             String digest = publish(image);
+            baseLabels.published(image.name(), digest);
             return result(image, Outcome.PUBLISHED, digest, t0, p.action() == Action.BUILD ? "built, verified, published" : "verified, published");
         } catch (EngineException | RegistryException e) {
             return result(image, Outcome.FAILED, null, t0, e.getMessage());
@@ -236,13 +238,13 @@ public final class TreeExecutor {
         }
     }
 
-    private void build(TreeImage image, ExecuteOptions options) throws EngineException, IOException, InterruptedException {
+    private void build(TreeImage image, ExecuteOptions options, Map<String, String> labels) throws EngineException, IOException, InterruptedException {
         Files.createDirectories(options.workDir());
         Path tmp = Files.createTempDirectory(options.workDir(), "imagetree-" + image.name() + "-");
         try {
             Path dir = image.definition().directory();
             Path context = BuildContextWriter.assemble(dir, tmp.resolve("context"), image.dockerfile(), repositoryRoot(dir));
-            BuildRequest req = new BuildRequest(context, List.of(image.label()), Verifier.proxyBuildArgs(config), Map.of(),
+            BuildRequest req = new BuildRequest(context, List.of(image.label()), Verifier.proxyBuildArgs(config), labels,
                     !options.useCache(), limits());
             listener.log(image.name(), "building " + image.label());
             engine.build(req, line -> listener.log(image.name(), line));

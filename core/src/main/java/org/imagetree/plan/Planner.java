@@ -31,7 +31,9 @@ import java.util.concurrent.Executors;
  * adds what the selection needs, and blocks images whose dependencies cannot be had.
  *
  * <p>The build decision is docker-pkg's: an image is built when its exact {@code name:tag} is in neither
- * the registry nor (with {@code --no-pull} checked first) the local engine.
+ * the registry nor (with {@code --no-pull} checked first) the local engine. Beyond docker-pkg, with
+ * {@link PlanOptions#checkStale()} a published image whose parent changed since it was built is reported stale,
+ * and with {@link PlanOptions#rebuildStale()} it and its descendants are rebuilt under the same tags.
  */
 public final class Planner {
     private final EngineConfig config;
@@ -94,6 +96,19 @@ public final class Planner {
             }
         }
 
+        // Only when asked: two registry requests per published image.
+        Map<String, String> stale = Map.of();
+        if (options.checkStale() && registry != null && !config.registry().isEmpty()) {
+            Set<String> published = new LinkedHashSet<>();
+            for (String n : selected) if (state.get(n) == ImageState.PUBLISHED && !failure.containsKey(n)) published.add(n);
+            stale = new StaleParents(registry, lookups).find(tree, published, warnings);
+        }
+        Set<String> rebuild = new LinkedHashSet<>();
+        if (options.rebuildStale() && !stale.isEmpty()) {
+            rebuild.addAll(stale.keySet());
+            rebuild.addAll(tree.descendants(stale.keySet()));
+        }
+
         Map<String, PlannedImage> planned = new LinkedHashMap<>();
         for (String n : tree.order()) {
             TreeImage i = tree.get(n);
@@ -101,7 +116,10 @@ public final class Planner {
             boolean inScope = selected.contains(n) || neededBy.containsKey(n);
             Action action;
             String reason;
-            if (!inScope) {
+            if (rebuild.contains(n) && !failure.containsKey(n)) {
+                action = Action.BUILD;
+                reason = stale.getOrDefault(n, "below a stale image that is rebuilt");
+            } else if (!inScope) {
                 action = Action.NONE;
                 reason = s == ImageState.PUBLISHED ? "published" : "not selected";
             } else if (failure.containsKey(n)) {
@@ -109,7 +127,7 @@ public final class Planner {
                 reason = failure.get(n);
             } else if (s == ImageState.PUBLISHED) {
                 action = Action.NONE;
-                reason = "published";
+                reason = stale.getOrDefault(n, "published");
             } else if (s == ImageState.BUILT) {
                 action = options.publish() ? Action.PUBLISH : Action.NONE;
                 reason = options.publish() ? "built locally, not yet in the registry" : "built locally";

@@ -40,9 +40,19 @@ public final class ChangelogWriter {
      */
     public static String newBlock(String pkg, String version, String distribution, String urgency, String author,
                                   ZonedDateTime date, List<String> reasonLines) {
+        return newBlockWithChanges(pkg, version, distribution, urgency, author, date,
+                reasonLines.stream().map(line -> "   " + line).toList());
+    }
+
+    /**
+     * One entry whose change lines are written as given (already indented), e.g. {@code dch}'s
+     * {@code "  * Weekly rebuild."}; a blank line before and after, as {@link #newBlock}.
+     */
+    public static String newBlockWithChanges(String pkg, String version, String distribution, String urgency, String author,
+                                             ZonedDateTime date, List<String> changeLines) {
         List<String> changes = new ArrayList<>();
         addChange(changes, "");
-        for (String line : reasonLines) addChange(changes, "   " + line);
+        for (String line : changeLines) addChange(changes, line);
         addChange(changes, "");
         String header = pkg + " (" + version + ") " + distribution + "; urgency=" + urgency;
         ChangelogReader.parseHeader(null, 0, header); // never write an entry the reader would reject

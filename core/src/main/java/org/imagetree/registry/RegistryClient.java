@@ -216,6 +216,37 @@ public final class RegistryClient {
 
     private record Page(List<String> tags, URI next) {}
 
+    /**
+     * {@code GET} of a blob (e.g. an image config), verified against its digest; empty on 404. A redirect to blob
+     * storage is followed once, without our credentials (they must not reach another host).
+     */
+    public Optional<byte[]> getBlob(String registry, String repository, String digest) {
+        Digests.requireDigest(digest);
+        Call call = new Call("GET", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, pull(repository));
+        return withRetries(call, () -> {
+            HttpResponse<byte[]> r = execute(call);
+            if (r.statusCode() == 404) return Optional.empty();
+            byte[] body;
+            if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303 || r.statusCode() == 301) {
+                URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(() -> failure(call, r)));
+                HttpResponse<byte[]> moved = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()
+                        .send(java.net.http.HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                if (moved.statusCode() != 200) throw failure(call, moved);
+                body = moved.body();
+            } else if (r.statusCode() == 200) {
+                body = r.body();
+            } else {
+                throw failure(call, r);
+            }
+            if (Digests.isSha256(digest) && !digest.equals(Digests.sha256(body))) {
+                throw new RegistryException(registry, 200, "DIGEST_INVALID", call.describe() + ": blob bytes have digest "
+                        + Digests.sha256(body) + ", expected " + digest);
+            }
+            return Optional.of(body);
+        });
+    }
+
     // ---------------------------------------------------------------- writes
 
     public boolean blobExists(String registry, String repository, String digest) {

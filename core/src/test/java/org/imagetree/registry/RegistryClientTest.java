@@ -55,6 +55,17 @@ class RegistryClientTest {
     }
 
     @Test
+    void blobsAreServedVerifiedAndUnknownOnesAreAbsent() {
+        TinyImage image = TinyImage.oci("blob");
+        image.pushTo(client, ref("tree/blob:1"));
+
+        assertThat(client.getBlob(registry.host(), "tree/blob", image.configDigest())).hasValueSatisfying(b -> assertThat(b).isEqualTo(image.config()));
+        assertThat(client.getBlob(registry.host(), "tree/blob", image.layerDigest())).hasValueSatisfying(b -> assertThat(b).isEqualTo(image.layer()));
+        assertThat(client.getBlob(registry.host(), "tree/blob", "sha256:" + "0".repeat(64))).isEmpty();
+        assertThatThrownBy(() -> client.getBlob(registry.host(), "tree/blob", "not-a-digest")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void unknownTagAndUnknownRepositoryAreAbsentNotErrors() {
         TinyImage.docker("absent").pushTo(client, ref("tree/absent:exists"));
 

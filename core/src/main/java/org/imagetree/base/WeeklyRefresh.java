@@ -1,0 +1,80 @@
+package org.imagetree.base;
+
+import org.imagetree.ImageTreeEngine;
+import org.imagetree.execute.BuildListener;
+import org.imagetree.execute.ExecuteOptions;
+import org.imagetree.model.ImageTreeLoader.LoadedTree;
+import org.imagetree.model.Labels;
+import org.imagetree.plan.BuildPlan;
+import org.imagetree.plan.PlanOptions;
+import org.imagetree.report.BuildReport;
+import org.imagetree.update.TreeUpdater;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Wikimedia's weekly chain in one call: base images (Sunday 04:00), then every production changelog bumped to today
+ * (06:00), then every tree built and published on the fresh bases. Unlike the original, a failing distro does not
+ * stop the others and a failing tree does not skip the later ones; the result says what happened to each.
+ */
+public final class WeeklyRefresh {
+    private final ImageTreeEngine engine;
+
+    public WeeklyRefresh(ImageTreeEngine engine) { this.engine = engine; }
+
+    /**
+     * @param bases   base image build per distro
+     * @param bumps   changelog entries written, per tree
+     * @param reports build report per tree
+     */
+    public record Result(List<BaseImageBuild> bases, Map<Path, List<TreeUpdater.Bump>> bumps, Map<Path, BuildReport> reports) {
+        public boolean succeeded() {
+            return bases.stream().allMatch(BaseImageBuild::succeeded) && reports.values().stream().allMatch(BuildReport::succeeded);
+        }
+    }
+
+    /**
+     * The distributions to refresh: config {@code base_distros}, else the names of the {@code base_images} that live
+     * in the configured registry and namespace ({@code registry/bookworm:latest} → {@code bookworm}).
+     */
+    public List<String> distros() {
+        Object listed = engine.config().get("base_distros");
+        if (listed instanceof List<?> l && !l.isEmpty()) return l.stream().map(String::valueOf).toList();
+        Set<String> out = new LinkedHashSet<>();
+        String prefix = Labels.repository(engine.config().registry(), engine.config().namespace(), "");
+        for (String b : engine.config().baseImages()) {
+            String repo = Labels.repositoryOf(b);
+            if (!prefix.isEmpty() && repo.startsWith(prefix + "/") && repo.indexOf('/', prefix.length() + 1) < 0) {
+                out.add(repo.substring(prefix.length() + 1));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    public Result run(List<String> distros, BaseImages.Options baseOptions, List<Path> trees, ExecuteOptions execute,
+                      BuildListener listener) throws InterruptedException {
+        listener.step("building base images: " + String.join(", ", distros));
+        List<BaseImageBuild> bases = engine.baseImages().build(distros, baseOptions, (distro, line) -> listener.log(distro, line));
+        bases.forEach(b -> listener.step("base " + b.summary()));
+        Map<Path, List<TreeUpdater.Bump>> bumps = new LinkedHashMap<>();
+        for (Path tree : trees) {
+            List<TreeUpdater.Bump> b = engine.weeklyBump(tree);
+            bumps.put(tree, b);
+            listener.step("weekly bump of " + tree + ": " + b.size() + " changelog(s)");
+        }
+        Map<Path, BuildReport> reports = new LinkedHashMap<>();
+        for (Path tree : trees) {
+            LoadedTree loaded = engine.load(tree, ImageTreeEngine.TagMode.RELEASE);
+            BuildPlan plan = engine.plan(loaded, new PlanOptions(Optional.empty(), execute.pull(), execute.publish()));
+            listener.step("building " + tree + ": " + plan.work().size() + " image(s)");
+            reports.put(tree, engine.execute(plan, execute, listener));
+        }
+        return new Result(bases, bumps, reports);
+    }
+}
