@@ -33,9 +33,14 @@ import java.util.concurrent.CountDownLatch;
 final class PolicyCommand {
     @ParentCommand ImageTreeCommand root;
 
-    /** Base images named in the config (never deployed), plus those given on the command line. */
+    /**
+     * Base images are never deployed: the config's {@code base_images}, the distros its base-image builds publish
+     * ({@code base_distros}, in the configured registry), and those given on the command line.
+     */
     static List<String> baseImages(Optional<EngineConfig> config, List<String> extra) {
         List<String> out = new ArrayList<>(config.map(EngineConfig::baseImages).orElse(List.of()));
+        config.map(c -> c.get("base_distros")).filter(List.class::isInstance)
+                .ifPresent(l -> ((List<?>) l).forEach(d -> out.add(String.valueOf(d))));
         if (extra != null) out.addAll(extra);
         return out;
     }

@@ -24,7 +24,8 @@ class PolicyCliTest {
 
     private Path config() throws IOException {
         Path c = dir.resolve("config.yaml");
-        Files.writeString(c, "registry: docker-registry.example.org\nbase_images:\n  - docker-registry.example.org/bookworm:latest\n");
+        Files.writeString(c, "registry: docker-registry.example.org\nbase_images:\n  - docker-registry.example.org/bookworm:latest\n"
+                + "base_distros:\n  - trixie\n");
         return c;
     }
 
@@ -56,7 +57,8 @@ class PolicyCliTest {
         CliRun r = CliRun.of("-c", config().toString(), "policy", "manifests", "--exempt", "kube-system", "--exempt", "monitoring");
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("kind: \"ValidatingAdmissionPolicy\"").contains("kind: \"ValidatingAdmissionPolicyBinding\"")
-                .contains("docker-registry.example.org/").contains("bookworm").contains("monitoring");
+                .contains("docker-registry.example.org/").contains("monitoring")
+                .contains("docker-registry.example.org/bookworm").contains("docker-registry.example.org/trixie");
     }
 
     @Test
