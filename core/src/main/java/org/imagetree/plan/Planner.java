@@ -63,7 +63,17 @@ public final class Planner {
             refs.add(i.label());
             for (String e : i.externals()) if (!isBaseImage(e)) refs.add(e);
         }
-        Map<String, Lookup> remote = lookupAll(refs);
+        Map<String, Lookup> remote = parallel(refs, this::lookup, registry != null && !config.registry().isEmpty());
+
+        // The local engine matters only where the registry does not settle the state: with pull, for images the
+        // registry lacks; without pull (local first), for every image. Asked once per label, concurrently.
+        Set<String> localRefs = new LinkedHashSet<>();
+        for (String n : tree.order()) {
+            String label = tree.get(n).label();
+            Lookup l = remote.get(label);
+            if (!options.pull() || l == null || l.manifest().isEmpty()) localRefs.add(label);
+        }
+        Map<String, Boolean> local = new ConcurrentHashMap<>(localState(localRefs));
 
         Map<String, ImageState> state = new HashMap<>();
         Map<String, String> digest = new HashMap<>();
@@ -74,10 +84,9 @@ public final class Planner {
             if (l != null && l.error() != null) failure.put(n, "registry check failed: " + l.error());
             boolean inRegistry = l != null && l.manifest().isPresent();
             if (inRegistry) digest.put(n, l.manifest().get().digest());
-            boolean local = isLocal(i.label());
             ImageState s;
-            if (options.pull()) s = inRegistry ? ImageState.PUBLISHED : local ? ImageState.BUILT : ImageState.TO_BUILD;
-            else s = !local ? ImageState.TO_BUILD : inRegistry ? ImageState.PUBLISHED : ImageState.BUILT;
+            if (options.pull()) s = inRegistry ? ImageState.PUBLISHED : isLocal(i.label(), local) ? ImageState.BUILT : ImageState.TO_BUILD;
+            else s = !isLocal(i.label(), local) ? ImageState.TO_BUILD : inRegistry ? ImageState.PUBLISHED : ImageState.BUILT;
             state.put(n, s);
         }
 
@@ -119,7 +128,7 @@ public final class Planner {
                         : config.registry().isEmpty() ? "no registry configured" : "not in the registry";
             }
             if (action == Action.BUILD || action == Action.PUBLISH) {
-                String blocked = blockedBy(i, planned, remote);
+                String blocked = blockedBy(i, planned, remote, local);
                 if (blocked != null) {
                     action = Action.BLOCKED;
                     reason = blocked;
@@ -134,15 +143,15 @@ public final class Planner {
         return new BuildPlan(tree, planned, tree.waves(work), warnings);
     }
 
-    private String blockedBy(TreeImage i, Map<String, PlannedImage> planned, Map<String, Lookup> remote) {
+    private String blockedBy(TreeImage i, Map<String, PlannedImage> planned, Map<String, Lookup> remote, Map<String, Boolean> local) {
         for (String p : i.parents()) {
             PlannedImage pp = planned.get(p);
             if (pp.action() == Action.BLOCKED) return "parent " + p + " is blocked";
         }
         for (String e : i.externals()) {
-            if (isBaseImage(e) || isLocal(e)) continue;
+            if (isBaseImage(e)) continue;
             Lookup l = remote.get(e);
-            if (l == null) continue;
+            if (l == null || l.manifest().isPresent() || isLocal(e, local)) continue;
             if (l.error() != null) return "cannot check " + e + ": " + l.error();
             if (l.manifest().isEmpty()) {
                 return "depends on " + e + ", which is not in this tree, not in base_images and not in the registry";
@@ -159,27 +168,63 @@ public final class Planner {
         return false;
     }
 
-    private boolean isLocal(String label) {
-        if (engine == null) return false;
+    private boolean isLocal(String ref, Map<String, Boolean> known) {
+        return engine != null && known.computeIfAbsent(ref, this::inspectLocal);
+    }
+
+    /** Many references: one listing of the engine's tags (normalised, so familiar and full names agree); few: inspect each. */
+    private Map<String, Boolean> localState(Set<String> refs) {
+        if (engine == null || refs.isEmpty()) return Map.of();
+        if (refs.size() > lookups) {
+            try {
+                Optional<Set<String>> tags = engine.allTags();
+                if (tags.isPresent()) {
+                    Set<ImageReference> held = new java.util.HashSet<>();
+                    for (String t : tags.get()) {
+                        try {
+                            held.add(ImageReference.parse(t));
+                        } catch (IllegalArgumentException e) {
+                            // not a reference we could have asked about
+                        }
+                    }
+                    Map<String, Boolean> out = new HashMap<>();
+                    for (String r : refs) {
+                        try {
+                            out.put(r, held.contains(ImageReference.parse(r)));
+                        } catch (IllegalArgumentException e) {
+                            out.put(r, false);
+                        }
+                    }
+                    return out;
+                }
+            } catch (EngineException e) {
+                return Map.of(); // unreachable engine: nothing is local (as when each inspect fails)
+            }
+        }
+        return parallel(refs, this::inspectLocal, true);
+    }
+
+    private boolean inspectLocal(String ref) {
         try {
-            return engine.inspect(label).isPresent();
+            return engine.inspect(ref).isPresent();
         } catch (EngineException e) {
             return false;
         }
     }
 
-    private Map<String, Lookup> lookupAll(Set<String> refs) {
-        Map<String, Lookup> out = new ConcurrentHashMap<>();
-        if (registry == null || config.registry().isEmpty()) return out;
-        ExecutorService pool = Executors.newFixedThreadPool(lookups, r -> {
+    /** {@code f} of every key, {@code lookups} at a time; empty when {@code enabled} is false. */
+    private <T> Map<String, T> parallel(Set<String> keys, java.util.function.Function<String, T> f, boolean enabled) {
+        Map<String, T> out = new ConcurrentHashMap<>();
+        if (!enabled || keys.isEmpty()) return out;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(lookups, keys.size()), r -> {
             Thread t = new Thread(r, "imagetree-lookup");
             t.setDaemon(true);
             return t;
         });
         try {
             List<CompletableFuture<Void>> all = new ArrayList<>();
-            for (String ref : refs) {
-                all.add(CompletableFuture.runAsync(() -> out.put(ref, lookup(ref)), pool));
+            for (String key : keys) {
+                all.add(CompletableFuture.runAsync(() -> out.put(key, f.apply(key)), pool));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         } finally {
