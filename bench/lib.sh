@@ -2,7 +2,7 @@
 # Needs: the README's set-up (scripts/install.sh: JDK, Maven, docker-registry, curl), python3.
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
-IMAGETREE="$REPO/bin/imagetree"
+IMAGETREE="${IMAGETREE:-$REPO/bin/imagetree}"  # another launcher to compare builds
 SHARED="${IMAGETREE_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
 [ -d "$SHARED/conformance" ] || SHARED=/work/shared
 log() { printf '[bench] %s\n' "$*" >&2; }

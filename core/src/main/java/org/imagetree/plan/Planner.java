@@ -57,23 +57,27 @@ public final class Planner {
     public BuildPlan plan(LoadedTree loaded, PlanOptions options) {
         ImageTree tree = loaded.tree();
         List<String> warnings = new ArrayList<>(loaded.warnings());
-        Set<String> refs = new LinkedHashSet<>();
-        for (String n : tree.order()) {
-            TreeImage i = tree.get(n);
-            refs.add(i.label());
-            for (String e : i.externals()) if (!isBaseImage(e)) refs.add(e);
+        Set<String> labels = new LinkedHashSet<>();
+        for (String n : tree.order()) labels.add(tree.get(n).label());
+        boolean haveRegistry = registry != null && !config.registry().isEmpty();
+        Map<String, Boolean> local = new ConcurrentHashMap<>();
+        Map<String, Lookup> remote;
+        if (options.pull()) {
+            // Registry first; the local engine only for images the registry lacks (built here, not yet published?).
+            remote = parallel(remoteRefs(tree, labels), this::lookup, haveRegistry);
+            Set<String> missing = new LinkedHashSet<>();
+            for (String label : labels) {
+                Lookup l = remote.get(label);
+                if (l == null || l.manifest().isEmpty()) missing.add(label);
+            }
+            local.putAll(localState(missing));
+        } else {
+            // Local first (docker-pkg's --no-pull): the registry only tells published from built for local images.
+            local.putAll(localState(labels));
+            Set<String> held = new LinkedHashSet<>();
+            for (String label : labels) if (local.getOrDefault(label, false)) held.add(label);
+            remote = parallel(remoteRefs(tree, held), this::lookup, haveRegistry);
         }
-        Map<String, Lookup> remote = parallel(refs, this::lookup, registry != null && !config.registry().isEmpty());
-
-        // The local engine matters only where the registry does not settle the state: with pull, for images the
-        // registry lacks; without pull (local first), for every image. Asked once per label, concurrently.
-        Set<String> localRefs = new LinkedHashSet<>();
-        for (String n : tree.order()) {
-            String label = tree.get(n).label();
-            Lookup l = remote.get(label);
-            if (!options.pull() || l == null || l.manifest().isEmpty()) localRefs.add(label);
-        }
-        Map<String, Boolean> local = new ConcurrentHashMap<>(localState(localRefs));
 
         Map<String, ImageState> state = new HashMap<>();
         Map<String, String> digest = new HashMap<>();
@@ -141,6 +145,15 @@ public final class Planner {
             if (p.action() == Action.BUILD || p.action() == Action.PUBLISH) work.add(p.name());
         });
         return new BuildPlan(tree, planned, tree.waves(work), warnings);
+    }
+
+    /** {@code labels} and every external reference of the tree that is not a base image. */
+    private Set<String> remoteRefs(ImageTree tree, Set<String> labels) {
+        Set<String> refs = new LinkedHashSet<>(labels);
+        for (String n : tree.order()) {
+            for (String e : tree.get(n).externals()) if (!isBaseImage(e)) refs.add(e);
+        }
+        return refs;
     }
 
     private String blockedBy(TreeImage i, Map<String, PlannedImage> planned, Map<String, Lookup> remote, Map<String, Boolean> local) {
