@@ -38,6 +38,8 @@ public final class Planner {
     private final RegistryClient registry;
     private final ContainerEngine engine;
     private final int lookups;
+    /** From this many references on, one catalog read is worth trying before one existence check each. */
+    static final int CATALOG_THRESHOLD = 256;
 
     /**
      * @param registry the registry client (may be null when the config has no registry)
@@ -64,7 +66,7 @@ public final class Planner {
         Map<String, Lookup> remote;
         if (options.pull()) {
             // Registry first; the local engine only for images the registry lacks (built here, not yet published?).
-            remote = parallel(remoteRefs(tree, labels), this::lookup, haveRegistry);
+            remote = lookupAll(remoteRefs(tree, labels), haveRegistry);
             Set<String> missing = new LinkedHashSet<>();
             for (String label : labels) {
                 Lookup l = remote.get(label);
@@ -76,7 +78,7 @@ public final class Planner {
             local.putAll(localState(labels));
             Set<String> held = new LinkedHashSet<>();
             for (String label : labels) if (local.getOrDefault(label, false)) held.add(label);
-            remote = parallel(remoteRefs(tree, held), this::lookup, haveRegistry);
+            remote = lookupAll(remoteRefs(tree, held), haveRegistry);
         }
 
         Map<String, ImageState> state = new HashMap<>();
@@ -243,6 +245,39 @@ public final class Planner {
         } finally {
             pool.shutdownNow();
         }
+        return out;
+    }
+
+    /**
+     * Registry lookups of {@code refs}, {@code lookups} at a time. For a large tree the registry's catalog is read
+     * first (when it offers one): references to repositories it does not hold are missing without a request each.
+     */
+    private Map<String, Lookup> lookupAll(Set<String> refs, boolean enabled) {
+        if (!enabled || refs.size() < CATALOG_THRESHOLD) return parallel(refs, this::lookup, enabled);
+        Set<String> repositories;
+        try {
+            repositories = registry.catalog(config.registry()).orElse(null);
+        } catch (RegistryException e) {
+            repositories = null; // ask about each reference instead; its errors are reported per image
+        }
+        if (repositories == null) return parallel(refs, this::lookup, true);
+        Map<String, Lookup> out = new HashMap<>();
+        Set<String> ask = new LinkedHashSet<>();
+        for (String ref : refs) {
+            ImageReference r;
+            try {
+                r = ImageReference.parse(ref);
+            } catch (IllegalArgumentException e) {
+                ask.add(ref);
+                continue;
+            }
+            if (r.registry().equals(config.registry()) && !repositories.contains(r.repository())) {
+                out.put(ref, new Lookup(Optional.empty(), null));
+            } else {
+                ask.add(ref);
+            }
+        }
+        out.putAll(parallel(ask, this::lookup, true));
         return out;
     }
 
