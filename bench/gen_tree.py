@@ -2,7 +2,7 @@
 """Generates a docker-pkg tree of N images for the benchmarks: LEVELS levels of equal width, each image below
 level 1 built FROM one image of the level above through image_tag (and declared in control), a changelog
 of ENTRIES realistic entries (newest first), and a template of a few instructions.
-Usage: gen_tree.py N DIR [--levels 8] [--entries 20] [--base REF] [--step 'RUN sleep 3'] [--seed 7]"""
+Usage: gen_tree.py N DIR [--levels 8] [--entries 20] [--base REF] [--step 'RUN sleep 3'] [--seed 7] [--prefix img]"""
 import argparse, datetime, os, random
 
 p = argparse.ArgumentParser()
@@ -13,10 +13,11 @@ p.add_argument("--entries", type=int, default=20)
 p.add_argument("--base", default="{{ registry }}/bookworm:latest")
 p.add_argument("--step", default=None, help="one extra Dockerfile line (e.g. 'RUN sleep 3')")
 p.add_argument("--seed", type=int, default=7)
+p.add_argument("--prefix", default="img")
 a = p.parse_args()
 rnd = random.Random(a.seed)
 width = -(-a.n // a.levels)
-names = ["img-%06d" % i for i in range(a.n)]
+names = ["%s-%06d" % (a.prefix, i) for i in range(a.n)]
 level_of = lambda i: i // width
 start = datetime.datetime(2026, 8, 16, 6, 0, 30, tzinfo=datetime.timezone.utc)
 
