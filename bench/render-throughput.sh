@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 ensure_cli
 echo "== Benchmark 4: render throughput, $TREE/images =="
 machine
-java -cp "$REPO/cli/target/imagetree-cli-all.jar" "$BENCH_DIR/RenderThroughput.java" "$TREE/config.yaml" "$TREE/images" "$SECONDS_PER_RUN" 2>&1 | grep -v '^SLF4J'
+java -cp "${IMAGETREE_JAR:-$REPO/cli/target/imagetree-cli-all.jar}" "$BENCH_DIR/RenderThroughput.java" "$TREE/config.yaml" "$TREE/images" "$SECONDS_PER_RUN" 2>&1 | grep -v '^SLF4J'
 "$IMAGETREE" -c "$TREE/config.yaml" render "$TREE/images" >/dev/null 2>&1
 : >"$work/times"
 for _ in 1 2 3 4 5; do
