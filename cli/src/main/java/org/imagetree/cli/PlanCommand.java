@@ -39,7 +39,8 @@ final class PlanCommand implements Callable<Integer> {
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
         RegistryClient registry = root.registryClient(config);
         try (ContainerEngine engine = root.containerEngine()) {
-            ImageTreeEngine it = root.connectedEngine(config, engine.ping() ? engine : null, registry);
+            // No ping: the engine connects only if the planner needs it (an unreachable one counts as empty).
+            ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
             BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, checkStale, false));
             if ("json".equalsIgnoreCase(format)) {

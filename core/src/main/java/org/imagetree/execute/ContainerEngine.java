@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -62,6 +63,12 @@ public interface ContainerEngine extends AutoCloseable {
     List<LocalImage> listRepository(String repository) throws EngineException;
 
     void remove(String reference) throws EngineException;
+
+    /**
+     * Every {@code name:tag} the engine holds, in one call, for callers that would otherwise inspect many references;
+     * empty when this engine cannot list them (then inspect each).
+     */
+    default Optional<Set<String>> allTags() throws EngineException { return Optional.empty(); }
 
     /** Whether the engine answers. */
     boolean ping();

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -34,20 +35,29 @@ import java.util.function.Consumer;
  * Builds use host networking; nothing here creates networks.
  */
 public final class DockerJavaEngine implements ContainerEngine {
-    private final DockerClient client;
     private final String host;
+    private DockerClient client;
+    private boolean closed;
 
+    /** Connects lazily: a run that never talks to the engine (a no-op build) never loads or starts docker-java. */
     public DockerJavaEngine(String dockerHost) {
         this.host = dockerHost;
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .build();
-        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(URI.create(dockerHost))
-                .maxConnections(32)
-                .connectionTimeout(Duration.ofSeconds(10))
-                .build();
-        this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    private synchronized DockerClient client() {
+        if (closed) throw new IllegalStateException("engine closed");
+        if (client == null) {
+            DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                    .withDockerHost(host)
+                    .build();
+            ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                    .dockerHost(URI.create(host))
+                    .maxConnections(32)
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .build();
+            client = DockerClientImpl.getInstance(config, http);
+        }
+        return client;
     }
 
     /** DOCKER_HOST from the environment, else the default socket. */
@@ -58,7 +68,7 @@ public final class DockerJavaEngine implements ContainerEngine {
 
     @Override
     public String build(BuildRequest request, Consumer<String> log) throws EngineException {
-        BuildImageCmd cmd = client.buildImageCmd(request.contextDir().toFile())
+        BuildImageCmd cmd = client().buildImageCmd(request.contextDir().toFile())
                 .withDockerfile(request.contextDir().resolve("Dockerfile").toFile())
                 .withTags(new HashSet<>(request.tags()))
                 .withNoCache(request.noCache())
@@ -107,7 +117,7 @@ public final class DockerJavaEngine implements ContainerEngine {
     @Override
     public Optional<LocalImage> inspect(String reference) throws EngineException {
         try {
-            InspectImageResponse r = client.inspectImageCmd(reference).exec();
+            InspectImageResponse r = client().inspectImageCmd(reference).exec();
             Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels();
             return Optional.of(new LocalImage(r.getId(), r.getRepoTags() == null ? List.of() : r.getRepoTags(), labels));
         } catch (NotFoundException e) {
@@ -124,7 +134,7 @@ public final class DockerJavaEngine implements ContainerEngine {
         ImageReference ref = ImageReference.parse(reference);
         String repo = reference.startsWith(ref.registry()) || !ref.registry().equals(ImageReference.DOCKER_HUB)
                 ? ref.repositoryName() : ref.familiar().split("[:@]")[0];
-        var cmd = client.pullImageCmd(repo).withTag(ref.reference());
+        var cmd = client().pullImageCmd(repo).withTag(ref.reference());
         auth.ifPresent(a -> cmd.withAuthConfig(authConfig(a)));
         StreamCallback<PullResponseItem> cb = new StreamCallback<>(log) { @Override void item(PullResponseItem i) {} };
         try {
@@ -147,7 +157,7 @@ public final class DockerJavaEngine implements ContainerEngine {
         String repo = colon > target.lastIndexOf('/') ? target.substring(0, colon) : target;
         String tag = colon > target.lastIndexOf('/') ? target.substring(colon + 1) : "latest";
         try {
-            client.tagImageCmd(source, repo, tag).withForce(true).exec();
+            client().tagImageCmd(source, repo, tag).withForce(true).exec();
         } catch (DockerException e) {
             throw new EngineException("cannot tag " + source + " as " + target + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -160,7 +170,7 @@ public final class DockerJavaEngine implements ContainerEngine {
         int colon = reference.lastIndexOf(':');
         String repo = reference.substring(0, colon);
         String tag = reference.substring(colon + 1);
-        var cmd = client.pushImageCmd(repo).withTag(tag);
+        var cmd = client().pushImageCmd(repo).withTag(tag);
         auth.ifPresent(a -> cmd.withAuthConfig(authConfig(a)));
         AtomicReference<String> digest = new AtomicReference<>();
         StreamCallback<PushResponseItem> cb = new StreamCallback<>(log) {
@@ -185,10 +195,23 @@ public final class DockerJavaEngine implements ContainerEngine {
     }
 
     @Override
+    public Optional<Set<String>> allTags() throws EngineException {
+        try {
+            Set<String> tags = new HashSet<>();
+            for (Image i : client().listImagesCmd().exec()) {
+                if (i.getRepoTags() != null) for (String t : i.getRepoTags()) if (!t.startsWith("<none>")) tags.add(t);
+            }
+            return Optional.of(tags);
+        } catch (RuntimeException e) {
+            throw new EngineException("engine unreachable: " + rootMessage(e), e);
+        }
+    }
+
+    @Override
     public List<LocalImage> listRepository(String repository) throws EngineException {
         try {
             List<LocalImage> out = new ArrayList<>();
-            for (Image i : client.listImagesCmd().withReferenceFilter(repository).exec()) {
+            for (Image i : client().listImagesCmd().withReferenceFilter(repository).exec()) {
                 out.add(new LocalImage(i.getId(), i.getRepoTags() == null ? List.of() : List.of(i.getRepoTags()),
                         i.getLabels() == null ? Map.of() : i.getLabels()));
             }
@@ -201,7 +224,7 @@ public final class DockerJavaEngine implements ContainerEngine {
     @Override
     public void remove(String reference) throws EngineException {
         try {
-            client.removeImageCmd(reference).withForce(false).exec();
+            client().removeImageCmd(reference).withForce(false).exec();
         } catch (NotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
@@ -212,7 +235,7 @@ public final class DockerJavaEngine implements ContainerEngine {
     @Override
     public boolean ping() {
         try {
-            client.pingCmd().exec();
+            client().pingCmd().exec();
             return true;
         } catch (RuntimeException e) {
             return false;
@@ -220,7 +243,9 @@ public final class DockerJavaEngine implements ContainerEngine {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        if (client == null) return;
         try {
             client.close();
         } catch (IOException ignored) {

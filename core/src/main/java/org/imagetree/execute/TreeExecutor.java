@@ -66,7 +66,7 @@ public final class TreeExecutor {
     public BuildReport execute(BuildPlan plan, ExecuteOptions options) throws InterruptedException {
         Instant start = Instant.now();
         Map<String, ImageResult> results = new LinkedHashMap<>();
-        List<PlannedImage> work = plan.work();
+        List<PlannedImage> work = longestChainFirst(plan);
         Set<String> failedBases = options.pull() && !work.isEmpty() ? pullBaseImages() : Set.of();
         BaseLabels baseLabels = new BaseLabels(plan, registry, engine);
 
@@ -135,6 +135,26 @@ public final class TreeExecutor {
             ordered.add(r);
         }
         return new BuildReport(ordered, Duration.between(start, Instant.now()));
+    }
+
+    /**
+     * The work, images that head the longest chains of work below them first (then in plan order): when fewer
+     * jobs than ready images, the critical path starts first and the tree finishes sooner.
+     */
+    static List<PlannedImage> longestChainFirst(BuildPlan plan) {
+        List<PlannedImage> work = plan.work();
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < work.size(); i++) position.put(work.get(i).name(), i);
+        Map<String, Integer> chain = new HashMap<>();
+        for (int i = work.size() - 1; i >= 0; i--) { // children come after their parents in plan order
+            String n = work.get(i).name();
+            int below = 0;
+            for (String c : plan.tree().children(n)) if (position.containsKey(c)) below = Math.max(below, chain.get(c));
+            chain.put(n, below + 1);
+        }
+        List<PlannedImage> out = new ArrayList<>(work);
+        out.sort(java.util.Comparator.<PlannedImage>comparingInt(p -> -chain.get(p.name())).thenComparingInt(p -> position.get(p.name())));
+        return out;
     }
 
     private static ImageResult unchanged(PlannedImage p) {

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,35 +56,52 @@ public final class ImageTree {
     }
 
     private static List<String> topologicalOrder(Map<String, TreeImage> byName) {
-        // Depth-first with colours; on a back edge print the cycle.
+        // Depth-first with colours (1 = on the path, 2 = done), parents in name order; iterative, so a long chain
+        // of images cannot overflow the stack. On a back edge print the cycle.
         Map<String, Integer> state = new HashMap<>();
         List<String> out = new ArrayList<>(byName.size());
         Deque<String> path = new ArrayDeque<>();
-        for (String root : new TreeSet<>(byName.keySet())) visit(root, byName, state, path, out);
+        Deque<Iterator<String>> pending = new ArrayDeque<>();
+        for (String root : new TreeSet<>(byName.keySet())) {
+            if (state.containsKey(root)) continue;
+            enter(root, byName, state, path, pending);
+            while (!pending.isEmpty()) {
+                Iterator<String> parents = pending.peek();
+                if (parents.hasNext()) {
+                    String p = parents.next();
+                    Integer s = state.get(p);
+                    if (s != null && s == 2) continue;
+                    if (s != null && s == 1) throw cycle(p, byName, path);
+                    enter(p, byName, state, path, pending);
+                } else {
+                    pending.pop();
+                    String n = path.pop();
+                    state.put(n, 2);
+                    out.add(n);
+                }
+            }
+        }
         return Collections.unmodifiableList(out);
     }
 
-    private static void visit(String n, Map<String, TreeImage> byName, Map<String, Integer> state, Deque<String> path, List<String> out) {
-        Integer s = state.get(n);
-        if (s != null && s == 2) return;
-        if (s != null && s == 1) {
-            List<String> cycle = new ArrayList<>();
-            boolean in = false;
-            for (var it = path.descendingIterator(); it.hasNext(); ) {
-                String p = it.next();
-                if (p.equals(n)) in = true;
-                if (in) cycle.add(p);
-            }
-            cycle.add(n);
-            TreeImage img = byName.get(n);
-            throw new InputError(img.definition().control(), 0, "dependency cycle: " + String.join(" -> ", cycle));
-        }
+    private static void enter(String n, Map<String, TreeImage> byName, Map<String, Integer> state, Deque<String> path,
+                              Deque<Iterator<String>> pending) {
         state.put(n, 1);
         path.push(n);
-        for (String p : new TreeSet<>(byName.get(n).parents())) visit(p, byName, state, path, out);
-        path.pop();
-        state.put(n, 2);
-        out.add(n);
+        pending.push(new TreeSet<>(byName.get(n).parents()).iterator());
+    }
+
+    private static InputError cycle(String n, Map<String, TreeImage> byName, Deque<String> path) {
+        List<String> cycle = new ArrayList<>();
+        boolean in = false;
+        for (var it = path.descendingIterator(); it.hasNext(); ) {
+            String p = it.next();
+            if (p.equals(n)) in = true;
+            if (in) cycle.add(p);
+        }
+        cycle.add(n);
+        TreeImage img = byName.get(n);
+        return new InputError(img.definition().control(), 0, "dependency cycle: " + String.join(" -> ", cycle));
     }
 
     public Map<String, TreeImage> images() { return images; }

@@ -40,6 +40,8 @@ public final class Planner {
     private final RegistryClient registry;
     private final ContainerEngine engine;
     private final int lookups;
+    /** From this many references on, one catalog read is worth trying before one existence check each. */
+    static final int CATALOG_THRESHOLD = 256;
 
     /**
      * @param registry the registry client (may be null when the config has no registry)
@@ -59,13 +61,27 @@ public final class Planner {
     public BuildPlan plan(LoadedTree loaded, PlanOptions options) {
         ImageTree tree = loaded.tree();
         List<String> warnings = new ArrayList<>(loaded.warnings());
-        Set<String> refs = new LinkedHashSet<>();
-        for (String n : tree.order()) {
-            TreeImage i = tree.get(n);
-            refs.add(i.label());
-            for (String e : i.externals()) if (!isBaseImage(e)) refs.add(e);
+        Set<String> labels = new LinkedHashSet<>();
+        for (String n : tree.order()) labels.add(tree.get(n).label());
+        boolean haveRegistry = registry != null && !config.registry().isEmpty();
+        Map<String, Boolean> local = new ConcurrentHashMap<>();
+        Map<String, Lookup> remote;
+        if (options.pull()) {
+            // Registry first; the local engine only for images the registry lacks (built here, not yet published?).
+            remote = lookupAll(remoteRefs(tree, labels), haveRegistry);
+            Set<String> missing = new LinkedHashSet<>();
+            for (String label : labels) {
+                Lookup l = remote.get(label);
+                if (l == null || l.manifest().isEmpty()) missing.add(label);
+            }
+            local.putAll(localState(missing));
+        } else {
+            // Local first (docker-pkg's --no-pull): the registry only tells published from built for local images.
+            local.putAll(localState(labels));
+            Set<String> held = new LinkedHashSet<>();
+            for (String label : labels) if (local.getOrDefault(label, false)) held.add(label);
+            remote = lookupAll(remoteRefs(tree, held), haveRegistry);
         }
-        Map<String, Lookup> remote = lookupAll(refs);
 
         Map<String, ImageState> state = new HashMap<>();
         Map<String, String> digest = new HashMap<>();
@@ -76,10 +92,9 @@ public final class Planner {
             if (l != null && l.error() != null) failure.put(n, "registry check failed: " + l.error());
             boolean inRegistry = l != null && l.manifest().isPresent();
             if (inRegistry) digest.put(n, l.manifest().get().digest());
-            boolean local = isLocal(i.label());
             ImageState s;
-            if (options.pull()) s = inRegistry ? ImageState.PUBLISHED : local ? ImageState.BUILT : ImageState.TO_BUILD;
-            else s = !local ? ImageState.TO_BUILD : inRegistry ? ImageState.PUBLISHED : ImageState.BUILT;
+            if (options.pull()) s = inRegistry ? ImageState.PUBLISHED : isLocal(i.label(), local) ? ImageState.BUILT : ImageState.TO_BUILD;
+            else s = !isLocal(i.label(), local) ? ImageState.TO_BUILD : inRegistry ? ImageState.PUBLISHED : ImageState.BUILT;
             state.put(n, s);
         }
 
@@ -137,7 +152,7 @@ public final class Planner {
                         : config.registry().isEmpty() ? "no registry configured" : "not in the registry";
             }
             if (action == Action.BUILD || action == Action.PUBLISH) {
-                String blocked = blockedBy(i, planned, remote);
+                String blocked = blockedBy(i, planned, remote, local);
                 if (blocked != null) {
                     action = Action.BLOCKED;
                     reason = blocked;
@@ -152,15 +167,24 @@ public final class Planner {
         return new BuildPlan(tree, planned, tree.waves(work), warnings);
     }
 
-    private String blockedBy(TreeImage i, Map<String, PlannedImage> planned, Map<String, Lookup> remote) {
+    /** {@code labels} and every external reference of the tree that is not a base image. */
+    private Set<String> remoteRefs(ImageTree tree, Set<String> labels) {
+        Set<String> refs = new LinkedHashSet<>(labels);
+        for (String n : tree.order()) {
+            for (String e : tree.get(n).externals()) if (!isBaseImage(e)) refs.add(e);
+        }
+        return refs;
+    }
+
+    private String blockedBy(TreeImage i, Map<String, PlannedImage> planned, Map<String, Lookup> remote, Map<String, Boolean> local) {
         for (String p : i.parents()) {
             PlannedImage pp = planned.get(p);
             if (pp.action() == Action.BLOCKED) return "parent " + p + " is blocked";
         }
         for (String e : i.externals()) {
-            if (isBaseImage(e) || isLocal(e)) continue;
+            if (isBaseImage(e)) continue;
             Lookup l = remote.get(e);
-            if (l == null) continue;
+            if (l == null || l.manifest().isPresent() || isLocal(e, local)) continue;
             if (l.error() != null) return "cannot check " + e + ": " + l.error();
             if (l.manifest().isEmpty()) {
                 return "depends on " + e + ", which is not in this tree, not in base_images and not in the registry";
@@ -177,32 +201,101 @@ public final class Planner {
         return false;
     }
 
-    private boolean isLocal(String label) {
-        if (engine == null) return false;
+    private boolean isLocal(String ref, Map<String, Boolean> known) {
+        return engine != null && known.computeIfAbsent(ref, this::inspectLocal);
+    }
+
+    /** Many references: one listing of the engine's tags (normalised, so familiar and full names agree); few: inspect each. */
+    private Map<String, Boolean> localState(Set<String> refs) {
+        if (engine == null || refs.isEmpty()) return Map.of();
+        if (refs.size() > lookups) {
+            try {
+                Optional<Set<String>> tags = engine.allTags();
+                if (tags.isPresent()) {
+                    Set<ImageReference> held = new java.util.HashSet<>();
+                    for (String t : tags.get()) {
+                        try {
+                            held.add(ImageReference.parse(t));
+                        } catch (IllegalArgumentException e) {
+                            // not a reference we could have asked about
+                        }
+                    }
+                    Map<String, Boolean> out = new HashMap<>();
+                    for (String r : refs) {
+                        try {
+                            out.put(r, held.contains(ImageReference.parse(r)));
+                        } catch (IllegalArgumentException e) {
+                            out.put(r, false);
+                        }
+                    }
+                    return out;
+                }
+            } catch (EngineException e) {
+                return Map.of(); // unreachable engine: nothing is local (as when each inspect fails)
+            }
+        }
+        return parallel(refs, this::inspectLocal, true);
+    }
+
+    private boolean inspectLocal(String ref) {
         try {
-            return engine.inspect(label).isPresent();
+            return engine.inspect(ref).isPresent();
         } catch (EngineException e) {
             return false;
         }
     }
 
-    private Map<String, Lookup> lookupAll(Set<String> refs) {
-        Map<String, Lookup> out = new ConcurrentHashMap<>();
-        if (registry == null || config.registry().isEmpty()) return out;
-        ExecutorService pool = Executors.newFixedThreadPool(lookups, r -> {
+    /** {@code f} of every key, {@code lookups} at a time; empty when {@code enabled} is false. */
+    private <T> Map<String, T> parallel(Set<String> keys, java.util.function.Function<String, T> f, boolean enabled) {
+        Map<String, T> out = new ConcurrentHashMap<>();
+        if (!enabled || keys.isEmpty()) return out;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(lookups, keys.size()), r -> {
             Thread t = new Thread(r, "imagetree-lookup");
             t.setDaemon(true);
             return t;
         });
         try {
             List<CompletableFuture<Void>> all = new ArrayList<>();
-            for (String ref : refs) {
-                all.add(CompletableFuture.runAsync(() -> out.put(ref, lookup(ref)), pool));
+            for (String key : keys) {
+                all.add(CompletableFuture.runAsync(() -> out.put(key, f.apply(key)), pool));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         } finally {
             pool.shutdownNow();
         }
+        return out;
+    }
+
+    /**
+     * Registry lookups of {@code refs}, {@code lookups} at a time. For a large tree the registry's catalog is read
+     * first (when it offers one): references to repositories it does not hold are missing without a request each.
+     */
+    private Map<String, Lookup> lookupAll(Set<String> refs, boolean enabled) {
+        if (!enabled || refs.size() < CATALOG_THRESHOLD) return parallel(refs, this::lookup, enabled);
+        Set<String> repositories;
+        try {
+            repositories = registry.catalog(config.registry()).orElse(null);
+        } catch (RegistryException e) {
+            repositories = null; // ask about each reference instead; its errors are reported per image
+        }
+        if (repositories == null) return parallel(refs, this::lookup, true);
+        Map<String, Lookup> out = new HashMap<>();
+        Set<String> ask = new LinkedHashSet<>();
+        for (String ref : refs) {
+            ImageReference r;
+            try {
+                r = ImageReference.parse(ref);
+            } catch (IllegalArgumentException e) {
+                ask.add(ref);
+                continue;
+            }
+            if (r.registry().equals(config.registry()) && !repositories.contains(r.repository())) {
+                out.put(ref, new Lookup(Optional.empty(), null));
+            } else {
+                ask.add(ref);
+            }
+        }
+        out.putAll(parallel(ask, this::lookup, true));
         return out;
     }
 

@@ -247,6 +247,35 @@ public final class RegistryClient {
         });
     }
 
+    /**
+     * Every repository of a registry ({@code GET /v2/_catalog}, following {@code Link} pages), or empty when the
+     * registry does not offer its catalog to us (401, 403, 404: many hosted registries do not). One request per page
+     * can replace one existence check per image when a tree is large and most of it is new.
+     */
+    public Optional<Set<String>> catalog(String registry) {
+        URI next = uri(registry, "/v2/_catalog?n=" + (options.tagPageSize() > 0 ? options.tagPageSize() : 1000));
+        Set<String> repositories = new HashSet<>();
+        Set<URI> seen = new HashSet<>();
+        while (next != null) {
+            if (!seen.add(next) || seen.size() > MAX_PAGES) {
+                throw new RegistryException(registry, 200, null, registry + ": catalog pagination does not end");
+            }
+            Call call = new Call("GET", next, registry, List.of("registry:catalog:*")).header("Accept", "application/json");
+            Page page = withRetries(call, () -> {
+                HttpResponse<byte[]> r = execute(call);
+                if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 404) return null;
+                if (r.statusCode() != 200) throw failure(call, r);
+                List<String> names = new ArrayList<>();
+                parseJson(call, r.body()).path("repositories").forEach(t -> names.add(t.asText()));
+                return new Page(names, LinkHeader.next(call.uri, r.headers().allValues("Link")).orElse(null));
+            });
+            if (page == null) return Optional.empty();
+            repositories.addAll(page.tags());
+            next = page.next();
+        }
+        return Optional.of(Set.copyOf(repositories));
+    }
+
     // ---------------------------------------------------------------- writes
 
     public boolean blobExists(String registry, String repository, String digest) {

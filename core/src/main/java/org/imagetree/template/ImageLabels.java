@@ -1,7 +1,8 @@
 package org.imagetree.template;
 
 import java.util.Collection;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,15 +11,18 @@ import java.util.Optional;
  * last {@code :} after the last {@code /}). Immutable.
  */
 final class ImageLabels {
-    private final List<String> labels;
+    /** First label with a tag per repository: image_tag is asked once or more per template, so a scan would make a tree quadratic. */
+    private final Map<String, String> byRepository;
 
     ImageLabels(Collection<String> labels) {
-        this.labels = List.copyOf(labels);
+        Map<String, String> index = new HashMap<>();
+        for (String l : labels) repository(l).ifPresent(r -> index.putIfAbsent(r, l));
+        this.byRepository = Map.copyOf(index);
     }
 
     /** The first label whose repository equals {@code repository} and that has a tag. */
     Optional<String> find(String repository) {
-        return labels.stream().filter(l -> repository(l).filter(repository::equals).isPresent()).findFirst();
+        return Optional.ofNullable(byRepository.get(repository));
     }
 
     /** The repository part of a label with a tag; empty when the label has no tag. */

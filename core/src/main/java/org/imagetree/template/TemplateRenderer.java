@@ -51,7 +51,13 @@ public final class TemplateRenderer {
             .withAllowAdjacentTextNodes(true)
             .build();
 
-    private final Jinjava jinjava;
+    /**
+     * One Jinjava per rendering thread: Jinjava records every resolved expression, value and function in each
+     * context <em>and all its parents</em>, up to the instance's global context, in plain hash sets; a global
+     * context shared by threads rendering at once gets corrupted (seen as {@code HashMap$Node cannot be cast to
+     * HashMap$TreeNode} in a 10,000-image tree).
+     */
+    private final ThreadLocal<Jinjava> jinjava = ThreadLocal.withInitial(TemplateRenderer::newJinjava);
     private final Map<String, Object> bindings;
     private final ImageLabels knownLabels;
     private final String registry;
@@ -78,13 +84,6 @@ public final class TemplateRenderer {
         this.users = new UserMappings(config.knownUidMappings());
         this.bindings = jinjaBindings(config.templateContext());
         this.redactor = SecretRedactor.of(config);
-        this.jinjava = new Jinjava(JinjavaConfig.newBuilder()
-                .withFailOnUnknownTokens(true)
-                .withNestedInterpretationEnabled(false)
-                .withTrimBlocks(false)
-                .withLstripBlocks(false)
-                .withLegacyOverrides(JINJA2_COMPATIBLE)
-                .build());
     }
 
     /** Renders one template; errors become {@link InputError}s naming the template file and line. */
@@ -101,8 +100,9 @@ public final class TemplateRenderer {
     /** Renders template text; {@code templateFile} only names it in errors. */
     public RenderedTemplate render(Path templateFile, String source) {
         RenderSession session = new RenderSession();
+        Jinjava jinjava = this.jinjava.get();
         Context context = new Context(jinjava.getGlobalContext(), bindings);
-        registerFilters(context, session);
+        registerFilters(jinjava, context, session);
         context.setDynamicVariableResolver(name -> new StrictUndefined(name, session));
         JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
         String output;
@@ -139,7 +139,17 @@ public final class TemplateRenderer {
         return last == null || NUMERIC_USER.matcher(last).matches();
     }
 
-    private void registerFilters(Context context, RenderSession session) {
+    private static Jinjava newJinjava() {
+        return new Jinjava(JinjavaConfig.newBuilder()
+                .withFailOnUnknownTokens(true)
+                .withNestedInterpretationEnabled(false)
+                .withTrimBlocks(false)
+                .withLstripBlocks(false)
+                .withLegacyOverrides(JINJA2_COMPATIBLE)
+                .build());
+    }
+
+    private void registerFilters(Jinjava jinjava, Context context, RenderSession session) {
         context.registerFilter(new NamedFilter("image_tag", session, name -> imageTag(name, session)));
         context.registerFilter(new NamedFilter("upstream_version", session, UpstreamVersion::of));
         context.registerFilter(new NamedFilter("apt_install", session, apt::install));

@@ -57,4 +57,21 @@ class ImageTreeTest {
         assertThatThrownBy(() -> new ImageTree(List.of(image("a"), image("a"))))
                 .isInstanceOf(InputError.class).hasMessageContaining("image name 'a' is also defined in");
     }
+
+    @Test
+    void aChainOfFiftyThousandImagesIsOrderedWithoutRunningOutOfStack() {
+        int n = 50_000;
+        // The root is z49999, the leaf z00000: the walk starts at the leaf, the whole chain deep.
+        List<TreeImage> chain = new java.util.ArrayList<>();
+        for (int i = n - 1; i >= 0; i--) {
+            chain.add(i == n - 1 ? image(name(i)) : image(name(i), name(i + 1)));
+        }
+        ImageTree t = new ImageTree(chain);
+        assertThat(t.order()).hasSize(n);
+        assertThat(t.order().get(0)).isEqualTo(name(n - 1));
+        assertThat(t.order().get(n - 1)).isEqualTo(name(0));
+        assertThat(t.level(name(0))).isEqualTo(n - 1);
+    }
+
+    private static String name(int i) { return String.format("z%05d", i); }
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmark 3: builds at the critical path. A generated tree of LEVELS x WIDTH images (default 4 x 6 = 24),
+# each image FROM one image of the level above and doing `RUN sleep STEP` (default 3 s), built for real by
+# the Docker Engine with `--jobs 1` and with `--jobs WIDTH` (no cache, as by default; --no-publish, so the
+# figure is the build schedule, not registry pushes). Prints wall times and the critical-path bound
+# LEVELS x STEP. Needs the Docker Engine (scripts/start.sh) and makes the base image with scripts/base-image.sh.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+LEVELS="${LEVELS:-4}"; WIDTH="${WIDTH:-6}"; STEP="${STEP:-3}"
+DOCKER="${DOCKER:-/usr/bin/docker}"
+n=$((LEVELS * WIDTH))
+work="$(mktemp -d "${TMPDIR:-/tmp}/imagetree-bench3.XXXXXX")"
+cleanup() {
+  # Remove only the images this run made (all under our registry host), then the registry.
+  if [ -n "${REGISTRY_HOST:-}" ]; then
+    "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}' | grep "^$REGISTRY_HOST/" | xargs -r "$DOCKER" rmi -f >/dev/null 2>&1 || true
+  fi
+  stop_registry; rm -rf "$work"
+}
+trap cleanup EXIT
+ensure_cli
+start_registry "$work"
+bash "$REPO/scripts/base-image.sh" imagetree-local/bookworm:latest
+"$DOCKER" tag imagetree-local/bookworm:latest "$REGISTRY_HOST/bookworm:latest"
+"$DOCKER" push "$REGISTRY_HOST/bookworm:latest" >/dev/null
+cat >"$work/bench.yaml" <<YML
+registry: $REGISTRY_HOST
+base_images:
+  - $REGISTRY_HOST/bookworm:latest
+known_uid_mappings:
+  nobody: 65534
+YML
+declare -A wall
+for jobs in 1 "$WIDTH"; do
+  tree="$work/tree-j$jobs"
+  python3 "$BENCH_DIR/gen_tree.py" "$n" "$tree" --levels "$LEVELS" --entries 3 --prefix "cp-j$jobs" \
+    --base "$REGISTRY_HOST/bookworm:latest" --step "RUN sleep $STEP" >/dev/null
+  log "building $n images with --jobs $jobs"
+  t0="$(now)"
+  (cd "$work" && "$IMAGETREE" -c bench.yaml build --jobs "$jobs" --no-publish "$tree") >"$work/build-j$jobs.out" 2>&1 \
+    || { tail -40 "$work/build-j$jobs.out" >&2; exit 1; }
+  t1="$(now)"
+  wall[$jobs]="$(echo "$t1 - $t0" | bc -l | xargs printf '%.1f')"
+  built="$(grep -cE '^cp-j[0-9]+-[0-9]+ .* built ' "$work/build-j$jobs.out" || true)"
+  [ "$built" -eq "$n" ] || { log "only $built of $n images built"; tail -40 "$work/build-j$jobs.out" >&2; exit 1; }
+done
+bound=$((LEVELS * STEP))
+echo "== Benchmark 3: $n images in $LEVELS levels of $WIDTH, RUN sleep $STEP each, real Docker builds =="
+machine
+echo "docker: $("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null)"
+echo "--jobs 1:      ${wall[1]} s   (serial sum of steps: $((n * STEP)) s)"
+echo "--jobs $WIDTH:      ${wall[$WIDTH]} s"
+echo "critical-path bound (levels x step): $bound s; ratio at --jobs $WIDTH: $(echo "${wall[$WIDTH]} / $bound" | bc -l | xargs printf '%.2f') (target <= 1.20)"
+echo "single-image overhead, from --jobs 1: $(echo "(${wall[1]} - $n * $STEP) / $n" | bc -l | xargs printf '%.2f') s per image beyond the sleep"

@@ -1,0 +1,57 @@
+# Shared helpers for the benchmarks. Sourced, not run.
+# Needs: the README's set-up (scripts/install.sh: JDK, Maven, docker-registry, curl), python3.
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$BENCH_DIR/.." && pwd)"
+IMAGETREE="${IMAGETREE:-$REPO/bin/imagetree}"  # another launcher to compare builds
+SHARED="${IMAGETREE_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
+[ -d "$SHARED/conformance" ] || SHARED=/work/shared
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+machine() {
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+  echo "kernel: $(uname -sr); date: $(date -u +%FT%TZ); commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_registry WORKDIR: an empty docker-registry on a free loopback port with its access log in
+# WORKDIR/registry.log; sets REGISTRY_HOST and REGISTRY_PID. Stop it with stop_registry.
+start_registry() {
+  local work="$1" port
+  port="$(free_port)"
+  mkdir -p "$work/registry-data"
+  cat >"$work/registry.yml" <<YML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $work/registry-data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+YML
+  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  REGISTRY_HOST="127.0.0.1:$port"
+  for _ in $(seq 1 80); do curl -fsS "http://$REGISTRY_HOST/v2/" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  log "registry did not come up"; cat "$work/registry.log" >&2; return 1
+}
+stop_registry() { [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true; }
+
+# Requests the registry has answered so far (its access log has one line per request).
+registry_requests() { grep -cE '"(GET|HEAD|PUT|POST|PATCH|DELETE) /v2/' "$1/registry.log" || true; }
+
+# The CLI jar and its class data sharing archive (made at the end of the first real action), before any timing.
+ensure_cli() {
+  "$IMAGETREE" --version >/dev/null
+  "$IMAGETREE" -c "$SHARED/conformance/production-images/config.yaml" render "$SHARED/conformance/production-images/images" >/dev/null 2>&1
+}
+
+# median FILE: median of the numbers in FILE, one per line.
+median() { sort -g "$1" | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+# now: seconds since the epoch with nanoseconds.
+now() { date +%s.%N; }
