@@ -348,31 +348,10 @@ public final class TreeExecutor {
     private ResourceLimits limits() {
         Optional<String> spec = config.containerLimits();
         if (spec.isEmpty()) return ResourceLimits.NONE;
-        Long memory = null;
-        Long memswap = null;
-        String shares = null;
-        String cpus = null;
-        for (String kv : spec.get().split(",")) {
-            String[] parts = kv.split("=", 2);
-            if (parts.length != 2) throw new org.imagetree.InputError("container_limits: expected key=value, got '" + kv + "'");
-            String k = parts[0].trim();
-            String v = parts[1].trim();
-            switch (k) {
-                case "memory" -> memory = number(k, v);
-                case "memswap" -> memswap = number(k, v);
-                case "cpushares" -> shares = v;
-                case "cpusetcpus" -> cpus = v;
-                default -> throw new org.imagetree.InputError("container_limits: unknown key '" + k + "' (memory, memswap, cpushares, cpusetcpus)");
-            }
-        }
-        return new ResourceLimits(memory, memswap, shares, cpus);
-    }
-
-    private static long number(String key, String value) {
         try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new org.imagetree.InputError("container_limits: " + key + " must be a number of bytes, got '" + value + "'");
+            return ResourceLimits.parse(spec.get());
+        } catch (IllegalArgumentException e) {
+            throw new org.imagetree.InputError("container_limits: " + e.getMessage());
         }
     }
 
