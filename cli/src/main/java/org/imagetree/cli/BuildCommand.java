@@ -55,6 +55,10 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!"text".equalsIgnoreCase(format) && !"json".equalsIgnoreCase(format)) {
+            throw new org.imagetree.InputError("--format: expected text or json, got '" + format + "'");
+        }
+        if (jobs != null && jobs < 1) throw new org.imagetree.InputError("--jobs: must be at least 1, got " + jobs);
         PrintWriter out = root.out();
         EngineConfig config = root.config();
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
