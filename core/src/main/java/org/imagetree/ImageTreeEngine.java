@@ -69,7 +69,12 @@ public final class ImageTreeEngine {
         return new ImageTreeLoader(config, threads).load(dir, mode.suffix(clock));
     }
 
+    /**
+     * @throws org.imagetree.policy.RegistryPolicyException listing every image reference outside the allowed
+     *         registries: nothing is planned, so nothing is built
+     */
     public BuildPlan plan(LoadedTree tree, PlanOptions options) {
+        org.imagetree.policy.PolicyChecker.requireNone(tree.violations());
         return new Planner(config, registry, engine, 8).plan(tree, options);
     }
 

@@ -25,7 +25,7 @@ import java.util.Optional;
 @Command(name = "imagetree", mixinStandardHelpOptions = true, version = "imagetree 0.1.0",
         description = "Builds a tree of container images (docker-pkg compatible).",
         subcommands = {BuildCommand.class, PruneCommand.class, UpdateCommand.class, PlanCommand.class,
-                RenderCommand.class, GraphCommand.class})
+                RenderCommand.class, GraphCommand.class, PolicyCommand.class, LintCommand.class})
 final class ImageTreeCommand {
     private final Map<String, String> env;
 
@@ -55,6 +55,11 @@ final class ImageTreeCommand {
 
     EngineConfig config() {
         return ConfigLoader.load(Optional.of(configFile), env);
+    }
+
+    /** The configuration when its file exists (commands that can do without one). */
+    Optional<EngineConfig> configIfPresent() {
+        return java.nio.file.Files.isRegularFile(configFile) ? Optional.of(config()) : Optional.empty();
     }
 
     /** An engine for read-only work (no daemon, no registry). */

@@ -41,9 +41,15 @@ public final class ImageTreeLoader {
     private static final Pattern LINE_PREFIX = Pattern.compile("line (\\d+): ");
     private static final Pattern FROM_LINE = Pattern.compile("\\s*FROM\\s", Pattern.CASE_INSENSITIVE);
 
-    /** The model of a directory: the tree, and every warning found while reading it. */
-    public record LoadedTree(Path root, ImageTree tree, List<String> warnings) {
-        public LoadedTree { warnings = List.copyOf(warnings); }
+    /**
+     * The model of a directory: the tree, every warning found while reading it, and every image reference that
+     * breaks the registry policy ({@code allowed_registries}, default {@code registry}; none when neither is set).
+     */
+    public record LoadedTree(Path root, ImageTree tree, List<String> warnings, List<Violation> violations) {
+        public LoadedTree {
+            warnings = List.copyOf(warnings);
+            violations = List.copyOf(violations);
+        }
     }
 
     public ImageTreeLoader(EngineConfig config, int threads) {
@@ -120,7 +126,25 @@ public final class ImageTreeLoader {
             ordered.add(ti);
             ti.warnings().forEach(w -> warnings.add(d.directory() + ": " + w));
         }
-        return new LoadedTree(root, new ImageTree(ordered), warnings);
+        return new LoadedTree(root, new ImageTree(ordered), warnings, violations(ordered));
+    }
+
+    /** Every FROM of every rendered template and every base image, against the registry policy. */
+    private List<Violation> violations(List<TreeImage> images) {
+        if (config.allowedRegistries().isEmpty()) return List.of();
+        PolicyChecker checker = new PolicyChecker(RegistryPolicy.forBuild(config));
+        List<Violation> out = new ArrayList<>(checker.checkReferences("config: base_images", config.baseImages()));
+        for (TreeImage i : images) {
+            Path template = i.definition().template();
+            String source;
+            try {
+                source = java.nio.file.Files.readString(template);
+            } catch (java.io.IOException e) {
+                throw new InputError(template, 0, "cannot read: " + e.getMessage());
+            }
+            out.addAll(checker.checkTemplate(template.toString(), source, i.dockerfile()));
+        }
+        return out;
     }
 
     /**

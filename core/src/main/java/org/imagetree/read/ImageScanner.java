@@ -49,6 +49,17 @@ public final class ImageScanner {
         return new ScanResult(images, warnings);
     }
 
+    /**
+     * The image directories under {@code root} in scan order, without reading them (for checks that must go on
+     * past a broken definition, such as lint); half definitions are added to {@code warnings}.
+     */
+    public static List<Path> imageDirectories(Path root, List<String> warnings) {
+        if (!Files.isDirectory(root)) throw new InputError(root, 0, "image directory not found");
+        List<Path> imageDirs = new ArrayList<>();
+        walk(root, imageDirs, warnings);
+        return imageDirs;
+    }
+
     private static void walk(Path dir, List<Path> imageDirs, List<String> warnings) {
         boolean template = Files.isRegularFile(dir.resolve(ImageDefinition.TEMPLATE));
         boolean changelog = Files.isRegularFile(dir.resolve(ImageDefinition.CHANGELOG));

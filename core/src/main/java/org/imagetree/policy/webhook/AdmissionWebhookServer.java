@@ -239,19 +239,20 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         }
     }
 
-    /** The body, or null when it exceeds the limit. */
+    /**
+     * The body, or null when it exceeds the limit. An oversized body is drained (up to a bound) before the 413 goes
+     * out, so the client reads the answer instead of a connection reset.
+     */
     private byte[] readLimited(HttpExchange ex) throws IOException {
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > options.maxRequestBytes()) return null;
-            } catch (NumberFormatException e) {
-                // let the HTTP layer deal with it; the read below is limited anyway
-            }
-        }
+        long drainLimit = 16L * options.maxRequestBytes();
         try (InputStream in = ex.getRequestBody()) {
             byte[] data = in.readNBytes(options.maxRequestBytes() + 1);
-            return data.length > options.maxRequestBytes() ? null : data;
+            if (data.length <= options.maxRequestBytes()) return data;
+            byte[] sink = new byte[8192];
+            long drained = data.length;
+            int n;
+            while (drained < drainLimit && (n = in.read(sink)) > 0) drained += n;
+            return null;
         }
     }
 

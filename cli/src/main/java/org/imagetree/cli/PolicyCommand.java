@@ -1,0 +1,140 @@
+package org.imagetree.cli;
+
+import org.imagetree.config.EngineConfig;
+import org.imagetree.model.ImageTreeLoader.LoadedTree;
+import org.imagetree.policy.RegistryPolicy;
+import org.imagetree.policy.Violation;
+import org.imagetree.policy.kubernetes.AdmissionManifests;
+import org.imagetree.policy.kubernetes.WebhookTarget;
+import org.imagetree.policy.webhook.AdmissionWebhookServer;
+import org.imagetree.InputError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code policy}: the registry restriction, at build time and in Kubernetes. */
+@Command(name = "policy", description = "Only images from our registries: check definitions, write Kubernetes manifests, run the admission webhook.",
+        subcommands = {PolicyCommand.Check.class, PolicyCommand.Manifests.class, PolicyCommand.Webhook.class})
+final class PolicyCommand {
+    @ParentCommand ImageTreeCommand root;
+
+    /** Base images named in the config (never deployed), plus those given on the command line. */
+    static List<String> baseImages(Optional<EngineConfig> config, List<String> extra) {
+        List<String> out = new ArrayList<>(config.map(EngineConfig::baseImages).orElse(List.of()));
+        if (extra != null) out.addAll(extra);
+        return out;
+    }
+
+    static RegistryPolicy deploymentPolicy(Optional<EngineConfig> config, List<String> allowed, List<String> baseImages) {
+        try {
+            return RegistryPolicy.forDeployment(allowed(config, allowed), config.map(EngineConfig::registry).orElse(""),
+                    baseImages(config, baseImages));
+        } catch (IllegalArgumentException e) {
+            throw new InputError(e.getMessage());
+        }
+    }
+
+    static List<String> allowed(Optional<EngineConfig> config, List<String> given) {
+        if (given != null && !given.isEmpty()) return given;
+        List<String> fromConfig = config.map(EngineConfig::allowedRegistries).orElse(List.of());
+        if (fromConfig.isEmpty()) throw new InputError("no allowed registry: give --allowed REGISTRY or set registry/allowed_registries in the config");
+        return fromConfig;
+    }
+
+    @Command(name = "check", description = "Report every image reference outside the allowed registries (exit 1 if any).")
+    static final class Check implements Callable<Integer> {
+        @ParentCommand PolicyCommand policy;
+        @Parameters(paramLabel = "DIR", arity = "1..*", description = "Image definition directories.") List<Path> paths;
+
+        @Override
+        public Integer call() {
+            ImageTreeCommand root = policy.root;
+            EngineConfig config = root.config();
+            List<Violation> all = new ArrayList<>();
+            for (Path p : paths) {
+                if (!Files.isDirectory(p)) throw new InputError(p, 0, "not a directory of image definitions");
+                LoadedTree t = root.offlineEngine(config).load(p, org.imagetree.ImageTreeEngine.TagMode.RELEASE);
+                for (Violation v : t.violations()) if (!all.contains(v)) all.add(v);
+            }
+            all.forEach(v -> root.out().println(v));
+            root.out().println(all.isEmpty() ? "registry policy holds" : all.size() + " violation(s)");
+            root.out().flush();
+            return all.isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "manifests", description = "Print a ValidatingAdmissionPolicy and its binding, or with --webhook a ValidatingWebhookConfiguration.")
+    static final class Manifests implements Callable<Integer> {
+        @ParentCommand PolicyCommand policy;
+        @Option(names = "--allowed", paramLabel = "REGISTRY", description = "Allowed registry (host[:port][/path]); default: the config's.") List<String> allowed;
+        @Option(names = "--base-image", paramLabel = "IMAGE", description = "A base image never to deploy (besides the config's base_images).") List<String> baseImages;
+        @Option(names = "--exempt", paramLabel = "NAMESPACE", description = "Namespaces not checked (default: kube-system).") List<String> exempt;
+        @Option(names = "--name", defaultValue = AdmissionManifests.DEFAULT_NAME) String name;
+        @Option(names = "--webhook", paramLabel = "URL", description = "Write the webhook configuration for this https URL instead.") URI webhook;
+        @Option(names = "--ca-bundle", paramLabel = "FILE", description = "PEM CA bundle that signed the webhook's certificate.") Path caBundle;
+
+        @Override
+        public Integer call() throws IOException {
+            ImageTreeCommand root = policy.root;
+            Optional<EngineConfig> config = root.configIfPresent();
+            RegistryPolicy p = deploymentPolicy(config, allowed, baseImages);
+            AdmissionManifests m = AdmissionManifests.forPolicy(p).named(name);
+            if (exempt != null) m = m.exempting(exempt);
+            if (webhook != null) {
+                if (caBundle == null) throw new InputError("--webhook needs --ca-bundle FILE");
+                String pem = Files.readString(caBundle, StandardCharsets.UTF_8);
+                root.out().print(m.webhookYaml(WebhookTarget.of(webhook, pem)));
+            } else {
+                root.out().print(m.toYaml());
+            }
+            root.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "webhook", description = "Run the validating admission webhook (AdmissionReview v1 over HTTPS) until stopped.")
+    static final class Webhook implements Callable<Integer> {
+        @ParentCommand PolicyCommand policy;
+        @Option(names = "--tls-cert", required = true, paramLabel = "FILE") Path cert;
+        @Option(names = "--tls-key", required = true, paramLabel = "FILE") Path key;
+        @Option(names = "--allowed", paramLabel = "REGISTRY") List<String> allowed;
+        @Option(names = "--base-image", paramLabel = "IMAGE") List<String> baseImages;
+        @Option(names = "--exempt", paramLabel = "NAMESPACE") List<String> exempt;
+        @Option(names = "--port", defaultValue = "8443") int port;
+
+        @Override
+        public Integer call() throws Exception {
+            ImageTreeCommand root = policy.root;
+            Optional<EngineConfig> config = root.configIfPresent();
+            RegistryPolicy p = deploymentPolicy(config, allowed, baseImages);
+            Set<String> exemptNs = Set.copyOf(exempt == null ? AdmissionManifests.DEFAULT_EXEMPT_NAMESPACES : exempt);
+            CountDownLatch stopped = new CountDownLatch(1);
+            try (AdmissionWebhookServer server = AdmissionWebhookServer.create(cert, key, p, exemptNs,
+                    AdmissionWebhookServer.Options.defaults().withPort(port))) {
+                server.start();
+                Thread hook = new Thread(() -> {
+                    server.close();
+                    stopped.countDown();
+                }, "imagetree-webhook-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                root.out().println("admission webhook listening on https://0.0.0.0:" + server.port() + "/validate (health: /healthz)");
+                root.out().flush();
+                stopped.await();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.imagetree.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The registry restriction through the command line: build-time check and Kubernetes manifests. */
+class PolicyCliTest {
+    @TempDir Path dir;
+
+    private Path image(String name, String template) throws IOException {
+        Path d = dir.resolve("images").resolve(name);
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("changelog"), name + " (1.0) wikimedia; urgency=medium\n\n  * x\n\n"
+                + " -- A <a@b.c>  Mon, 02 Nov 2026 10:00:00 +0000\n");
+        Files.writeString(d.resolve("Dockerfile.template"), template);
+        return d;
+    }
+
+    private Path config() throws IOException {
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, "registry: docker-registry.example.org\nbase_images:\n  - docker-registry.example.org/bookworm:latest\n");
+        return c;
+    }
+
+    @Test
+    void checkReportsEveryViolationWithTemplateFileAndLine() throws IOException {
+        image("good", "FROM {{ \"bookworm\" | image_tag }}\n");
+        Path bad = image("bad", "# a comment\nFROM debian:bookworm AS build\nRUN true\nFROM quay.io/evil/thing:1\n");
+        image("sneaky", "FROM docker-registry.example.org.evil.example/x:1\n");
+        CliRun r = CliRun.of("-c", config().toString(), "policy", "check", dir.resolve("images").toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.out())
+                .contains(bad.resolve("Dockerfile.template") + ":2: image 'debian:bookworm'")
+                .contains(bad.resolve("Dockerfile.template") + ":4: image 'quay.io/evil/thing:1'")
+                .contains("docker-registry.example.org.evil.example/x:1")
+                .contains("3 violation(s)");
+    }
+
+    @Test
+    void buildRefusesBeforeBuildingAnything() throws IOException {
+        image("bad", "FROM debian:bookworm\n");
+        CliRun r = CliRun.of("-c", config().toString(), "build", "--no-pull", dir.resolve("images").toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+        assertThat(r.err()).contains("registry policy violation").contains("image 'debian:bookworm'").doesNotContain("Exception");
+        assertThat(r.out()).doesNotContain("Step 1");
+    }
+
+    @Test
+    void manifestsDenyOtherRegistriesAndBaseImages() throws IOException {
+        CliRun r = CliRun.of("-c", config().toString(), "policy", "manifests", "--exempt", "kube-system", "--exempt", "monitoring");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("kind: \"ValidatingAdmissionPolicy\"").contains("kind: \"ValidatingAdmissionPolicyBinding\"")
+                .contains("docker-registry.example.org/").contains("bookworm").contains("monitoring");
+    }
+
+    @Test
+    void manifestsWithoutAnyAllowedRegistryIsAClearError() {
+        CliRun r = CliRun.of("-c", dir.resolve("missing.yaml").toString(), "policy", "manifests");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("no allowed registry: give --allowed REGISTRY");
+    }
+}

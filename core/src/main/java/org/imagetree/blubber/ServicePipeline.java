@@ -1,0 +1,130 @@
+package org.imagetree.blubber;
+
+import org.imagetree.blubber.compile.BlubberCompiler;
+import org.imagetree.blubber.compile.CompileOptions;
+import org.imagetree.blubber.compile.CompiledDockerfile;
+import org.imagetree.blubber.config.BlubberConfig;
+import org.imagetree.blubber.config.ConfigDecoder;
+import org.imagetree.blubber.config.Policy;
+import org.imagetree.execute.DockerCli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The post-merge service pipeline: build the test variant and run it (its entrypoint; non-zero fails), build the
+ * production variant with OCI labels, tag it {@code <registry>/<namespace>/<project>:<UTC yyyy-MM-dd-HHmmss>-production}
+ * plus extra tags, publish, and return the references with their digests.
+ */
+public final class ServicePipeline {
+    static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss");
+
+    /** What to build and where to publish. {@code policy} may be null. */
+    public record Options(Path blubberFile, Path context, String testVariant, String productionVariant,
+                          String registry, String namespace, String project, List<String> extraTags,
+                          Map<String, String> buildArgs, String sourceUrl, String revision, Policy policy,
+                          boolean publish, CompileOptions compileOptions) {
+        public Options {
+            Objects.requireNonNull(blubberFile);
+            context = context == null ? blubberFile.toAbsolutePath().getParent() : context;
+            testVariant = testVariant == null || testVariant.isEmpty() ? "test" : testVariant;
+            productionVariant = productionVariant == null || productionVariant.isEmpty() ? "production" : productionVariant;
+            extraTags = extraTags == null ? List.of() : List.copyOf(extraTags);
+            buildArgs = buildArgs == null ? Map.of() : Map.copyOf(buildArgs);
+            sourceUrl = sourceUrl == null ? "" : sourceUrl;
+            revision = revision == null ? "" : revision;
+            compileOptions = compileOptions == null ? CompileOptions.defaults() : compileOptions;
+        }
+
+        /** {@code <registry>/<namespace>/<project>}, without empty parts. */
+        public String repository() {
+            StringBuilder b = new StringBuilder();
+            for (String part : new String[] {registry, namespace, project}) {
+                if (part == null || part.isEmpty()) continue;
+                if (b.length() > 0) b.append('/');
+                b.append(part);
+            }
+            return b.toString();
+        }
+    }
+
+    /** One published (or, without publishing, built) reference; the digest is empty when not pushed. */
+    public record Published(String reference, String digest) {}
+
+    /** The outcome: the test run's output and the production references. */
+    public record Result(String testImageId, String testOutput, String productionImageId, List<Published> references) {}
+
+    /** The test variant's entrypoint exited non-zero. */
+    public static final class TestFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+
+        TestFailure(String variant, int exitCode, String output) {
+            super("variant '" + variant + "' failed its test run with exit code " + exitCode + ":\n" + output);
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() { return exitCode; }
+    }
+
+    private final DockerCli docker;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    public ServicePipeline(DockerCli docker, Clock clock, Consumer<String> log) {
+        this.docker = Objects.requireNonNull(docker);
+        this.clock = Objects.requireNonNull(clock);
+        this.log = Objects.requireNonNull(log);
+    }
+
+    public Result run(Options o) {
+        BlubberConfig config = ConfigDecoder.readAndValidate(o.blubberFile());
+        ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC);
+        String stamp = TIMESTAMP.format(now);
+
+        CompiledDockerfile test = BlubberCompiler.compile(config, o.testVariant(), o.policy(), o.compileOptions());
+        String testTag = o.repository() + ":" + stamp + "-" + o.testVariant();
+        log.accept("building " + o.testVariant() + " as " + testTag);
+        String testId = docker.build(request(o, test, List.of(testTag), Map.of()), log);
+        log.accept("running " + o.testVariant());
+        DockerCli.Result run;
+        try {
+            run = docker.run(testTag, List.of(), Map.of());
+        } finally {
+            docker.removeImage(testTag);
+        }
+        run.output().lines().forEach(log);
+        if (run.exitCode() != 0) throw new TestFailure(o.testVariant(), run.exitCode(), run.output());
+
+        CompiledDockerfile production = BlubberCompiler.compile(config, o.productionVariant(), o.policy(), o.compileOptions());
+        List<String> tags = new ArrayList<>();
+        tags.add(o.repository() + ":" + stamp + "-" + o.productionVariant());
+        for (String extra : o.extraTags()) tags.add(o.repository() + ":" + extra);
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("org.opencontainers.image.created", DateTimeFormatter.ISO_INSTANT.format(now.toInstant()));
+        if (!o.sourceUrl().isEmpty()) labels.put("org.opencontainers.image.source", o.sourceUrl());
+        if (!o.revision().isEmpty()) labels.put("org.opencontainers.image.revision", o.revision());
+        log.accept("building " + o.productionVariant() + " as " + String.join(", ", tags));
+        String productionId = docker.build(request(o, production, tags, labels), log);
+        List<Published> published = new ArrayList<>();
+        for (String tag : tags) {
+            String digest = o.publish() ? docker.push(tag, log) : "";
+            published.add(new Published(tag, digest));
+            log.accept((o.publish() ? "published " : "built ") + tag + (digest.isEmpty() ? "" : "@" + digest));
+        }
+        return new Result(testId, run.output(), productionId, published);
+    }
+
+    private static DockerCli.BuildRequest request(Options o, CompiledDockerfile df, List<String> tags, Map<String, String> labels) {
+        return new DockerCli.BuildRequest(o.context(), df.text(), tags, o.buildArgs(), labels, df.buildKit(), "", false);
+    }
+}

@@ -1,0 +1,88 @@
+package org.imagetree.blubber.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Expansion of includes and copies (spec §3.1–§3.3). Unlike Blubber, the copies graph is computed from fully
+ * expanded variants, so dependencies a dependency inherits through its own includes are stages too.
+ */
+public final class Expander {
+    private Expander() {}
+
+    /** Expands {@code target} and validates every expanded stage again. */
+    public static Expansion expand(BlubberConfig config, String target) {
+        Map<String, Variant> expanded = new LinkedHashMap<>();
+        DependencyGraph includes = includesGraph(config);
+        try {
+            expanded.put(target, expandIncludes(config, includes, target));
+        } catch (IllegalStateException e) {
+            throw error(config, "processing includes for variant '" + target + "': " + e.getMessage());
+        }
+        for (String name : config.variants().keySet()) {
+            if (!expanded.containsKey(name)) {
+                try {
+                    expanded.put(name, expandIncludes(config, includes, name));
+                } catch (IllegalStateException e) {
+                    expanded.put(name, config.variants().get(name));
+                }
+            }
+        }
+        List<Variant> stages = new ArrayList<>();
+        try {
+            for (String dep : copiesGraph(config, expanded).dependencies(target)) stages.add(expanded.get(dep));
+        } catch (IllegalStateException e) {
+            throw error(config, "processing copies for variant '" + target + "': " + e.getMessage());
+        }
+        stages.add(expanded.get(target));
+        List<String> messages = ConfigValidator.validateExpanded(config, stages);
+        if (!messages.isEmpty()) throw new ValidationError(config.file(), messages);
+        return new Expansion(config, target, stages);
+    }
+
+    /** The variants {@code name} includes, transitively, leaves first (spec §3.1 deps(V)). */
+    public static List<String> includedVariants(BlubberConfig config, String name) {
+        try {
+            return includesGraph(config).dependencies(name);
+        } catch (IllegalStateException e) {
+            throw error(config, "processing includes for variant '" + name + "': " + e.getMessage());
+        }
+    }
+
+    private static Variant expandIncludes(BlubberConfig config, DependencyGraph graph, String name) {
+        List<String> deps = graph.dependencies(name);
+        Variant result = new Variant(name, List.of(), List.of(), CommonConfig.EMPTY)
+                .merge(new Variant(name, List.of(), List.of(), config.root()));
+        for (String dep : deps) result = result.merge(config.variants().get(dep));
+        Variant self = config.variants().get(name);
+        result = result.merge(self);
+        return new Variant(name, List.of(), result.copies(), result.common());
+    }
+
+    private static DependencyGraph includesGraph(BlubberConfig config) {
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        config.variants().forEach((name, v) -> edges.put(name,
+                v.includes().stream().filter(i -> !Artifact.LOCAL.equals(i)).distinct().toList()));
+        return new DependencyGraph(edges);
+    }
+
+    private static DependencyGraph copiesGraph(BlubberConfig config, Map<String, Variant> expanded) {
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        expanded.forEach((name, v) -> {
+            List<String> froms = new ArrayList<>();
+            v.copies().forEach(a -> froms.add(a.from()));
+            for (Builder b : v.common().allBuilders()) {
+                if (b.requirements() != null) b.requirements().forEach(a -> froms.add(a.from()));
+                if (b instanceof CustomBuilder cb) cb.mountsOrEmpty().forEach(m -> froms.add(m.from()));
+            }
+            edges.put(name, froms.stream().filter(config::hasVariant).distinct().toList());
+        });
+        return new DependencyGraph(edges);
+    }
+
+    private static BlubberError error(BlubberConfig config, String message) {
+        return new BlubberError(BlubberError.Kind.EXPANSION, config.file(), 0, message);
+    }
+}

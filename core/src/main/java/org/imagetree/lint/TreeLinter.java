@@ -1,0 +1,259 @@
+package org.imagetree.lint;
+
+import org.imagetree.InputError;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.model.ImageDefinition;
+import org.imagetree.model.ImageTreeLoader;
+import org.imagetree.model.Labels;
+import org.imagetree.policy.PolicyChecker;
+import org.imagetree.policy.RegistryPolicy;
+import org.imagetree.policy.Violation;
+import org.imagetree.read.ChangelogEntry;
+import org.imagetree.read.ChangelogReader;
+import org.imagetree.read.DebianVersion;
+import org.imagetree.read.ImageScanner;
+import org.imagetree.template.RenderedTemplate;
+import org.imagetree.template.TemplateRenderer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CI gate for a proposed change to an image repository: every definition parses, every template renders,
+ * every FROM obeys the registry policy, the dependencies have no cycle, and every image whose directory changed
+ * against a git revision has a newer changelog version (else the change would never be built, since the tag
+ * would already be published).
+ *
+ * <p>Goes on past each problem so that one run lists them all. Runs no container and reaches no registry.
+ * Stateless apart from its configuration; safe to share between threads.
+ */
+public final class TreeLinter {
+    private static final long GIT_TIMEOUT_SECONDS = 120;
+    private final EngineConfig config;
+    private final Map<String, String> env;
+
+    /** @param env environment for {@code git} (PATH, HOME) and the templates' environment lookups */
+    public TreeLinter(EngineConfig config, Map<String, String> env) {
+        this.config = config;
+        this.env = Map.copyOf(env);
+    }
+
+    /**
+     * @param dir     the directory of image definitions
+     * @param against a git revision to compare changelog versions with; empty to skip that check
+     * @return every problem, in directory order; empty when the tree is fine
+     * @throws InputError when {@code dir} is not a directory or {@code against} is not a revision of its repository
+     */
+    public List<LintProblem> lint(Path dir, Optional<String> against) {
+        Path root = dir.toAbsolutePath().normalize();
+        Set<LintProblem> problems = new LinkedHashSet<>();
+        List<Path> dirs = ImageScanner.imageDirectories(root, new ArrayList<>());
+
+        Map<String, ImageDefinition> byName = new HashMap<>();
+        List<ImageDefinition> definitions = new ArrayList<>();
+        for (Path d : dirs) {
+            try {
+                ImageDefinition def = ImageScanner.read(d);
+                ImageDefinition earlier = byName.putIfAbsent(def.name(), def);
+                if (earlier != null) {
+                    problems.add(new LintProblem(def.changelog().toString(), ChangelogReader.newest(def.changelog()).line(),
+                            "duplicate image name '" + def.name() + "': also defined in " + earlier.directory()));
+                } else {
+                    definitions.add(def);
+                }
+            } catch (InputError e) {
+                problems.add(of(e, d.resolve(ImageDefinition.CHANGELOG)));
+            }
+        }
+        boolean definitionsParse = problems.isEmpty();
+
+        List<String> known = new ArrayList<>(config.baseImages());
+        for (ImageDefinition def : definitions) {
+            known.add(Labels.label(config.registry(), config.namespace(), def.name(), def.version()));
+        }
+        TemplateRenderer renderer = new TemplateRenderer(config, known, w -> { });
+        List<String> allowed = config.allowedRegistries();
+        PolicyChecker policy = allowed.isEmpty() ? null : new PolicyChecker(RegistryPolicy.forBuild(config));
+        if (policy != null) {
+            for (Violation v : policy.checkReferences("config: base_images", config.baseImages())) {
+                problems.add(new LintProblem(v.file(), v.line(), "image '" + v.reference() + "' " + v.reason()));
+            }
+        }
+        for (ImageDefinition def : definitions) {
+            try {
+                String source = Files.readString(def.template(), StandardCharsets.UTF_8);
+                RenderedTemplate rendered = renderer.render(def.template(), source);
+                if (policy != null) {
+                    for (Violation v : policy.checkTemplate(def.template().toString(), source, rendered.dockerfile())) {
+                        problems.add(new LintProblem(v.file(), v.line(), "image '" + v.reference() + "' " + v.reason()));
+                    }
+                }
+            } catch (InputError e) {
+                problems.add(of(e, def.template()));
+            } catch (IOException e) {
+                problems.add(new LintProblem(def.template().toString(), 0, "cannot read: " + e.getMessage()));
+            }
+        }
+
+        if (definitionsParse) {
+            // The loader resolves parents from control files and templates alike; it fails on a cycle.
+            try {
+                new ImageTreeLoader(config, 2).load(root, "");
+            } catch (InputError e) {
+                LintProblem p = of(e, root);
+                if (problems.stream().noneMatch(q -> q.file().equals(p.file()) && q.message().equals(p.message()))) problems.add(p);
+            }
+        }
+
+        against.filter(r -> !r.isBlank()).ifPresent(rev -> problems.addAll(unbumped(root, dirs, rev)));
+        return List.copyOf(problems);
+    }
+
+    /** Images whose directory changed since {@code rev} but whose newest changelog version did not grow. */
+    private List<LintProblem> unbumped(Path root, List<Path> dirs, String rev) {
+        Path top = Path.of(git(root, "rev-parse", "--show-toplevel").strip()).toAbsolutePath().normalize();
+        git(root, "rev-parse", "--verify", "--quiet", rev + "^{commit}");
+        String diff = git(root, "diff", "--name-only", rev, "--", ".");
+        // Each changed file belongs to the deepest image directory holding it (images may nest).
+        List<Path> byDepth = new ArrayList<>(dirs);
+        byDepth.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        Set<Path> changed = new LinkedHashSet<>();
+        for (String name : diff.split("\n")) {
+            if (name.isBlank()) continue;
+            Path file = top.resolve(name).normalize();
+            for (Path d : byDepth) {
+                if (file.startsWith(real(d))) {
+                    changed.add(d);
+                    break;
+                }
+            }
+        }
+        List<LintProblem> out = new ArrayList<>();
+        for (Path d : dirs) {
+            if (!changed.contains(d)) continue;
+            Path changelog = d.resolve(ImageDefinition.CHANGELOG);
+            ChangelogEntry now;
+            try {
+                now = ChangelogReader.newest(changelog);
+            } catch (InputError e) {
+                continue; // already reported
+            }
+            String relative = top.relativize(real(changelog)).toString().replace('\\', '/');
+            Optional<String> before = gitShow(root, rev + ":" + relative);
+            if (before.isEmpty()) continue; // a new image: any version is new
+            ChangelogEntry then;
+            try {
+                then = parseChangelog(before.get());
+            } catch (InputError e) {
+                continue; // the old changelog was broken; the current one parses, so that is an improvement
+            }
+            if (DebianVersion.parse(now.version()).compareTo(DebianVersion.parse(then.version())) <= 0) {
+                out.add(new LintProblem(changelog.toString(), now.line(), "'" + now.packageName() + "' changed since " + rev
+                        + " but its version " + now.version() + " is not newer than " + then.version()
+                        + " there; add a changelog entry (imagetree update) or the change will never be built"));
+            }
+        }
+        return out;
+    }
+
+    /** git prints paths below the real top-level directory; compare like with like. */
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    private static ChangelogEntry parseChangelog(String text) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("imagetree-lint-", ".changelog");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            return ChangelogReader.newest(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+
+    private Optional<String> gitShow(Path cwd, String object) {
+        GitResult r = runGit(cwd, "show", object);
+        return r.exit == 0 ? Optional.of(r.out) : Optional.empty();
+    }
+
+    private String git(Path cwd, String... args) {
+        GitResult r = runGit(cwd, args);
+        if (r.exit != 0) {
+            throw new InputError(cwd, 0, "git " + String.join(" ", args) + " failed: " + r.err.strip());
+        }
+        return r.out;
+    }
+
+    private record GitResult(int exit, String out, String err) {}
+
+    private GitResult runGit(Path cwd, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("git");
+        cmd.add("-C");
+        cmd.add(cwd.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.environment().putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "imagetree-git-stderr");
+            errReader.setDaemon(true);
+            errReader.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new InputError(cwd, 0, "git " + String.join(" ", args) + " did not finish in " + GIT_TIMEOUT_SECONDS + "s");
+            }
+            errReader.join(TimeUnit.SECONDS.toMillis(5));
+            return new GitResult(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new InputError(cwd, 0, "cannot run git: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InputError(cwd, 0, "interrupted while running git");
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try {
+            in.transferTo(out);
+        } catch (IOException ignored) {
+            // the exit status tells the caller what went wrong
+        }
+    }
+
+    private static LintProblem of(InputError e, Path fallback) {
+        return new LintProblem(e.file() != null ? e.file() : fallback.toString(), e.line(), e.problem());
+    }
+}

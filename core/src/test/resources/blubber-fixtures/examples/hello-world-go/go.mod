@@ -1,0 +1,3 @@
+module example.org/hello-world-go
+
+go 1.18

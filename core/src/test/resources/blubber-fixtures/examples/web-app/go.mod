@@ -1,0 +1,3 @@
+module web-app
+
+go 1.18

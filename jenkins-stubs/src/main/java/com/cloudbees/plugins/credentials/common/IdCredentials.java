@@ -1,0 +1,8 @@
+// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.3; the real class comes from the Jenkins repository.
+package com.cloudbees.plugins.credentials.common;
+
+import com.cloudbees.plugins.credentials.Credentials;
+
+public interface IdCredentials extends Credentials {
+    String getId();
+}

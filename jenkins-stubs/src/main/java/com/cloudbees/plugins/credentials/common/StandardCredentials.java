@@ -1,0 +1,6 @@
+// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.3; the real class comes from the Jenkins repository.
+package com.cloudbees.plugins.credentials.common;
+
+public interface StandardCredentials extends IdCredentials {
+    String getDescription();
+}

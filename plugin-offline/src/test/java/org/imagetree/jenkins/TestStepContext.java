@@ -1,0 +1,111 @@
+package org.imagetree.jenkins;
+
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.model.Job;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a Pipeline gives a step inside {@code node { }}: a real {@link FilePath} over a temporary workspace, a
+ * console {@link TaskListener} writing to a buffer, the build's {@link EnvVars} and its {@link Run}. Records the
+ * step's outcome as Pipeline would receive it.
+ */
+final class TestStepContext extends StepContext {
+    private static final long serialVersionUID = 1L;
+
+    static final class TestJob extends Job<TestJob, TestRun> {}
+
+    static final class TestRun extends Run<TestJob, TestRun> {
+        @Override
+        public String getFullDisplayName() { return "test #1"; }
+    }
+
+    static final class BufferListener implements TaskListener {
+        private static final long serialVersionUID = 1L;
+        private final transient ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final transient PrintStream logger = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+
+        @Override
+        public PrintStream getLogger() { return logger; }
+
+        String text() {
+            synchronized (buffer) {
+                return buffer.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private final transient Path workspace;
+    private final transient EnvVars env;
+    final transient BufferListener listener = new BufferListener();
+    final transient TestRun run = new TestRun();
+    private final transient CompletableFuture<Object> outcome = new CompletableFuture<>();
+
+    TestStepContext(Path workspace, Map<String, String> env) {
+        this.workspace = workspace;
+        this.env = new EnvVars(env);
+    }
+
+    @Override
+    public <T> T get(Class<T> key) {
+        if (key == FilePath.class) return key.cast(new FilePath(workspace.toFile()));
+        if (key == TaskListener.class) return key.cast(listener);
+        if (key == EnvVars.class) return key.cast(new EnvVars(env));
+        if (key == Run.class) return key.cast(run);
+        return null;
+    }
+
+    @Override
+    public void onSuccess(Object result) { outcome.complete(result); }
+
+    @Override
+    public void onFailure(Throwable t) { outcome.completeExceptionally(t); }
+
+    @Override
+    public boolean isReady() { return outcome.isDone(); }
+
+    @Override
+    public boolean equals(Object o) { return o == this; }
+
+    @Override
+    public int hashCode() { return System.identityHashCode(this); }
+
+    String log() { return listener.text(); }
+
+    /** Starts the step as Pipeline does and returns its execution (the step runs on). */
+    StepExecution start(Step step) throws Exception {
+        StepExecution e = step.start(this);
+        boolean done = e.start();
+        if (done && !outcome.isDone()) throw new IllegalStateException("step said it finished but reported nothing");
+        return e;
+    }
+
+    /** The step's result, or its failure thrown as it would surface in the Pipeline. */
+    Object await(Duration timeout) throws Throwable {
+        try {
+            return outcome.get(timeout.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Runs a step to completion. */
+    Object run(Step step, Duration timeout) throws Throwable {
+        start(step);
+        return await(timeout);
+    }
+}

@@ -1,0 +1,244 @@
+package org.imagetree.jenkins;
+
+import hudson.AbortException;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import jenkins.MasterToSlaveFileCallable;
+import org.imagetree.ImageTreeEngine;
+import org.imagetree.ImageTreeEngine.TagMode;
+import org.imagetree.InputError;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.execute.ContainerEngine;
+import org.imagetree.execute.DockerJavaEngine;
+import org.imagetree.execute.ExecuteOptions;
+import org.imagetree.lint.LintProblem;
+import org.imagetree.lint.TreeLinter;
+import org.imagetree.model.ImageTree;
+import org.imagetree.model.ImageTreeLoader.LoadedTree;
+import org.imagetree.model.TreeImage;
+import org.imagetree.plan.BuildPlan;
+import org.imagetree.plan.PlanOptions;
+import org.imagetree.plan.PlannedImage;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.report.BuildReport;
+import org.imagetree.report.ImageResult;
+import org.imagetree.report.PlanReport;
+import org.imagetree.update.TreeUpdater;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The engine calls, each a {@link MasterToSlaveFileCallable} run by {@code FilePath.act} on the agent that holds
+ * the workspace and the Docker Engine. They carry only serializable inputs ({@link EngineSettings}, options, the
+ * remotable {@link TaskListener}) and build the engine on the agent; nothing heavy runs on the controller.
+ * An interrupt (the step's abort) reaches the engine's executor, which cancels its builds.
+ */
+final class AgentCalls {
+    private AgentCalls() {}
+
+    /** Options of a tree build or plan (all serializable; null means "the engine's default"). */
+    record TreeOptions(String select, boolean nightly, boolean snapshot, boolean useCache, boolean pull, Boolean publish,
+                       Integer jobs) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        TagMode tagMode() {
+            return snapshot ? TagMode.SNAPSHOT : nightly ? TagMode.NIGHTLY : TagMode.RELEASE;
+        }
+
+        boolean publish(EngineConfig config) {
+            return publish != null ? publish : ExecuteOptions.publishByDefault(config);
+        }
+    }
+
+    /** Shared shape: settings, masking, engine construction, user errors as {@link AbortException}. */
+    abstract static class EngineCall<T> extends MasterToSlaveFileCallable<T> {
+        private static final long serialVersionUID = 1L;
+        final EngineSettings settings;
+        final TaskListener listener;
+
+        EngineCall(EngineSettings settings, TaskListener listener) {
+            this.settings = settings;
+            this.listener = listener;
+        }
+
+        @Override
+        public final T invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
+            SecretMasker masker = new SecretMasker(settings.secrets());
+            ConsoleBuildListener console = new ConsoleBuildListener(listener.getLogger(), masker);
+            try {
+                return call(workspace, settings.config(workspace), console);
+            } catch (InputError e) {
+                throw new AbortException(masker.mask(e.getMessage()));
+            }
+        }
+
+        abstract T call(File workspace, EngineConfig config, ConsoleBuildListener console) throws IOException, InterruptedException;
+
+        ImageTreeEngine offlineEngine(EngineConfig config) {
+            return new ImageTreeEngine(config, null, null, settings.env(), Clock.systemDefaultZone());
+        }
+    }
+
+    /** {@code buildImageTree}: scan, plan, build, verify, publish. */
+    static final class BuildTree extends EngineCall<TreeRun> {
+        private static final long serialVersionUID = 1L;
+        private final TreeOptions options;
+
+        BuildTree(EngineSettings settings, TreeOptions options, TaskListener listener) {
+            super(settings, listener);
+            this.options = options;
+        }
+
+        @Override
+        TreeRun call(File workspace, EngineConfig config, ConsoleBuildListener console) throws IOException, InterruptedException {
+            boolean publish = options.publish(config);
+            int jobs = options.jobs() != null && options.jobs() > 0 ? options.jobs() : Runtime.getRuntime().availableProcessors();
+            Path dir = settings.imageDirectory(workspace);
+            try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
+                ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
+                        Clock.systemDefaultZone());
+                console.println("[imagetree] scanning " + dir);
+                LoadedTree loaded = it.load(dir, options.tagMode());
+                loaded.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
+                BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(options.select()), options.pull(), publish));
+                if (plan.work().isEmpty()) console.println("[imagetree] nothing to build");
+                for (PlannedImage p : plan.work()) console.println("[imagetree] will build " + p.label() + " (" + p.reason() + ")");
+                if (!publish) console.println("[imagetree] NOT publishing (no credentials and the registry is not local; set publish: true)");
+                BuildReport report = it.execute(plan, new ExecuteOptions(jobs, options.useCache(), options.pull(), publish,
+                        workDir(workspace)), console);
+                console.println(report.table());
+                return new TreeRun(rows(plan.tree(), report), plan.waves(), report.table());
+            }
+        }
+    }
+
+    /** {@code imageTreePlan}: what a build would do, with its waves, building nothing. */
+    static final class PlanTree extends EngineCall<TreeRun> {
+        private static final long serialVersionUID = 1L;
+        private final TreeOptions options;
+
+        PlanTree(EngineSettings settings, TreeOptions options, TaskListener listener) {
+            super(settings, listener);
+            this.options = options;
+        }
+
+        @Override
+        TreeRun call(File workspace, EngineConfig config, ConsoleBuildListener console) {
+            try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
+                ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
+                        Clock.systemDefaultZone());
+                LoadedTree loaded = it.load(settings.imageDirectory(workspace), options.tagMode());
+                loaded.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
+                BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(options.select()), options.pull(),
+                        options.publish(config)));
+                String text = PlanReport.text(plan);
+                console.println(text);
+                List<ImageRow> rows = new ArrayList<>();
+                for (PlannedImage p : plan.images().values()) {
+                    TreeImage i = p.image();
+                    rows.add(new ImageRow(i.name(), i.tag(), i.label(), p.state().label(), p.action().label(), p.digest(), 0,
+                            p.reason(), plan.tree().level(i.name()), i.parents()));
+                }
+                return new TreeRun(rows, plan.waves(), text);
+            }
+        }
+    }
+
+    /** {@code updateImageTree}: the changelog cascade. */
+    static final class UpdateTree extends EngineCall<ArrayList<HashMap<String, Object>>> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private final String reason;
+        private final String version;
+
+        UpdateTree(EngineSettings settings, String name, String reason, String version, TaskListener listener) {
+            super(settings, listener);
+            this.name = name;
+            this.reason = reason;
+            this.version = version;
+        }
+
+        @Override
+        ArrayList<HashMap<String, Object>> call(File workspace, EngineConfig config, ConsoleBuildListener console) {
+            List<TreeUpdater.Bump> bumps = offlineEngine(config).update(settings.imageDirectory(workspace), name, reason,
+                    Optional.ofNullable(version));
+            ArrayList<HashMap<String, Object>> out = new ArrayList<>();
+            for (TreeUpdater.Bump b : bumps) {
+                console.println("[imagetree] " + b.name() + ": " + b.oldVersion() + " -> " + b.newVersion());
+                HashMap<String, Object> m = new HashMap<>();
+                m.put("name", b.name());
+                m.put("oldVersion", b.oldVersion());
+                m.put("newVersion", b.newVersion());
+                m.put("changelog", relative(workspace, b.changelog()));
+                out.add(m);
+            }
+            return out;
+        }
+    }
+
+    /** {@code lintImageTree}: every problem, one line each, file and line. */
+    static final class LintTree extends EngineCall<ArrayList<HashMap<String, Object>>> {
+        private static final long serialVersionUID = 1L;
+        private final String against;
+
+        LintTree(EngineSettings settings, String against, TaskListener listener) {
+            super(settings, listener);
+            this.against = against;
+        }
+
+        @Override
+        ArrayList<HashMap<String, Object>> call(File workspace, EngineConfig config, ConsoleBuildListener console) {
+            List<LintProblem> problems = new TreeLinter(config, settings.env()).lint(settings.imageDirectory(workspace),
+                    Optional.ofNullable(against));
+            ArrayList<HashMap<String, Object>> out = new ArrayList<>();
+            for (LintProblem p : problems) {
+                String file = relative(workspace, Path.of(p.file()));
+                console.println(new LintProblem(file, p.line(), p.message()).toString());
+                HashMap<String, Object> m = new HashMap<>();
+                m.put("file", file);
+                m.put("line", p.line());
+                m.put("message", p.message());
+                out.add(m);
+            }
+            if (problems.isEmpty()) console.println("[imagetree] lint: no problems");
+            return out;
+        }
+    }
+
+    static List<ImageRow> rows(ImageTree tree, BuildReport report) {
+        Map<String, ImageResult> byName = new HashMap<>();
+        for (ImageResult r : report.images()) byName.put(r.name(), r);
+        List<ImageRow> rows = new ArrayList<>();
+        for (String name : tree.order()) {
+            ImageResult r = byName.get(name);
+            if (r == null) continue;
+            TreeImage i = tree.get(name);
+            rows.add(new ImageRow(r.name(), r.tag(), r.label(), r.outcome().label(), null, r.digest(),
+                    r.duration() == null ? 0 : r.duration().toSeconds(), r.reason(), tree.level(name), i.parents()));
+        }
+        return rows;
+    }
+
+    /** Jenkins' convention for a workspace's temporary files: a sibling {@code <workspace>@tmp}. */
+    static Path workDir(File workspace) throws IOException {
+        Path tmp = workspace.toPath().toAbsolutePath().resolveSibling(workspace.getName() + "@tmp");
+        Files.createDirectories(tmp);
+        return tmp;
+    }
+
+    static String relative(File workspace, Path file) {
+        Path ws = workspace.toPath().toAbsolutePath().normalize();
+        Path f = file.toAbsolutePath().normalize();
+        return f.startsWith(ws) ? ws.relativize(f).toString() : f.toString();
+    }
+}

@@ -1,0 +1,40 @@
+package org.imagetree.jenkins;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The global configuration's defaults, as one immutable value.
+ *
+ * @param registryUrl       registry used when a step names none (null: the config file's)
+ * @param credentialsId     credentials for that registry (null: none)
+ * @param allowedRegistries the registry policy when the config file sets no {@code allowed_registries}
+ * @param jobs              images built at the same time when a step does not say (0: number of cores)
+ */
+public record StepDefaults(String registryUrl, String credentialsId, List<String> allowedRegistries, int jobs) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final StepDefaults NONE = new StepDefaults(null, null, List.of(), 0);
+
+    public StepDefaults {
+        allowedRegistries = List.copyOf(allowedRegistries);
+    }
+
+    /** One registry per line or separated by commas; blanks and {@code #} comments ignored. */
+    public static List<String> parseRegistries(String text) {
+        List<String> out = new ArrayList<>();
+        if (text == null) return out;
+        for (String line : text.split("[\\n,]")) {
+            String s = line.strip();
+            if (!s.isEmpty() && !s.startsWith("#")) out.add(s);
+        }
+        return out;
+    }
+
+    /** The defaults configured in Jenkins, or {@link #NONE} when there is no Jenkins (offline tests, agents). */
+    public static StepDefaults current() {
+        ImageTreeGlobalConfiguration g = ImageTreeGlobalConfiguration.get();
+        return g == null ? NONE : g.defaults();
+    }
+}
