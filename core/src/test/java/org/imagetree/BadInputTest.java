@@ -52,7 +52,8 @@ class BadInputTest {
         Throwable t = catchThrowable(() -> {
             Path config = dir.resolve("config.yaml");
             EngineConfig c = Files.exists(config) ? ConfigLoader.load(Optional.of(config), Map.of()) : ConfigLoader.fromMap(Map.of());
-            new ImageTreeLoader(c, 2).load(dir.resolve("images"), "");
+            var loaded = new ImageTreeLoader(c, 2).load(dir.resolve("images"), "");
+            org.imagetree.policy.PolicyChecker.requireNone(loaded.violations()); // as planning does
         });
         assertThat(t).as(name).isInstanceOf(InputError.class);
         String actual = relative(dir, t.getMessage());

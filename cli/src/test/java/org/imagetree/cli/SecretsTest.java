@@ -95,7 +95,8 @@ class SecretsTest {
 
     private static Path writeConfig(Path file, String host, String password) throws IOException {
         return Files.writeString(file, "registry: " + host + "\nusername: builder\npassword: " + password + "\n"
-                + "base_images:\n  - " + TestEnvironment.BASE_IMAGE + "\n");
+                + "base_images:\n  - " + TestEnvironment.BASE_IMAGE + "\n"
+                + "allowed_registries:\n  - " + host + "\n  - docker.io/imagetree-local\n");
     }
 
     /** Every regular file's content (and name) under a directory. */

@@ -37,7 +37,6 @@ import java.util.concurrent.Future;
 public final class ImageTreeLoader {
     private final EngineConfig config;
     private final int threads;
-    private final PolicyChecker policy;
     private static final Pattern LINE_PREFIX = Pattern.compile("line (\\d+): ");
     private static final Pattern FROM_LINE = Pattern.compile("\\s*FROM\\s", Pattern.CASE_INSENSITIVE);
 
@@ -55,17 +54,6 @@ public final class ImageTreeLoader {
     public ImageTreeLoader(EngineConfig config, int threads) {
         this.config = config;
         this.threads = Math.max(1, threads);
-        this.policy = policyOf(config);
-    }
-
-    /** The registry policy templates must follow: only when the config sets {@code allowed_registries}. */
-    private static PolicyChecker policyOf(EngineConfig config) {
-        if (!(config.get("allowed_registries") instanceof List<?> l) || l.isEmpty()) return null;
-        try {
-            return new PolicyChecker(RegistryPolicy.forBuild(config));
-        } catch (IllegalArgumentException e) {
-            throw new InputError("config", 0, "allowed_registries: " + e.getMessage(), null);
-        }
     }
 
     /**
@@ -148,8 +136,8 @@ public final class ImageTreeLoader {
     }
 
     /**
-     * The FROM instructions of a rendering, each naming a valid image reference, and allowed by the registry
-     * policy when the config sets {@code allowed_registries}; otherwise an {@link InputError} at the template line.
+     * The FROM instructions of a rendering, each naming a valid image reference; otherwise an {@link InputError} at
+     * the template line. (The registry policy is checked for the whole tree afterwards, see {@code violations}.)
      */
     private List<Dockerfiles.FromInstruction> checkedFroms(Path template, String dockerfile) {
         IntUnaryOperator toTemplateLine = templateLines(template, dockerfile);
@@ -167,13 +155,6 @@ public final class ImageTreeLoader {
                 ImageReference.parse(from.resolvedImage());
             } catch (IllegalArgumentException e) {
                 throw new InputError(template, toTemplateLine.applyAsInt(from.line()), "FROM: " + e.getMessage());
-            }
-        }
-        if (policy != null) {
-            List<Violation> v = policy.checkDockerfile(template.toString(), dockerfile, toTemplateLine);
-            if (!v.isEmpty()) {
-                Violation first = v.get(0);
-                throw new InputError(template, first.line(), "image '" + first.reference() + "' " + first.reason());
             }
         }
         return froms;

@@ -53,7 +53,8 @@ class ConcurrentBuildTest {
                 .image("twin-b", "1.0", "FROM {{ \"twin-a\" | image_tag }}\nRUN echo b > /b\n", "twin-a")
                 .image("twin-c", "1.0", "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN echo " + run + " > /c\n", null);
         try (LocalRegistry registry = LocalRegistry.start()) {
-            EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(), "base_images", List.of(TestEnvironment.BASE_IMAGE)));
+            EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(), "base_images", List.of(TestEnvironment.BASE_IMAGE),
+                "allowed_registries", List.of(registry.host(), "docker.io/imagetree-local")));
             CyclicBarrier together = new CyclicBarrier(2);
             ExecutorService two = Executors.newFixedThreadPool(2);
             List<Future<BuildReport>> runs = new ArrayList<>();

@@ -47,7 +47,8 @@ class DaemonRestartTest {
                 .image("quick", "1.0", "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN echo quick > /quick\n", null);
         try (OwnDockerDaemon daemon = OwnDockerDaemon.start(); LocalRegistry registry = LocalRegistry.start()) {
             daemon.load(TestEnvironment.BASE_IMAGE);
-            EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(), "base_images", List.of(TestEnvironment.BASE_IMAGE)));
+            EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(), "base_images", List.of(TestEnvironment.BASE_IMAGE),
+                "allowed_registries", List.of(registry.host(), "docker.io/imagetree-local")));
             CompletableFuture<Void> slowRunning = new CompletableFuture<>();
             CompletableFuture<Void> quickDone = new CompletableFuture<>();
             BuildListener watch = new BuildListener() {

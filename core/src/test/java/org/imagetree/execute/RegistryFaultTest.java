@@ -58,7 +58,8 @@ class RegistryFaultTest {
     }
 
     private static ImageTreeEngine engine() {
-        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", proxy.host(), "base_images", List.of(TestEnvironment.BASE_IMAGE)));
+        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", proxy.host(), "base_images", List.of(TestEnvironment.BASE_IMAGE),
+                "allowed_registries", List.of(proxy.host(), "docker.io/imagetree-local")));
         RegistryClient client = RegistryClient.builder(config).requestTimeout(Duration.ofSeconds(2))
                 .retryPolicy(new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1))).build();
         return new ImageTreeEngine(config, docker, client, Map.of(), Clock.systemUTC());
