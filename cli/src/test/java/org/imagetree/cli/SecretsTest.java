@@ -54,8 +54,14 @@ class SecretsTest {
             RegistryClient client = RegistryClient.builder().credentials(new RegistryCredentials(registry.host(), "builder", password)).build();
             assertThat(client.headManifest(ImageReference.parse(registry.host() + "/secret-child:1.0"))).isPresent();
 
-            CliProcess quiet = CliProcess.run(runDir, Map.of(), "-c", config.toString(), "build", "--no-pull", "--use-cache", images.toString());
-            outputs.add(quiet.all());
+            // the password from the environment instead of the file (and build output to imagetree-build.log)
+            SmallTree.at(images).image("secret-env", "1.0", "FROM {{ \"secret-app\" | image_tag }}\nRUN true\n", "secret-app");
+            Path noPassword = writeConfig(tmp.resolve("no-password.yaml"), registry.host(), "");
+            CliProcess fromEnv = CliProcess.run(runDir, Map.of("IMAGETREE_REGISTRY_PASSWORD", password), "-c", noPassword.toString(),
+                    "build", "--no-pull", "--use-cache", images.toString());
+            assertThat(fromEnv.exitCode()).as(fromEnv.all()).isZero();
+            assertThat(fromEnv.out()).contains("1 published");
+            outputs.add(fromEnv.all());
             CliProcess render = CliProcess.run(runDir, Map.of(), "-c", config.toString(), "render", images.toString());
             assertThat(render.exitCode()).as(render.all()).isZero();
             assertThat(render.out()).contains("RUN echo " + registry.host());
@@ -94,7 +100,7 @@ class SecretsTest {
     }
 
     private static Path writeConfig(Path file, String host, String password) throws IOException {
-        return Files.writeString(file, "registry: " + host + "\nusername: builder\npassword: " + password + "\n"
+        return Files.writeString(file, "registry: " + host + "\nusername: builder\n" + (password.isEmpty() ? "" : "password: " + password + "\n")
                 + "base_images:\n  - " + TestEnvironment.BASE_IMAGE + "\n"
                 + "allowed_registries:\n  - " + host + "\n  - docker.io/imagetree-local\n");
     }

@@ -32,6 +32,10 @@ import java.util.Optional;
  * may use them).
  */
 public final class ConfigLoader {
+    /** Environment variables that override {@code username} and {@code password} of the config files. */
+    public static final String USERNAME_ENV = "IMAGETREE_REGISTRY_USERNAME";
+    public static final String PASSWORD_ENV = "IMAGETREE_REGISTRY_PASSWORD";
+
     private ConfigLoader() {}
 
     /** docker-pkg 4.0.4's defaults, in its order. */
@@ -61,7 +65,8 @@ public final class ConfigLoader {
 
     /**
      * @param configFile the {@code -c} file; must exist when given
-     * @param env        the environment (for {@code XDG_CONFIG_HOME} and {@code HOME})
+     * @param env        the environment (for {@code XDG_CONFIG_HOME} and {@code HOME}, and
+     *                   {@value #USERNAME_ENV} / {@value #PASSWORD_ENV}, which override the files' credentials)
      */
     public static EngineConfig load(Optional<Path> configFile, Map<String, String> env) {
         Map<String, Object> merged = defaults();
@@ -72,6 +77,11 @@ public final class ConfigLoader {
                 throw new InputError(p, 0, "config file does not exist");
             }
             merged.putAll(readYaml(p));
+        }
+        // CI keeps the password out of files: the environment wins over the config files.
+        for (Map.Entry<String, String> e : Map.of("username", USERNAME_ENV, "password", PASSWORD_ENV).entrySet()) {
+            String v = env.get(e.getValue());
+            if (v != null && !v.isEmpty()) merged.put(e.getKey(), v);
         }
         return finish(merged);
     }
