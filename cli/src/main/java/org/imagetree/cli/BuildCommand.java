@@ -24,6 +24,9 @@ import java.util.concurrent.Callable;
 /** {@code build}: docker-pkg's build, in parallel, with an honest exit status. */
 @Command(name = "build", description = "Build, verify and publish every image whose name:tag is not in the registry.")
 final class BuildCommand implements Callable<Integer> {
+    /** How long a SIGTERM waits for builds to stop and temporary contexts to go (the executor waits 30 s for workers). */
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(45);
+
     @ParentCommand ImageTreeCommand root;
 
     @Option(names = "--select", paramLabel = "GLOB", description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'.")
@@ -56,12 +59,17 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!"text".equalsIgnoreCase(format) && !"json".equalsIgnoreCase(format)) {
+            throw new org.imagetree.InputError("--format: expected text or json, got '" + format + "'");
+        }
+        if (jobs != null && jobs < 1) throw new org.imagetree.InputError("--jobs: must be at least 1, got " + jobs);
         PrintWriter out = root.out();
         EngineConfig config = root.config();
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
         int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         RegistryClient registry = root.registryClient(config);
-        try (ContainerEngine engine = root.containerEngine()) {
+        try (InterruptOnShutdown guard = InterruptOnShutdown.open(SHUTDOWN_GRACE);
+             ContainerEngine engine = root.containerEngine()) {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             out.println("== Step 0: scanning " + directory + " ==");
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));

@@ -7,6 +7,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -27,6 +32,10 @@ import java.util.Optional;
  * may use them).
  */
 public final class ConfigLoader {
+    /** Environment variables that override {@code username} and {@code password} of the config files. */
+    public static final String USERNAME_ENV = "IMAGETREE_REGISTRY_USERNAME";
+    public static final String PASSWORD_ENV = "IMAGETREE_REGISTRY_PASSWORD";
+
     private ConfigLoader() {}
 
     /** docker-pkg 4.0.4's defaults, in its order. */
@@ -56,7 +65,8 @@ public final class ConfigLoader {
 
     /**
      * @param configFile the {@code -c} file; must exist when given
-     * @param env        the environment (for {@code XDG_CONFIG_HOME} and {@code HOME})
+     * @param env        the environment (for {@code XDG_CONFIG_HOME} and {@code HOME}, and
+     *                   {@value #USERNAME_ENV} / {@value #PASSWORD_ENV}, which override the files' credentials)
      */
     public static EngineConfig load(Optional<Path> configFile, Map<String, String> env) {
         Map<String, Object> merged = defaults();
@@ -67,6 +77,11 @@ public final class ConfigLoader {
                 throw new InputError(p, 0, "config file does not exist");
             }
             merged.putAll(readYaml(p));
+        }
+        // CI keeps the password out of files: the environment wins over the config files.
+        for (Map.Entry<String, String> e : Map.of("username", USERNAME_ENV, "password", PASSWORD_ENV).entrySet()) {
+            String v = env.get(e.getValue());
+            if (v != null && !v.isEmpty()) merged.put(e.getKey(), v);
         }
         return finish(merged);
     }
@@ -98,8 +113,10 @@ public final class ConfigLoader {
     public static Map<String, Object> readYaml(Path file) {
         Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
         Object doc;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            doc = yaml.load(r);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+            doc = yaml.load(text);
         } catch (NoSuchFileException e) {
             throw new InputError(file, 0, "config file does not exist");
         } catch (MarkedYAMLException e) {
@@ -108,38 +125,132 @@ public final class ConfigLoader {
             throw new InputError(file, line, "invalid YAML: " + e.getProblem());
         } catch (YAMLException e) {
             throw new InputError(file, 0, "invalid YAML: " + e.getMessage());
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new InputError(file, 0, "config file is not valid UTF-8");
         } catch (IOException e) {
             throw new InputError(file, 0, "cannot read: " + e.getMessage());
         }
         if (doc == null) return Map.of();
         if (!(doc instanceof Map<?, ?> m)) {
-            throw new InputError(file, 1, "expected a mapping of configuration keys, found " + doc.getClass().getSimpleName());
+            throw new InputError(file, 1, "expected a mapping of configuration keys, found " + describe(doc));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(String.valueOf(k), v));
-        validateTypes(file, out);
+        Lines lines = new Lines(file, yaml.compose(new java.io.StringReader(text)));
+        validateTypes(lines, out);
+        validateValues(lines, out);
         return out;
     }
 
-    private static void validateTypes(Path file, Map<String, Object> m) {
-        for (String k : List.of("registry", "namespace", "apt_options", "verify_command", "distribution", "update_id")) {
+    /** Errors at the line of a key or list item: {@code file:line: key[index]: problem}. */
+    private record Lines(Path file, Node root) {
+        InputError error(String key, int index, String problem) {
+            String path = index < 0 ? key : key + "[" + index + "]";
+            return new InputError(file, line(key, index), path + ": " + problem);
+        }
+
+        private int line(String key, int index) {
+            if (!(root instanceof MappingNode map)) return 0;
+            for (NodeTuple t : map.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    Node v = t.getValueNode();
+                    if (index >= 0 && v instanceof SequenceNode seq && index < seq.getValue().size()) v = seq.getValue().get(index);
+                    else if (index >= 0 || v.getStartMark() == null) v = t.getKeyNode();
+                    return v.getStartMark() == null ? 0 : v.getStartMark().getLine() + 1;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static void validateTypes(Lines lines, Map<String, Object> m) {
+        for (String k : List.of("registry", "namespace", "apt_options", "verify_command", "distribution", "update_id",
+                "username", "password", "http_proxy", "apt_only_proxy", "ca_bundle", "container_limits")) {
             Object v = m.get(k);
             if (v != null && !(v instanceof String)) {
-                throw new InputError(file, 0, "key '" + k + "' must be a string");
+                // never echo a value that may be a secret
+                throw lines.error(k, -1, "must be a string, not " + (EngineConfig.SECRET_KEYS.contains(k) ? kind(v) : describe(v)));
             }
         }
         for (String k : List.of("base_images", "verify_args", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude")) {
             Object v = m.get(k);
-            if (v != null && !(v instanceof List<?>)) throw new InputError(file, 0, "key '" + k + "' must be a list");
+            if (v == null) continue;
+            if (!(v instanceof List<?> list)) throw lines.error(k, -1, "must be a list, not " + describe(v));
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof String)) throw lines.error(k, i, "must be a string, not " + describe(list.get(i)));
+            }
+        }
+        for (String k : List.of("force_numeric_user")) {
+            Object v = m.get(k);
+            if (v != null && !(v instanceof Boolean)) throw lines.error(k, -1, "must be true or false, not " + describe(v));
+        }
+        Object workers = m.get("scan_workers");
+        if (workers != null && !(workers instanceof Integer n && n >= 1)) {
+            throw lines.error("scan_workers", -1, "must be a whole number of at least 1, not " + describe(workers));
         }
         Object uids = m.get("known_uid_mappings");
         if (uids != null) {
-            if (!(uids instanceof Map<?, ?> um)) throw new InputError(file, 0, "key 'known_uid_mappings' must be a mapping of user name to uid");
+            if (!(uids instanceof Map<?, ?> um)) throw lines.error("known_uid_mappings", -1, "must be a mapping of user name to uid, not " + describe(uids));
             for (Map.Entry<?, ?> e : um.entrySet()) {
                 if (!(e.getValue() instanceof Integer)) {
-                    throw new InputError(file, 0, "known_uid_mappings: uid of user '" + e.getKey() + "' must be an integer");
+                    throw lines.error("known_uid_mappings", -1, "uid of user '" + e.getKey() + "' must be an integer, not " + describe(e.getValue()));
                 }
             }
         }
+    }
+
+    /** References, hosts and limits are checked here, so a typo fails before anything is built. */
+    private static void validateValues(Lines lines, Map<String, Object> m) {
+        if (m.get("registry") instanceof String r && !r.isEmpty()) {
+            try {
+                org.imagetree.policy.AllowedRegistry a = org.imagetree.policy.AllowedRegistry.parse(r);
+                if (!a.pathPrefix().isEmpty() || r.contains("://")) {
+                    throw lines.error("registry", -1, "'" + r + "' must be a registry host[:port] (use 'namespace' for a path)");
+                }
+            } catch (IllegalArgumentException e) {
+                throw lines.error("registry", -1, "'" + r + "' is not a registry host[:port]");
+            }
+        }
+        if (m.get("base_images") instanceof List<?> bases) {
+            for (int i = 0; i < bases.size(); i++) {
+                try {
+                    org.imagetree.model.ImageReference.parse((String) bases.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw lines.error("base_images", i, e.getMessage());
+                }
+            }
+        }
+        for (String k : List.of("allowed_registries", "insecure_registries")) {
+            if (!(m.get(k) instanceof List<?> hosts)) continue;
+            for (int i = 0; i < hosts.size(); i++) {
+                try {
+                    org.imagetree.policy.AllowedRegistry.parse((String) hosts.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw lines.error(k, i, e.getMessage().replace("allowed registry '", "'"));
+                }
+            }
+        }
+        if (m.get("container_limits") instanceof String limits && !limits.isEmpty()) {
+            try {
+                org.imagetree.execute.ContainerEngine.ResourceLimits.parse(limits);
+            } catch (IllegalArgumentException e) {
+                throw lines.error("container_limits", -1, e.getMessage());
+            }
+        }
+    }
+
+    private static String kind(Object v) {
+        if (v instanceof Number) return "a number";
+        if (v instanceof Boolean) return "a boolean";
+        return describe(v);
+    }
+
+    private static String describe(Object v) {
+        if (v instanceof Map<?, ?>) return "a mapping";
+        if (v instanceof List<?>) return "a list";
+        if (v instanceof String) return "a string";
+        if (v instanceof Boolean b) return b.toString();
+        if (v instanceof Number n) return n.toString();
+        return v.getClass().getSimpleName();
     }
 }

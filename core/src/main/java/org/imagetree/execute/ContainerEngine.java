@@ -37,6 +37,40 @@ public interface ContainerEngine extends AutoCloseable {
     /** docker-pkg's {@code container_limits} ({@code memory=…,memswap=…,cpushares=…,cpusetcpus=…}). */
     record ResourceLimits(Long memory, Long memswap, String cpushares, String cpusetcpus) {
         public static final ResourceLimits NONE = new ResourceLimits(null, null, null, null);
+
+        /**
+         * Parses {@code memory=…,memswap=…,cpushares=…,cpusetcpus=…}.
+         *
+         * @throws IllegalArgumentException saying what is wrong
+         */
+        public static ResourceLimits parse(String spec) {
+            Long memory = null;
+            Long memswap = null;
+            String shares = null;
+            String cpus = null;
+            for (String kv : spec.split(",")) {
+                String[] parts = kv.split("=", 2);
+                if (parts.length != 2) throw new IllegalArgumentException("expected key=value, got '" + kv + "'");
+                String k = parts[0].trim();
+                String v = parts[1].trim();
+                switch (k) {
+                    case "memory" -> memory = bytes(k, v);
+                    case "memswap" -> memswap = bytes(k, v);
+                    case "cpushares" -> shares = v;
+                    case "cpusetcpus" -> cpus = v;
+                    default -> throw new IllegalArgumentException("unknown key '" + k + "' (memory, memswap, cpushares, cpusetcpus)");
+                }
+            }
+            return new ResourceLimits(memory, memswap, shares, cpus);
+        }
+
+        private static long bytes(String key, String value) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a number of bytes, got '" + value + "'");
+            }
+        }
     }
 
     /** Credentials for a pull or push; {@link #toString()} never shows the password. */

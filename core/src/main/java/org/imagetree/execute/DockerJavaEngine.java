@@ -141,6 +141,7 @@ public final class DockerJavaEngine implements ContainerEngine {
             cmd.exec(cb).awaitCompletion();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            close(cb); // closing the stream makes the engine stop the pull
             throw new EngineException("pull interrupted");
         } catch (DockerException e) {
             throw new EngineException("cannot pull " + reference + ": " + e.getMessage(), e);
@@ -182,6 +183,7 @@ public final class DockerJavaEngine implements ContainerEngine {
             cmd.exec(cb).awaitCompletion();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            close(cb); // closing the stream makes the engine stop the push
             throw new EngineException("push interrupted");
         } catch (DockerException e) {
             throw new EngineException("push of " + reference + " refused: " + e.getMessage(), e);

@@ -14,6 +14,7 @@ import org.imagetree.read.BuildContextWriter;
 import org.imagetree.registry.ManifestDescriptor;
 import org.imagetree.registry.RegistryClient;
 import org.imagetree.registry.RegistryException;
+import org.imagetree.registry.RetryPolicy;
 import org.imagetree.report.BuildReport;
 import org.imagetree.report.ImageResult;
 import org.imagetree.report.Outcome;
@@ -54,8 +55,16 @@ public final class TreeExecutor {
     private final RegistryClient registry;
     private final Verifier verifier;
     private final BuildListener listener;
+    private final RetryPolicy pushRetry;
 
     public TreeExecutor(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env, BuildListener listener) {
+        this(config, engine, registry, env, listener, RetryPolicy.DEFAULT);
+    }
+
+    /** @param pushRetry how often and how patiently a failed push is repeated */
+    public TreeExecutor(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env,
+                        BuildListener listener, RetryPolicy pushRetry) {
+        this.pushRetry = pushRetry;
         this.config = config;
         this.engine = engine;
         this.registry = registry;
@@ -286,20 +295,73 @@ public final class TreeExecutor {
         return null;
     }
 
-    private String publish(TreeImage image) throws EngineException, RegistryException {
+    /**
+     * Pushes the version tag, checks the registry answers it with the pushed digest, then moves {@code latest}.
+     * Pushes are retried with bounded, jittered backoff: a re-push of the same content is idempotent (the engine
+     * skips layers the registry has), and the engine itself does not retry a manifest upload that got a 5xx.
+     */
+    private String publish(TreeImage image) throws EngineException, RegistryException, InterruptedException {
         String latest = Labels.repositoryOf(image.label()) + ":latest";
         Optional<RegistryAuth> auth = auth(image.label());
-        String digest = engine.push(image.label(), auth, line -> listener.log(image.name(), line));
+        String digest = pushWithRetry(image, image.label(), auth);
+        digest = confirmPublished(image, digest);
         engine.tag(image.label(), latest);
-        engine.push(latest, auth, line -> listener.log(image.name(), line));
-        if (registry != null) {
-            Optional<ManifestDescriptor> m = registry.headManifest(ImageReference.parse(image.label()));
-            if (m.isEmpty()) throw new EngineException("pushed " + image.label() + " but the registry does not have it");
-            if (!m.get().digest().equals(digest)) {
-                throw new EngineException("pushed " + image.label() + " as " + digest + " but the registry answers " + m.get().digest());
+        pushWithRetry(image, latest, auth);
+        return digest;
+    }
+
+    private String pushWithRetry(TreeImage image, String reference, Optional<RegistryAuth> auth) throws EngineException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return engine.push(reference, auth, line -> listener.log(image.name(), line));
+            } catch (EngineException e) {
+                if (attempt >= pushRetry.maxAttempts() || !retriable(e)) throw e;
+                Duration delay = pushRetry.delayAfter(attempt, null);
+                listener.log(image.name(), "push of " + reference + " failed (attempt " + attempt + " of "
+                        + pushRetry.maxAttempts() + "), retrying in " + delay.toMillis() + " ms: " + e.getMessage());
+                Thread.sleep(delay.toMillis());
             }
         }
-        return digest;
+    }
+
+    /** Wrong credentials and unknown repositories do not get better by asking again. */
+    private static boolean retriable(EngineException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return !(m.contains("interrupted") || m.contains("unauthorized") || m.contains("authentication required")
+                || m.contains("denied") || m.contains("no such image") || m.contains("does not exist locally"));
+    }
+
+    /**
+     * The image counts as published only when the registry answers its tag with the pushed digest. If another
+     * run published the same name:tag in the meantime (two builds of one tree), the registry's manifest wins
+     * provided it is complete: the tag then points at a whole image, just not at our bytes.
+     */
+    private String confirmPublished(TreeImage image, String pushed) throws EngineException {
+        if (registry == null) return pushed;
+        ImageReference ref = ImageReference.parse(image.label());
+        Optional<ManifestDescriptor> m = registry.headManifest(ref);
+        if (m.isEmpty()) throw new EngineException("pushed " + image.label() + " but the registry does not have it");
+        if (m.get().digest().equals(pushed)) return pushed;
+        String other = m.get().digest();
+        if (!complete(ref, other)) {
+            throw new EngineException("pushed " + image.label() + " as " + pushed + " but the registry answers " + other);
+        }
+        listener.log(image.name(), "another run published " + image.label() + " as " + other + " meanwhile; keeping it");
+        return other;
+    }
+
+    /** Whether the registry holds the manifest with this digest and every blob it references. */
+    private boolean complete(ImageReference ref, String digest) {
+        Optional<org.imagetree.registry.Manifest> m = registry.getManifest(new ImageReference(ref.registry(), ref.repository(), null, digest));
+        if (m.isEmpty() || !m.get().digest().equals(digest)) return false;
+        java.util.regex.Matcher blobs = java.util.regex.Pattern.compile("\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"")
+                .matcher(m.get().contentAsString());
+        boolean any = false;
+        while (blobs.find()) {
+            any = true;
+            if (!registry.blobExists(ref.registry(), ref.repository(), blobs.group(1))) return false;
+        }
+        return any;
     }
 
     private Optional<RegistryAuth> auth(String reference) {
@@ -317,31 +379,10 @@ public final class TreeExecutor {
     private ResourceLimits limits() {
         Optional<String> spec = config.containerLimits();
         if (spec.isEmpty()) return ResourceLimits.NONE;
-        Long memory = null;
-        Long memswap = null;
-        String shares = null;
-        String cpus = null;
-        for (String kv : spec.get().split(",")) {
-            String[] parts = kv.split("=", 2);
-            if (parts.length != 2) throw new org.imagetree.InputError("container_limits: expected key=value, got '" + kv + "'");
-            String k = parts[0].trim();
-            String v = parts[1].trim();
-            switch (k) {
-                case "memory" -> memory = number(k, v);
-                case "memswap" -> memswap = number(k, v);
-                case "cpushares" -> shares = v;
-                case "cpusetcpus" -> cpus = v;
-                default -> throw new org.imagetree.InputError("container_limits: unknown key '" + k + "' (memory, memswap, cpushares, cpusetcpus)");
-            }
-        }
-        return new ResourceLimits(memory, memswap, shares, cpus);
-    }
-
-    private static long number(String key, String value) {
         try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new org.imagetree.InputError("container_limits: " + key + " must be a number of bytes, got '" + value + "'");
+            return ResourceLimits.parse(spec.get());
+        } catch (IllegalArgumentException e) {
+            throw new org.imagetree.InputError("container_limits: " + e.getMessage());
         }
     }
 

@@ -9,7 +9,11 @@ import org.imagetree.read.ImageScanner;
 import org.imagetree.template.RenderedTemplate;
 import org.imagetree.template.TemplateRenderer;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntUnaryOperator;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -33,6 +37,8 @@ import java.util.concurrent.Future;
 public final class ImageTreeLoader {
     private final EngineConfig config;
     private final int threads;
+    private static final Pattern LINE_PREFIX = Pattern.compile("line (\\d+): ");
+    private static final Pattern FROM_LINE = Pattern.compile("\\s*FROM\\s", Pattern.CASE_INSENSITIVE);
 
     /**
      * The model of a directory: the tree, every warning found while reading it, and every image reference that
@@ -61,6 +67,12 @@ public final class ImageTreeLoader {
         Map<String, String> nameByRepository = new HashMap<>();
         for (ImageDefinition d : scan.images()) {
             String label = Labels.label(config.registry(), config.namespace(), d.name(), d.version() + tagSuffix);
+            try {
+                ImageReference.parse(label);
+            } catch (IllegalArgumentException e) {
+                throw new InputError(d.changelog(), org.imagetree.read.ChangelogReader.newest(d.changelog()).line(),
+                        "image " + d.name() + " (" + d.version() + tagSuffix + ") cannot be named " + label + ": " + e.getMessage());
+            }
             byName.put(d.name(), d);
             labels.put(d.name(), label);
             nameByRepository.put(Labels.repositoryOf(label), d.name());
@@ -123,6 +135,53 @@ public final class ImageTreeLoader {
         return out;
     }
 
+    /**
+     * The FROM instructions of a rendering, each naming a valid image reference; otherwise an {@link InputError} at
+     * the template line. (The registry policy is checked for the whole tree afterwards, see {@code violations}.)
+     */
+    private List<Dockerfiles.FromInstruction> checkedFroms(Path template, String dockerfile) {
+        IntUnaryOperator toTemplateLine = templateLines(template, dockerfile);
+        List<Dockerfiles.FromInstruction> froms;
+        try {
+            froms = Dockerfiles.froms(dockerfile);
+        } catch (IllegalArgumentException e) {
+            java.util.regex.Matcher m = LINE_PREFIX.matcher(String.valueOf(e.getMessage()));
+            if (!m.lookingAt()) throw new InputError(template, 0, e.getMessage());
+            throw new InputError(template, toTemplateLine.applyAsInt(Integer.parseInt(m.group(1))), e.getMessage().substring(m.end()));
+        }
+        for (Dockerfiles.FromInstruction from : froms) {
+            if (from.kind() != Dockerfiles.Kind.IMAGE || from.unresolvedArg()) continue;
+            try {
+                ImageReference.parse(from.resolvedImage());
+            } catch (IllegalArgumentException e) {
+                throw new InputError(template, toTemplateLine.applyAsInt(from.line()), "FROM: " + e.getMessage());
+            }
+        }
+        return froms;
+    }
+
+    /** Maps the n-th FROM of the rendering to the n-th FROM line of the template (identity when they differ in number). */
+    private static IntUnaryOperator templateLines(Path template, String dockerfile) {
+        List<Integer> rendered = fromLines(dockerfile);
+        List<Integer> source;
+        try {
+            source = fromLines(Files.readString(template));
+        } catch (IOException e) {
+            return IntUnaryOperator.identity();
+        }
+        if (rendered.size() != source.size()) return IntUnaryOperator.identity();
+        Map<Integer, Integer> map = new HashMap<>();
+        for (int i = 0; i < rendered.size(); i++) map.put(rendered.get(i), source.get(i));
+        return line -> map.getOrDefault(line, line);
+    }
+
+    private static List<Integer> fromLines(String text) {
+        List<Integer> out = new ArrayList<>();
+        String[] lines = text.split("\\r\\n|\\r|\\n", -1);
+        for (int i = 0; i < lines.length; i++) if (FROM_LINE.matcher(lines[i]).lookingAt()) out.add(i + 1);
+        return out;
+    }
+
     private TreeImage model(ImageDefinition d, String label, TemplateRenderer renderer,
                             Map<String, ImageDefinition> tree, Map<String, String> nameByRepository) {
         RenderedTemplate rendered = renderer.render(d.template());
@@ -132,7 +191,7 @@ public final class ImageTreeLoader {
         Set<String> used = new TreeSet<>();
         Set<String> externals = new LinkedHashSet<>();
         for (String n : rendered.imageTagNames()) if (tree.containsKey(n) && !n.equals(d.name())) used.add(n);
-        for (Dockerfiles.FromInstruction from : Dockerfiles.froms(rendered.dockerfile())) {
+        for (Dockerfiles.FromInstruction from : checkedFroms(d.template(), rendered.dockerfile())) {
             if (from.kind() != Dockerfiles.Kind.IMAGE || from.unresolvedArg()) continue;
             String repo = Labels.repositoryOf(from.resolvedImage());
             String inTree = nameByRepository.get(repo);

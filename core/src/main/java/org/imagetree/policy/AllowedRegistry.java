@@ -45,7 +45,7 @@ public record AllowedRegistry(String host, String pathPrefix) {
         try {
             probe = ImageReference.parse(host + "/" + (prefix.isEmpty() ? "" : prefix + "/") + "probe");
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("allowed registry '" + entry + "' is not a registry: " + e.getMessage(), e);
+            throw new IllegalArgumentException("allowed registry '" + entry + "' is not a registry host[:port][/path]", e);
         }
         if (!probe.registry().equals(normaliseHost(host))) {
             throw new IllegalArgumentException("allowed registry '" + entry + "' does not start with a registry host"

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -112,7 +113,7 @@ public final class TemplateRenderer {
         } catch (RuntimeException e) {
             throw session.failure()
                     .map(f -> toInputError(templateFile, f))
-                    .orElseGet(() -> new InputError(templateFile, interpreter.getLineNumber(), redactor.redact(describe(e))));
+                    .orElseGet(() -> new InputError(templateFile, interpreter.getLineNumber(), redactor.redact(describe(e, context))));
         } finally {
             JinjavaInterpreter.popCurrent();
         }
@@ -170,8 +171,22 @@ public final class TemplateRenderer {
         return new InputError(templateFile, f.line(), redactor.redact(f.error().getMessage()), f.error());
     }
 
-    private static String describe(RuntimeException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)", Pattern.DOTALL);
+    private static final Pattern FILTER_CALL = Pattern.compile("\\|\\s*([A-Za-z_][A-Za-z0-9_]*)");
+
+    /** Jinjava's "Unknown token found: x | f" says, as Jinja2 does, which filter does not exist. */
+    private static String describe(RuntimeException e, Context context) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Matcher unknown = UNKNOWN_TOKEN.matcher(message);
+        if (unknown.matches()) {
+            Matcher filter = FILTER_CALL.matcher(unknown.group(1));
+            while (filter.find()) {
+                if (context.getFilter(filter.group(1)) == null) {
+                    return "no filter named '" + filter.group(1) + "' (in {{ " + unknown.group(1).strip() + " }})";
+                }
+            }
+        }
+        return message;
     }
 
     /**

@@ -47,6 +47,13 @@ public final class TreeUpdater {
         Set<String> selected = new LinkedHashSet<>(matched);
         selected.addAll(tree.descendants(matched));
 
+        if (version.isPresent()) {
+            try {
+                org.imagetree.read.DebianVersion.parse(version.get());
+            } catch (IllegalArgumentException e) {
+                throw new InputError("--version: " + e.getMessage());
+            }
+        }
         String author = ChangelogAuthor.resolve(env, root, config.fallbackAuthor(), config.fallbackEmail());
         List<Bump> bumps = new ArrayList<>();
         List<String> blocks = new ArrayList<>();

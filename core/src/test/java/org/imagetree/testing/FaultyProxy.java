@@ -98,7 +98,7 @@ public final class FaultyProxy implements AutoCloseable {
     /** Apply {@code fault} to every request until {@link #clearFaults()}. */
     public synchronized FaultyProxy failAlways(Fault fault) { persistent = fault; return this; }
 
-    public synchronized FaultyProxy clearFaults() { faults.clear(); persistent = null; return this; }
+    public synchronized FaultyProxy clearFaults() { faults.clear(); rules.clear(); faultedLog.clear(); persistent = null; return this; }
 
     public synchronized FaultyProxy inject(int n, Fault fault) {
         for (int i = 0; i < n; i++) faults.add(fault);
@@ -114,20 +114,47 @@ public final class FaultyProxy implements AutoCloseable {
     /** {@code METHOD path} of every request received, in order. */
     public List<String> requests() { synchronized (log) { return List.copyOf(log); } }
 
-    private synchronized Fault nextFault() {
+    /**
+     * Apply {@code fault} to the next {@code n} requests whose {@code "METHOD path"} matches (e.g. manifest PUTs
+     * only, so the daemon's blob uploads go through); {@code n < 0}: every matching request until {@link #clearFaults()},
+     * which also forgets {@link #faulted()}.
+     */
+    public synchronized FaultyProxy injectWhen(java.util.function.Predicate<String> request, int n, Fault fault) {
+        rules.add(new Rule(request, new AtomicInteger(n < 0 ? Integer.MAX_VALUE : n), fault));
+        return this;
+    }
+
+    /** Requests a fault was applied to, as {@code "METHOD path"}. */
+    public List<String> faulted() { synchronized (faultedLog) { return List.copyOf(faultedLog); } }
+
+    private record Rule(java.util.function.Predicate<String> request, AtomicInteger left, Fault fault) {}
+
+    private final List<Rule> rules = new ArrayList<>();
+    private final List<String> faultedLog = Collections.synchronizedList(new ArrayList<>());
+
+    private synchronized Fault nextFault(String request) {
+        for (Rule r : rules) {
+            if (r.request().test(request) && r.left().getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                faultedLog.add(request);
+                return r.fault();
+            }
+        }
         Fault f = faults.poll();
-        return f != null ? f : persistent;
+        if (f == null) f = persistent;
+        if (f != null) faultedLog.add(request);
+        return f;
     }
 
     private void handle(HttpExchange x) throws IOException {
         received.incrementAndGet();
-        log.add(x.getRequestMethod() + " " + x.getRequestURI().getRawPath());
+        String request = x.getRequestMethod() + " " + x.getRequestURI().getRawPath();
+        log.add(request);
         try (x) {
             byte[] body;
             try (InputStream in = x.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            Fault fault = nextFault();
+            Fault fault = nextFault(request);
             if (fault instanceof Close) return; // closing without headers drops the connection
             if (fault instanceof Stall s) {
                 sleep(s.duration());

@@ -38,6 +38,11 @@ public record Policy(String uri, List<Enforcement> enforcements) {
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            // file:line: problem, not SnakeYAML's multi-line dump with a caret
+            org.yaml.snakeyaml.error.Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            throw new BlubberError(BlubberError.Kind.POLICY_LOAD, uri, m == null ? 0 : m.getLine() + 1,
+                    "cannot parse policy: " + e.getProblem());
         } catch (RuntimeException e) {
             throw loadError(uri, "cannot parse policy: " + e.getMessage());
         }

@@ -1,0 +1,147 @@
+package org.imagetree.execute;
+
+import org.imagetree.ImageTreeEngine;
+import org.imagetree.ImageTreeEngine.TagMode;
+import org.imagetree.config.ConfigLoader;
+import org.imagetree.config.EngineConfig;
+import org.imagetree.model.ImageReference;
+import org.imagetree.plan.BuildPlan;
+import org.imagetree.plan.PlanOptions;
+import org.imagetree.registry.ManifestDescriptor;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.registry.RetryPolicy;
+import org.imagetree.report.BuildReport;
+import org.imagetree.report.ImageResult;
+import org.imagetree.report.Outcome;
+import org.imagetree.testing.FaultyProxy;
+import org.imagetree.testing.LocalRegistry;
+import org.imagetree.testing.SmallTree;
+import org.imagetree.testing.TestEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real Docker Engine pushes to a real registry through a fault-injecting proxy on loopback (the tree's
+ * registry host is the proxy, which dockerd treats as insecure): transient 5xx, resets and stalls are retried;
+ * a fault that persists fails only the images it touches, and the next run publishes them.
+ */
+class RegistryFaultTest {
+    static LocalRegistry registry;
+    static FaultyProxy proxy;
+    static ContainerEngine docker;
+    static final RegistryClient direct = RegistryClient.builder().build();
+
+    @BeforeAll
+    static void start() {
+        TestEnvironment.baseImage();
+        registry = LocalRegistry.start();
+        proxy = FaultyProxy.start(registry.baseUri());
+        docker = TestEnvironment.engine();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (docker != null) docker.close();
+        if (proxy != null) proxy.close();
+        if (registry != null) registry.close();
+    }
+
+    private static ImageTreeEngine engine() {
+        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", proxy.host(), "base_images", List.of(TestEnvironment.BASE_IMAGE),
+                "allowed_registries", List.of(proxy.host(), "docker.io/imagetree-local")));
+        RegistryClient client = RegistryClient.builder(config).requestTimeout(Duration.ofSeconds(2))
+                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1))).build();
+        return new ImageTreeEngine(config, docker, client, Map.of(), Clock.systemUTC());
+    }
+
+    private static BuildReport build(Path dir, Path work) throws InterruptedException {
+        ImageTreeEngine it = engine();
+        BuildPlan plan = it.plan(it.load(dir, TagMode.RELEASE), new PlanOptions(Optional.empty(), false, true));
+        return it.execute(plan, new ExecuteOptions(2, true, false, true, work), BuildListener.NONE);
+    }
+
+    private static Optional<ManifestDescriptor> inRegistry(String nameTag) {
+        return direct.headManifest(ImageReference.parse(registry.host() + "/" + nameTag));
+    }
+
+    private static ImageResult result(BuildReport r, String name) {
+        return r.images().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static String from(String marker) {
+        return "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN echo " + marker + " > /marker-" + marker + "\n";
+    }
+
+    @Test
+    void transientServerErrorsResetsAndStallsAreRetried(@TempDir Path tmp) throws InterruptedException {
+        SmallTree tree = SmallTree.at(tmp.resolve("images"))
+                .image("flaky-a", "1.0", from("flaky-a-" + System.nanoTime()), null)
+                .image("flaky-b", "1.0", "FROM {{ \"flaky-a\" | image_tag }}\nRUN echo b > /b\n", "flaky-a");
+        proxy.clearFaults()
+                .injectWhen(r -> r.startsWith("HEAD /v2/flaky-a/manifests/"), 1, new FaultyProxy.Stall(Duration.ofSeconds(4)))
+                .injectWhen(r -> r.startsWith("HEAD /v2/flaky-b/manifests/"), 1, new FaultyProxy.Status(500, null))
+                .injectWhen(r -> r.startsWith("PUT /v2/flaky-a/manifests/1.0"), 2, new FaultyProxy.Status(503, null))
+                .injectWhen(r -> r.startsWith("PUT /v2/flaky-b/manifests/1.0"), 1, new FaultyProxy.Close())
+                .injectWhen(r -> r.startsWith("PUT /v2/flaky-b/manifests/latest"), 1, new FaultyProxy.Status(500, null));
+        try {
+            BuildReport report = build(tree.dir(), tmp.resolve("work"));
+            assertThat(report.succeeded()).as(report.table()).isTrue();
+            for (String name : List.of("flaky-a", "flaky-b")) {
+                ImageResult r = result(report, name);
+                assertThat(r.outcome()).as(report.table()).isEqualTo(Outcome.PUBLISHED);
+                assertThat(inRegistry(name + ":1.0")).map(ManifestDescriptor::digest).contains(r.digest());
+                assertThat(inRegistry(name + ":latest")).map(ManifestDescriptor::digest).contains(r.digest());
+            }
+            assertThat(proxy.faulted()).as("every injected fault was hit").hasSize(6);
+        } finally {
+            proxy.clearFaults();
+        }
+    }
+
+    @Test
+    void aPersistentFaultFailsOnlyTheImagesItTouchesAndTheNextRunPublishesThem(@TempDir Path tmp) throws InterruptedException {
+        SmallTree tree = SmallTree.at(tmp.resolve("images"))
+                .image("broken-a", "2.0", from("broken-a-" + System.nanoTime()), null)
+                .image("broken-b", "2.0", "FROM {{ \"broken-a\" | image_tag }}\nRUN echo b > /b\n", "broken-a")
+                .image("healthy-c", "2.0", from("healthy-c-" + System.nanoTime()), null);
+        proxy.clearFaults().injectWhen(r -> r.startsWith("PUT /v2/broken-a/manifests/"), -1, new FaultyProxy.Status(503, null));
+        BuildReport first;
+        List<String> faulted;
+        try {
+            first = build(tree.dir(), tmp.resolve("work"));
+        } finally {
+            faulted = proxy.faulted();
+            proxy.clearFaults();
+        }
+        assertThat(first.succeeded()).isFalse();
+        ImageResult a = result(first, "broken-a");
+        assertThat(a.outcome()).as(first.table()).isEqualTo(Outcome.FAILED);
+        assertThat(a.reason()).as("the cause is in the summary").contains("push of " + proxy.host() + "/broken-a:2.0").contains("503");
+        assertThat(first.table()).contains("503");
+        assertThat(result(first, "broken-b").outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(result(first, "broken-b").reason()).contains("parent broken-a failed");
+        assertThat(result(first, "healthy-c").outcome()).isEqualTo(Outcome.PUBLISHED);
+        assertThat(inRegistry("broken-a:2.0")).as("nothing recorded as published").isEmpty();
+        assertThat(inRegistry("broken-b:2.0")).isEmpty();
+        assertThat(inRegistry("healthy-c:2.0")).isPresent();
+        assertThat(faulted).as("retried, but bounded").hasSize(RetryPolicy.DEFAULT.maxAttempts());
+
+        BuildReport second = build(tree.dir(), tmp.resolve("work"));
+        assertThat(second.succeeded()).as(second.table()).isTrue();
+        assertThat(result(second, "broken-a").outcome()).isEqualTo(Outcome.PUBLISHED);
+        assertThat(result(second, "broken-b").outcome()).isEqualTo(Outcome.PUBLISHED);
+        assertThat(result(second, "healthy-c").outcome()).isEqualTo(Outcome.UNCHANGED);
+        assertThat(inRegistry("broken-a:2.0")).map(ManifestDescriptor::digest).contains(result(second, "broken-a").digest());
+    }
+}
