@@ -238,6 +238,15 @@ class BaseImageStepsTest {
         long stopDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!processesUsing(scratch).isEmpty() && System.nanoTime() < stopDeadline) Thread.sleep(500);
         assertThat(processesUsing(scratch)).isEmpty();
+        // and the engine's thread got out of the build: it removed its scratch directory.
+        while (hasBaseScratch() && System.nanoTime() < stopDeadline) Thread.sleep(200);
+        assertThat(hasBaseScratch()).isFalse();
+    }
+
+    private static boolean hasBaseScratch() throws IOException {
+        try (var files = Files.list(AgentCalls.workDir(workspace.toFile()))) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith("base-"));
+        }
     }
 
     private static List<String> processesUsing(String path) {
