@@ -151,6 +151,22 @@ class BaseImageStepsTest {
     }
 
     @Test
+    @Order(2)
+    void missingDistrosOrRegistryAreSaidInTheStepsTerms() throws IOException {
+        Files.writeString(workspace.resolve("empty.yaml"), "registry: ''\n");
+        BuildBaseImagesStep none = new BuildBaseImagesStep();
+        none.setConfig("empty.yaml");
+        assertThatThrownBy(() -> new TestStepContext(workspace, env).run(none, Duration.ofMinutes(1)))
+                .isInstanceOf(AbortException.class).hasMessageStartingWith("no distribution to build: give distros: [...]");
+        BuildBaseImagesStep noRegistry = new BuildBaseImagesStep();
+        noRegistry.setConfig("empty.yaml");
+        noRegistry.setDistros(List.of("bookworm"));
+        noRegistry.setPublish(true);
+        assertThatThrownBy(() -> new TestStepContext(workspace, env).run(noRegistry, Duration.ofMinutes(1)))
+                .isInstanceOf(AbortException.class).hasMessageStartingWith("publish needs a registry: give registry: [url:, credentialsId:]");
+    }
+
+    @Test
     @Order(3)
     void theRegistryPasswordNeverReachesTheConsole() throws Exception {
         // The secret is in the distro name, which the step and the engine print: the console gets ****.

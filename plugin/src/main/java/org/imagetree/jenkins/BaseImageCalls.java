@@ -53,8 +53,13 @@ final class BaseImageCalls {
                     Optional.ofNullable(aptPreferences).map(s -> ws.resolve(s).normalize()), publish, AgentCalls.workDir(workspace));
         }
 
-        List<String> distros(ImageTreeEngine engine) {
-            return distros == null || distros.isEmpty() ? new WeeklyRefresh(engine).distros() : List.copyOf(distros);
+        List<String> distros(ImageTreeEngine engine) throws AbortException {
+            List<String> out = distros == null || distros.isEmpty() ? new WeeklyRefresh(engine).distros() : List.copyOf(distros);
+            if (out.isEmpty()) {
+                throw new AbortException("no distribution to build: give distros: [...] or set base_distros (or base_images in "
+                        + "the registry) in the configuration");
+            }
+            return out;
         }
     }
 
@@ -74,6 +79,9 @@ final class BaseImageCalls {
         ArrayList<HashMap<String, Object>> call(File workspace, EngineConfig config, ConsoleBuildListener console)
                 throws IOException, InterruptedException {
             boolean push = publish != null ? publish : ExecuteOptions.publishByDefault(config);
+            if (push && config.registry().isEmpty()) {
+                throw new AbortException("publish needs a registry: give registry: [url:, credentialsId:] or set registry in the configuration");
+            }
             // The engine only receives the published images (pulled back); without publishing none is needed.
             try (ContainerEngine engine = push ? DockerJavaEngine.fromEnvironment(settings.env()) : null) {
                 ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
