@@ -191,7 +191,8 @@ class BaseImageStepsTest {
         Files.writeString(app.resolve("Dockerfile.template"), "FROM {{ \"bookworm\" | image_tag }}\nLABEL weekly=yes\n");
         Files.writeString(app.resolve("changelog"), "app (1.0-20260101) wikimedia; urgency=medium\n\n  * First.\n\n"
                 + " -- A <a@example.org>  Thu, 01 Jan 2026 10:00:00 +0000\n");
-        String version = "1.0-" + day;
+        // The weekly bump dates by the agent's zone (as weekly-update.sh's `date`); base image tags are UTC days.
+        String version = "1.0-" + DateTimeFormatter.ofPattern("yyyyMMdd").format(LocalDate.now());
         created.add(0, registry.host() + "/app:latest");
         created.add(0, registry.host() + "/app:" + version);
 

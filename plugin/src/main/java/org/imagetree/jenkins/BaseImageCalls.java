@@ -85,7 +85,7 @@ final class BaseImageCalls {
             // The engine only receives the published images (pulled back); without publishing none is needed.
             try (ContainerEngine engine = push ? DockerJavaEngine.fromEnvironment(settings.env()) : null) {
                 ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
-                        Clock.systemUTC());
+                        Clock.systemDefaultZone());
                 List<String> distros = inputs.distros(it);
                 console.println("[imagetree] building base images: " + String.join(", ", distros)
                         + (push ? "" : " (NOT publishing: no credentials and the registry is not local; set publish: true)"));
@@ -124,7 +124,7 @@ final class BaseImageCalls {
             for (String d : directories) trees.add(workspace.toPath().resolve(d).normalize());
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
                 ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
-                        Clock.systemUTC());
+                        Clock.systemDefaultZone());
                 WeeklyRefresh.Result result = new WeeklyRefresh(it).run(inputs.distros(it), inputs.options(workspace, true), trees,
                         new ExecuteOptions(n, false, true, true, AgentCalls.workDir(workspace)), console);
                 ArrayList<HashMap<String, Object>> bases = new ArrayList<>();
