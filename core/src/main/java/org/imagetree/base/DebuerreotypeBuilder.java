@@ -223,23 +223,51 @@ public final class DebuerreotypeBuilder {
         Process p = pb.start();
         StringBuilder out = new StringBuilder();
         List<String> tail = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                log.accept(line);
-                out.append(line).append('\n');
-                tail.add(line);
-                if (tail.size() > 15) tail.remove(0);
+        // The output is read on its own thread so that this one waits interruptibly: an abort (interrupt) then kills
+        // the command and everything it started (debootstrap, dpkg in the chroot) instead of letting it run to the end.
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    log.accept(line);
+                    synchronized (out) {
+                        out.append(line).append('\n');
+                        tail.add(line);
+                        if (tail.size() > 15) tail.remove(0);
+                    }
+                }
+            } catch (IOException e) {
+                // the process was killed or closed its output: waitFor below decides
             }
-        } catch (IOException e) {
-            p.destroyForcibly();
+        }, "debuerreotype-output " + cmd[0]);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            p.waitFor();
+            reader.join();
+        } catch (InterruptedException e) {
+            destroyTree(p);
+            reader.join(5000);
             throw e;
-        } finally {
-            if (Thread.currentThread().isInterrupted()) p.destroyForcibly();
         }
-        int code = p.waitFor();
-        if (code != 0) {
-            throw new BaseImageException(cmd[0] + " exited " + code + (tail.isEmpty() ? "" : ":\n" + String.join("\n", tail)));
+        int code = p.exitValue();
+        synchronized (out) {
+            if (code != 0) {
+                throw new BaseImageException(cmd[0] + " exited " + code + (tail.isEmpty() ? "" : ":\n" + String.join("\n", tail)));
+            }
+            return out.toString();
         }
-        return out.toString();
+    }
+
+    /** Kills a command and every process below it (children first, so none is re-parented and left running). */
+    private static void destroyTree(Process p) {
+        List<ProcessHandle> below = p.descendants().toList();
+        for (int i = below.size() - 1; i >= 0; i--) below.get(i).destroyForcibly();
+        p.destroyForcibly();
+        for (ProcessHandle h : below) h.onExit().completeOnTimeout(h, 10, java.util.concurrent.TimeUnit.SECONDS).join();
+        try {
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -60,6 +60,17 @@ class ImageTreeStepsTest {
         plan.setDirectory("images");
         plan.setSelect("*web:*");
         r.assertEqualDataBoundBeans(plan, new StepConfigTester(r).configRoundTrip(plan));
+
+        // distros (and refreshImageTree's directories) are lists, Pipeline-only: not in the forms.
+        BuildBaseImagesStep bases = new BuildBaseImagesStep();
+        bases.setConfig("config.yaml");
+        bases.setPublish(true);
+        bases.setMirror("http://mirror.example.org/debian");
+        bases.setTimestamp("2026-01-01T00:00:00Z");
+        bases.setAptSource("base/{distro}.sources.list");
+        bases.setRegistry(new DockerRegistryEndpoint("https://registry.example.org", "registry-creds"));
+        bases.setUnstableOnFailure(true);
+        r.assertEqualDataBoundBeans(bases, new StepConfigTester(r).configRoundTrip(bases));
     }
 
     private static final String TREE = String.join("\n",

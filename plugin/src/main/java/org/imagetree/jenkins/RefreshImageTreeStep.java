@@ -1,0 +1,92 @@
+package org.imagetree.jenkins;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.Run;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code refreshImageTree}: the scheduled weekly job (same as {@code imagetree refresh}): base images, then every
+ * changelog of every tree bumped to today ({@code weekly_author}, {@code weekly_exclude}, {@code weekly_reason}), then
+ * every tree built and published on the fresh bases. A failing distro or image does not stop the rest. Committing
+ * the bumped changelogs is left to the Pipeline. Returns {@code [bases: [...], trees: [[directory:, bumps:, images:]]]}.
+ *
+ * <pre>
+ * def r = refreshImageTree directories: ['images', 'istio'], config: 'config.yaml',
+ *         registry: [url: 'https://registry.example.org', credentialsId: 'registry']
+ * </pre>
+ */
+public class RefreshImageTreeStep extends BaseImageStep {
+    private final List<String> directories;
+    private Integer jobs;
+
+    @DataBoundConstructor
+    public RefreshImageTreeStep(List<String> directories) {
+        List<String> out = new ArrayList<>();
+        if (directories != null) for (String d : directories) if (d != null && !d.isBlank()) out.add(d.strip());
+        this.directories = List.copyOf(out);
+    }
+
+    public List<String> getDirectories() { return directories; }
+
+    public Integer getJobs() { return jobs; }
+
+    @DataBoundSetter
+    public void setJobs(Integer jobs) { this.jobs = jobs == null || jobs < 1 ? null : jobs; }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends ImageTreeStepExecution<HashMap<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private final transient RefreshImageTreeStep step;
+
+        Execution(RefreshImageTreeStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected HashMap<String, Object> run() throws Exception {
+            if (step.directories.isEmpty()) throw new AbortException("refreshImageTree: directories is required");
+            StepDefaults defaults = StepDefaults.current();
+            EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), defaults);
+            Integer jobs = step.jobs != null ? step.jobs : defaults.jobs() > 0 ? defaults.jobs() : null;
+            RefreshRun result = workspace().act(new BaseImageCalls.RefreshTrees(settings, step.inputs(), step.directories, jobs,
+                    listener()));
+            Run<?, ?> run = currentRun();
+            List<String> failures = new ArrayList<>(BaseImageCalls.failedDistros(result.bases()));
+            for (RefreshRun.Tree tree : result.trees()) {
+                run.addAction(new ImageTreeAction(tree.directory(), tree.build().rows(), tree.build().summary()));
+                for (ImageRow r : tree.build().failed()) failures.add(tree.directory() + ": " + r.getName() + " (" + r.getState() + ")");
+            }
+            step.judge(failures, "base image(s) or image(s)", run, listener());
+            return result.map();
+        }
+    }
+
+    @Extension
+    @Symbol("refreshImageTree")
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
+
+        @Override
+        public String getFunctionName() { return "refreshImageTree"; }
+
+        @Override
+        public String getDisplayName() { return Texts.get("RefreshImageTreeStep.DisplayName"); }
+    }
+}
