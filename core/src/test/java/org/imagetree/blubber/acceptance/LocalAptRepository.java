@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -62,13 +61,13 @@ final class LocalAptRepository implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of("gpg", "--batch", "--quiet", "--homedir", home.toString(),
                     "--pinentry-mode", "loopback", "--passphrase", ""));
             cmd.addAll(List.of(args));
-            return run(cmd, null);
+            return run(cmd);
         }
 
         @Override
         public void close() throws IOException {
             try {
-                run(List.of("gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent"), null);
+                run(List.of("gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent"));
             } catch (IOException | InterruptedException ignored) {
                 // no agent was started
             }
@@ -97,7 +96,7 @@ final class LocalAptRepository implements AutoCloseable {
 
     LocalAptRepository() throws IOException, InterruptedException {
         this.root = Files.createTempDirectory("itapt");
-        this.architecture = run(List.of("dpkg", "--print-architecture"), null).strip();
+        this.architecture = run(List.of("dpkg", "--print-architecture")).strip();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
@@ -174,7 +173,7 @@ final class LocalAptRepository implements AutoCloseable {
         Path file = tree.resolve(p.path().substring(1));
         Files.createDirectories(file.getParent());
         Files.writeString(file, p.content());
-        run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.toString(), deb.toString()), null);
+        run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.toString(), deb.toString()));
         ImageFiles.deleteTree(tree);
     }
 
@@ -186,10 +185,8 @@ final class LocalAptRepository implements AutoCloseable {
         }
     }
 
-    private static String run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (env != null) pb.environment().putAll(env);
-        Process p = pb.start();
+    private static String run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
         return out;
