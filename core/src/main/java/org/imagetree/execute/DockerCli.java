@@ -131,6 +131,8 @@ public final class DockerCli {
             List<String> args = new ArrayList<>(List.of("build", "--network", "host", "-f", dockerfile.toString(),
                     "--iidfile", iid.toString()));
             if (request.noCache()) args.add("--no-cache");
+            // The classic builder otherwise leaves the container of a failed step behind on a shared daemon.
+            if (!request.buildKit()) args.add("--force-rm");
             if (request.buildKit()) args.addAll(List.of("--progress", "plain"));
             if (!request.target().isEmpty()) args.addAll(List.of("--target", request.target()));
             for (String tag : request.tags()) args.addAll(List.of("-t", tag));

@@ -41,8 +41,17 @@ class DockerCliTest {
         assertThat(id).isEqualTo("sha256:abc");
         List<String> lines = Files.readAllLines(record);
         assertThat(lines.get(0)).startsWith("build --network host -f ").contains("--target stage", "-t a:b", "--build-arg TOKEN ", "--label k=v")
-                .doesNotContain("s3cret");
+                .doesNotContain("s3cret").doesNotContain("--force-rm");
         assertThat(lines.get(1)).isEqualTo("TOKEN=s3cret BK=1 SECRET=x");
+    }
+
+    @Test
+    void classicBuildsRemoveTheContainersOfFailedSteps(@TempDir Path dir) throws Exception {
+        Path record = dir.resolve("record");
+        DockerCli cli = fake(dir, "echo \"$@\" > " + record
+                + "\nwhile [ $# -gt 0 ]; do [ \"$1\" = --iidfile ] && echo sha256:abc > \"$2\"; shift; done\n");
+        cli.build(new DockerCli.BuildRequest(dir, "FROM scratch\n", List.of("a:b"), Map.of(), Map.of(), false, "", false), l -> { });
+        assertThat(Files.readAllLines(record).get(0)).contains(" --force-rm ");
     }
 
     @Test

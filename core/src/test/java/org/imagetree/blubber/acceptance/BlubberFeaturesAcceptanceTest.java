@@ -15,8 +15,11 @@ import java.util.stream.Stream;
 
 /**
  * Blubber's own scenarios ({@code ../shared/conformance/blubber-features/*.feature}), read as they are and run
- * against this compiler and the real Docker engine: one dynamic test per scenario. Scenarios that need a
- * registry this machine cannot reach are aborted (reported as skipped) with the reason.
+ * against this compiler and the real Docker engine: one dynamic test per scenario. Only two kinds of scenario
+ * are aborted (reported as skipped) with the reason: those with a Python builder (PyPI is unreachable; covered by
+ * {@link PythonBuilderLocalWheelTest}) and those with an APT source on a host in
+ * {@link ScenarioWorld#UNREACHABLE_APT_HOSTS} (covered by {@link AptSourcesLocalRepositoryTest}). Anything else,
+ * a base image without a local build or substitute included, fails the scenario.
  */
 @Tag("docker")
 class BlubberFeaturesAcceptanceTest {
@@ -50,14 +53,20 @@ class BlubberFeaturesAcceptanceTest {
         String tag = "imagetree-blubber-test/" + feature.getFileName().toString().replace(".feature", "")
                 + "-" + scenario.line() + ":latest";
         ScenarioWorld world = new ScenarioWorld(docker, bases, fixtures.resolve(""), temp, tag);
+        // Surefire's XML names dynamic tests "scenarios()[n]": every outcome's message starts with the scenario.
+        String id = feature.getFileName() + ":" + scenario.line() + " " + scenario.name();
         try {
             for (Gherkin.Step step : scenario.steps()) world.run(step);
-            System.out.println("[blubber-acceptance] PASSED " + feature.getFileName() + ":" + scenario.line() + " " + scenario.name()
-                    + world.substitutesUsed());
+            System.out.println("[blubber-acceptance] PASSED " + id + world.substitutesUsed());
         } catch (org.opentest4j.TestAbortedException e) {
-            System.out.println("[blubber-acceptance] SKIPPED " + feature.getFileName() + ":" + scenario.line() + " " + scenario.name()
-                    + ": " + e.getMessage());
-            throw e;
+            System.out.println("[blubber-acceptance] SKIPPED " + id + ": " + e.getMessage());
+            throw new org.opentest4j.TestAbortedException(id + ": " + e.getMessage(), e);
+        } catch (AssertionError e) {
+            System.out.println("[blubber-acceptance] FAILED " + id);
+            throw new AssertionError(id + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            System.out.println("[blubber-acceptance] FAILED " + id);
+            throw new IllegalStateException(id + ": " + e, e);
         } finally {
             world.cleanUp();
             ImageFiles.deleteTree(temp);

@@ -25,6 +25,10 @@ final class Gherkin {
         for (int i = 0; i < lines.size(); i++) {
             String t = lines.get(i).strip();
             if (t.isEmpty() || t.startsWith("#")) continue;
+            if (t.matches("^(Scenario Outline|Scenario Template|Examples|Scenarios|Rule|Example):.*") || t.startsWith("```")) {
+                // Not read by this runner: fail rather than fold the steps into the previous scenario.
+                throw new IllegalArgumentException("line " + (i + 1) + ": unsupported Gherkin construct: " + t);
+            }
             if (t.startsWith("@")) {
                 for (String tag : t.split("\\s+")) pendingTags.add(tag);
             } else if (t.startsWith("Feature:")) {
