@@ -75,8 +75,9 @@ final class BuildCommand implements Callable<Integer> {
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
             loaded.warnings().forEach(w -> root.err().println("warning: " + w));
             BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale));
+            boolean anyBlocked = !plan.where(p -> p.action() == org.imagetree.plan.Action.BLOCKED).isEmpty();
             if (plan.work().isEmpty()) {
-                out.println("Nothing to build.");
+                out.println(anyBlocked ? "Nothing can be built:" : "Nothing to build.");
             } else {
                 out.println("Will build the following images:");
                 for (PlannedImage p : plan.work()) out.println("* " + p.label() + " (" + p.reason() + ")");

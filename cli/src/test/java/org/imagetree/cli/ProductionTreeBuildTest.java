@@ -156,4 +156,18 @@ class ProductionTreeBuildTest {
                 .containsPattern("worker\\s+0\\.9\\.1-s1\\s+skipped\\s.*parent runtime failed")
                 .contains("1 failed, 2 skipped");
     }
+
+    @Test
+    @Order(6)
+    void pruneRemovesOnlyOldLocalVersionsOfTheSelectedImages() throws Exception {
+        CliRun run = imagetree("prune", "--select", "*/tools:*", images());
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("removing " + registry.host() + "/tools:1.0.0-1\n");
+        try (var engine = TestEnvironment.engine()) {
+            assertThat(engine.inspect(registry.host() + "/tools:1.0.0-1")).isEmpty();
+            assertThat(engine.inspect(registry.host() + "/tools:1.0.0-1-s1")).isPresent();
+            assertThat(engine.inspect(registry.host() + "/cli-tools:1.2.0-3")).as("not selected").isPresent();
+        }
+        assertThat(inRegistry("tools:1.0.0-1")).as("the registry is never touched").isPresent();
+    }
 }
