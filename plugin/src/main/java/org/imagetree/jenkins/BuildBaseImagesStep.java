@@ -3,14 +3,12 @@ package org.imagetree.jenkins;
 import hudson.Extension;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Set;
 
 /**
  * {@code buildBaseImages}: Debian base images built with debuerreotype on the agent (as root), written as
@@ -61,14 +59,7 @@ public class BuildBaseImagesStep extends BaseImageStep {
 
     @Extension
     @Symbol("buildBaseImages")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "buildBaseImages"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("BuildBaseImagesStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("buildBaseImages", BuildBaseImagesStep.class); }
     }
 }

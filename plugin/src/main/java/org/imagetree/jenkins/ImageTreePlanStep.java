@@ -4,7 +4,6 @@ import hudson.Extension;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -12,7 +11,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code imageTreePlan}: what {@code buildImageTree} would do, building nothing. Returns
@@ -106,14 +104,7 @@ public class ImageTreePlanStep extends Step {
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "imageTreePlan"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("ImageTreePlanStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("imageTreePlan", ImageTreePlanStep.class); }
     }
 }

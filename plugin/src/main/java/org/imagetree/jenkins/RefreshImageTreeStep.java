@@ -5,7 +5,6 @@ import hudson.Extension;
 import hudson.model.Run;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -13,7 +12,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code refreshImageTree}: the scheduled weekly job (same as {@code imagetree refresh}): base images, then every
@@ -79,14 +77,7 @@ public class RefreshImageTreeStep extends BaseImageStep {
 
     @Extension
     @Symbol("refreshImageTree")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "refreshImageTree"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("RefreshImageTreeStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("refreshImageTree", RefreshImageTreeStep.class); }
     }
 }

@@ -4,14 +4,12 @@ import hudson.Extension;
 import hudson.model.Descriptor;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Set;
 
 /**
  * {@code updateImageTree}: docker-pkg's {@code update}, a changelog entry for an image and every image below it
@@ -75,14 +73,7 @@ public class UpdateImageTreeStep extends Step {
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "updateImageTree"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("UpdateImageTreeStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("updateImageTree", UpdateImageTreeStep.class); }
     }
 }
