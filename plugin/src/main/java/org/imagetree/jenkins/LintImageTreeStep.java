@@ -2,7 +2,6 @@ package org.imagetree.jenkins;
 
 import hudson.AbortException;
 import hudson.Extension;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -16,24 +15,12 @@ import java.util.HashMap;
  * {@code imagetree lint}). Prints one line per problem ({@code file:line: problem}) and fails when there is any,
  * unless {@code failOnProblems: false}, in which case it returns {@code [[file, line, message], ...]}.
  */
-public class LintImageTreeStep extends Step {
-    private String directory = ".";
-    private String config;
+public class LintImageTreeStep extends TreeStep {
     private String against;
     private boolean failOnProblems = true;
 
     @DataBoundConstructor
     public LintImageTreeStep() {}
-
-    public String getDirectory() { return directory; }
-
-    @DataBoundSetter
-    public void setDirectory(String directory) { this.directory = directory == null || directory.isBlank() ? "." : directory; }
-
-    public String getConfig() { return config; }
-
-    @DataBoundSetter
-    public void setConfig(String config) { this.config = config == null || config.isBlank() ? null : config; }
 
     public String getAgainst() { return against; }
 
@@ -61,10 +48,10 @@ public class LintImageTreeStep extends Step {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(step.directory, step.config, null, StepDefaults.current());
+            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), null, StepDefaults.current());
             ArrayList<HashMap<String, Object>> problems = workspace().act(new AgentCalls.LintTree(settings, step.against, listener()));
             if (!problems.isEmpty() && step.failOnProblems) {
-                throw new AbortException("lintImageTree: " + problems.size() + " problem(s) in " + step.directory);
+                throw new AbortException("lintImageTree: " + problems.size() + " problem(s) in " + step.getDirectory());
             }
             return problems;
         }

@@ -2,7 +2,6 @@ package org.imagetree.jenkins;
 
 import hudson.Extension;
 import hudson.model.Descriptor;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -16,12 +15,10 @@ import java.util.HashMap;
  * (security updates). Returns {@code [[name, oldVersion, newVersion, changelog], ...]}; commit the changed
  * changelogs with {@code sh 'git commit -a ...'}.
  */
-public class UpdateImageTreeStep extends Step {
+public class UpdateImageTreeStep extends TreeStep {
     private final String name;
     private String reason = "Security update";
     private String version;
-    private String directory = ".";
-    private String config;
 
     @DataBoundConstructor
     public UpdateImageTreeStep(String name) throws Descriptor.FormException {
@@ -41,16 +38,6 @@ public class UpdateImageTreeStep extends Step {
     @DataBoundSetter
     public void setVersion(String version) { this.version = version == null || version.isBlank() ? null : version.strip(); }
 
-    public String getDirectory() { return directory; }
-
-    @DataBoundSetter
-    public void setDirectory(String directory) { this.directory = directory == null || directory.isBlank() ? "." : directory; }
-
-    public String getConfig() { return config; }
-
-    @DataBoundSetter
-    public void setConfig(String config) { this.config = config == null || config.isBlank() ? null : config; }
-
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(this, context);
@@ -67,7 +54,7 @@ public class UpdateImageTreeStep extends Step {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(step.directory, step.config, null, StepDefaults.current());
+            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), null, StepDefaults.current());
             return workspace().act(new AgentCalls.UpdateTree(settings, step.name, step.reason, step.version, listener()));
         }
     }
