@@ -52,7 +52,7 @@ public class BuildBaseImagesStep extends BaseImageStep {
             EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), StepDefaults.current());
             ArrayList<HashMap<String, Object>> bases = workspace().act(
                     new BaseImageCalls.BuildBases(settings, step.inputs(), step.publish, listener()));
-            step.judge(BaseImageCalls.failedDistros(bases), "base image(s)", currentRun(), listener());
+            failOrMarkUnstable(BaseImageCalls.failedDistros(bases), "base image(s)", step.isUnstableOnFailure());
             return bases;
         }
     }

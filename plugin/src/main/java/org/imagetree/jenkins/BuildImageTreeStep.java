@@ -1,9 +1,6 @@
 package org.imagetree.jenkins;
 
-import hudson.AbortException;
 import hudson.Extension;
-import hudson.model.Result;
-import hudson.model.Run;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -12,7 +9,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * {@code buildImageTree}: the production-tree build (docker-pkg's {@code build}) on the agent's Docker Engine.
@@ -47,8 +43,7 @@ public class BuildImageTreeStep extends TreePlanningStep {
     public void setUnstableOnFailure(boolean unstableOnFailure) { this.unstableOnFailure = unstableOnFailure; }
 
     AgentCalls.TreeOptions options(StepDefaults defaults) {
-        Integer j = jobs != null ? jobs : defaults.jobs() > 0 ? defaults.jobs() : null;
-        return treeOptions(useCache, j);
+        return treeOptions(useCache, defaults.jobsFor(jobs));
     }
 
     @Override
@@ -70,15 +65,9 @@ public class BuildImageTreeStep extends TreePlanningStep {
             StepDefaults defaults = StepDefaults.current();
             EngineSettings settings = settings(step.getDirectory(), step.getConfig(), step.getRegistry(), defaults);
             TreeRun result = workspace().act(new AgentCalls.BuildTree(settings, step.options(defaults), listener()));
-            Run<?, ?> run = currentRun();
-            run.addAction(new ImageTreeAction(step.getDirectory(), result.rows(), result.summary()));
-            List<ImageRow> failed = result.failed();
-            if (!failed.isEmpty()) {
-                String names = failed.stream().map(r -> r.getName() + " (" + r.getState() + ")").collect(Collectors.joining(", "));
-                if (!step.unstableOnFailure) throw new AbortException(failed.size() + " image(s) not built: " + names);
-                listener().getLogger().println("[imagetree] build unstable: " + names);
-                run.setResult(Result.UNSTABLE);
-            }
+            currentRun().addAction(new ImageTreeAction(step.getDirectory(), result.rows(), result.summary()));
+            List<String> failed = result.failed().stream().map(r -> r.getName() + " (" + r.getState() + ")").toList();
+            failOrMarkUnstable(failed, "image(s)", step.unstableOnFailure);
             return result.maps();
         }
     }

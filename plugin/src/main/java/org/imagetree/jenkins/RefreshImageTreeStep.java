@@ -61,16 +61,15 @@ public class RefreshImageTreeStep extends BaseImageStep {
             if (step.directories.isEmpty()) throw new AbortException("refreshImageTree: directories is required");
             StepDefaults defaults = StepDefaults.current();
             EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), defaults);
-            Integer jobs = step.jobs != null ? step.jobs : defaults.jobs() > 0 ? defaults.jobs() : null;
-            RefreshRun result = workspace().act(new BaseImageCalls.RefreshTrees(settings, step.inputs(), step.directories, jobs,
-                    listener()));
+            RefreshRun result = workspace().act(new BaseImageCalls.RefreshTrees(settings, step.inputs(), step.directories,
+                    defaults.jobsFor(step.jobs), listener()));
             Run<?, ?> run = currentRun();
             List<String> failures = new ArrayList<>(BaseImageCalls.failedDistros(result.bases()));
             for (RefreshRun.Tree tree : result.trees()) {
                 run.addAction(new ImageTreeAction(tree.directory(), tree.build().rows(), tree.build().summary()));
                 for (ImageRow r : tree.build().failed()) failures.add(tree.directory() + ": " + r.getName() + " (" + r.getState() + ")");
             }
-            step.judge(failures, "base image(s) or image(s)", run, listener());
+            failOrMarkUnstable(failures, "base image(s) or image(s)", step.isUnstableOnFailure());
             return result.map();
         }
     }
