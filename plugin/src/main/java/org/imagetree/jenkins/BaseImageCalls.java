@@ -132,8 +132,7 @@ final class BaseImageCalls {
                     BuildReport report = result.reports().get(tree);
                     console.println("[imagetree] " + directories.get(i) + ":");
                     console.println(report.table());
-                    TreeRun run = new TreeRun(AgentCalls.rows(it.load(tree, ImageTreeEngine.TagMode.RELEASE).tree(), report), List.of(),
-                            report.table());
+                    TreeRun run = new TreeRun(AgentCalls.rows(result.trees().get(tree), report), List.of(), report.table());
                     out.add(new RefreshRun.Tree(directories.get(i), bumps, run));
                 }
                 return new RefreshRun(bases, out);
