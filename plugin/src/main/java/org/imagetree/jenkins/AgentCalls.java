@@ -94,14 +94,23 @@ final class AgentCalls {
         }
     }
 
-    /** {@code buildImageTree}: scan, plan, build, verify, publish. */
-    static final class BuildTree extends EngineCall<TreeRun> {
+    /** A call over one tree with {@link TreeOptions}. */
+    abstract static class TreeCall extends EngineCall<TreeRun> {
         private static final long serialVersionUID = 1L;
-        private final TreeOptions options;
+        final TreeOptions options;
 
-        BuildTree(EngineSettings settings, TreeOptions options, TaskListener listener) {
+        TreeCall(EngineSettings settings, TreeOptions options, TaskListener listener) {
             super(settings, listener);
             this.options = options;
+        }
+    }
+
+    /** {@code buildImageTree}: scan, plan, build, verify, publish. */
+    static final class BuildTree extends TreeCall {
+        private static final long serialVersionUID = 1L;
+
+        BuildTree(EngineSettings settings, TreeOptions options, TaskListener listener) {
+            super(settings, options, listener);
         }
 
         @Override
@@ -124,13 +133,11 @@ final class AgentCalls {
     }
 
     /** {@code imageTreePlan}: what a build would do, with its waves, building nothing. */
-    static final class PlanTree extends EngineCall<TreeRun> {
+    static final class PlanTree extends TreeCall {
         private static final long serialVersionUID = 1L;
-        private final TreeOptions options;
 
         PlanTree(EngineSettings settings, TreeOptions options, TaskListener listener) {
-            super(settings, listener);
-            this.options = options;
+            super(settings, options, listener);
         }
 
         @Override
