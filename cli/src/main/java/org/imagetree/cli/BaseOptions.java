@@ -29,6 +29,6 @@ final class BaseOptions {
 
     BaseImages.Options options(boolean publish) {
         return new BaseImages.Options(Optional.ofNullable(timestamp), mirror, Optional.ofNullable(aptSource),
-                Optional.ofNullable(aptKey), Optional.ofNullable(aptPreferences), publish, Path.of(System.getProperty("java.io.tmpdir")));
+                Optional.ofNullable(aptKey), Optional.ofNullable(aptPreferences), publish, ImageTreeCommand.tempDir());
     }
 }

@@ -66,7 +66,6 @@ final class BuildCommand implements Callable<Integer> {
         PrintWriter out = root.out();
         EngineConfig config = root.config();
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
-        int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         RegistryClient registry = root.registryClient(config);
         try (InterruptOnShutdown guard = InterruptOnShutdown.open(SHUTDOWN_GRACE);
              ContainerEngine engine = root.containerEngine()) {
@@ -87,10 +86,10 @@ final class BuildCommand implements Callable<Integer> {
             if (!doPublish) out.println("NOT publishing images (no credentials and the registry is not local; use --publish)");
             out.println("== Step 1: building images ==");
             BuildReport report;
-            boolean terminal = System.console() != null && !"dumb".equals(root.env().get("TERM"));
-            try (ConsoleListener listener = new ConsoleListener(out, root.verbose(), terminal, Path.of("imagetree-build.log"))) {
+            try (ConsoleListener listener = root.buildListener()) {
                 listener.total(plan.work().size());
-                report = it.execute(plan, new ExecuteOptions(n, useCache, !noPull, doPublish, tempDir()), listener);
+                report = it.execute(plan, new ExecuteOptions(ImageTreeCommand.jobs(jobs), useCache, !noPull, doPublish,
+                        ImageTreeCommand.tempDir()), listener);
             }
             out.println("== Build done! ==");
             if ("json".equalsIgnoreCase(format)) out.print(report.json());
@@ -98,9 +97,5 @@ final class BuildCommand implements Callable<Integer> {
             out.flush();
             return report.succeeded() ? 0 : 1;
         }
-    }
-
-    private static Path tempDir() {
-        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -76,4 +76,16 @@ final class ImageTreeCommand {
     ContainerEngine containerEngine() { return DockerJavaEngine.fromEnvironment(env); }
 
     RegistryClient registryClient(EngineConfig config) { return RegistryClient.builder(config).build(); }
+
+    /** Build progress on standard output (a live status line on a terminal), the full log in imagetree-build.log. */
+    ConsoleListener buildListener() {
+        boolean terminal = System.console() != null && !"dumb".equals(env.get("TERM"));
+        return new ConsoleListener(out(), verbose(), terminal, Path.of("imagetree-build.log"));
+    }
+
+    /** Images built at the same time: as asked, else the number of cores. */
+    static int jobs(Integer asked) { return asked != null ? asked : Runtime.getRuntime().availableProcessors(); }
+
+    /** Where temporary build contexts and base image work go. */
+    static Path tempDir() { return Path.of(System.getProperty("java.io.tmpdir")); }
 }

@@ -48,15 +48,13 @@ final class RefreshCommand implements Callable<Integer> {
             return 2;
         }
         RegistryClient registry = root.registryClient(config);
-        int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         try (ContainerEngine engine = root.containerEngine()) {
             WeeklyRefresh refresh = new WeeklyRefresh(root.connectedEngine(config, engine, registry));
             List<String> which = distros != null && !distros.isEmpty() ? distros : refresh.distros();
             WeeklyRefresh.Result result;
-            boolean terminal = System.console() != null && !"dumb".equals(root.env().get("TERM"));
-            try (ConsoleListener listener = new ConsoleListener(out, root.verbose(), terminal, Path.of("imagetree-build.log"))) {
+            try (ConsoleListener listener = root.buildListener()) {
                 result = refresh.run(which, how.options(true), trees,
-                        new ExecuteOptions(n, false, true, true, Path.of(System.getProperty("java.io.tmpdir"))), listener);
+                        new ExecuteOptions(ImageTreeCommand.jobs(jobs), false, true, true, ImageTreeCommand.tempDir()), listener);
             }
             out.println("== Base images ==");
             for (BaseImageBuild b : result.bases()) out.println(b.summary());

@@ -101,7 +101,7 @@ public final class BaseImages {
             if (options.publish()) {
                 String repo = repository(distro);
                 List<String> tags = List.of(DAY.format(clock.instant()), "latest");
-                new BaseImagePublisher(registry, engine, auth()).publish(image, repo, tags, log);
+                new BaseImagePublisher(registry, engine, RegistryAuth.of(config)).publish(image, repo, tags, log);
                 published = tags.stream().map(t -> repo + ":" + t).toList();
             }
             return new BaseImageBuild(distro, published, image.manifestDigest(), rootfs.epoch(), rootfs.snapshot(),
@@ -122,11 +122,6 @@ public final class BaseImages {
     public static OciImageWriter.OciImage toImage(String distro, DebuerreotypeBuilder.Rootfs rootfs, Path layerOut) {
         String createdBy = "debuerreotype " + rootfs.version() + " " + distro + " from " + rootfs.source();
         return OciImageWriter.write(rootfs.tarball(), rootfs.epoch(), architecture(), createdBy, layerOut);
-    }
-
-    private Optional<RegistryAuth> auth() {
-        if (!config.hasCredentials()) return Optional.empty();
-        return Optional.of(new RegistryAuth(config.registry(), config.username().orElseThrow(), config.password().orElseThrow()));
     }
 
     private static String architecture() {

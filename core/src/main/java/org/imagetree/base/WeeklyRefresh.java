@@ -3,6 +3,7 @@ package org.imagetree.base;
 import org.imagetree.ImageTreeEngine;
 import org.imagetree.execute.BuildListener;
 import org.imagetree.execute.ExecuteOptions;
+import org.imagetree.model.ImageTree;
 import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.model.Labels;
 import org.imagetree.plan.BuildPlan;
@@ -32,8 +33,10 @@ public final class WeeklyRefresh {
      * @param bases   base image build per distro
      * @param bumps   changelog entries written, per tree
      * @param reports build report per tree
+     * @param trees   each tree as it was planned and built (after the bump), so callers need not scan it again
      */
-    public record Result(List<BaseImageBuild> bases, Map<Path, List<TreeUpdater.Bump>> bumps, Map<Path, BuildReport> reports) {
+    public record Result(List<BaseImageBuild> bases, Map<Path, List<TreeUpdater.Bump>> bumps, Map<Path, BuildReport> reports,
+                         Map<Path, ImageTree> trees) {
         public boolean succeeded() {
             return bases.stream().allMatch(BaseImageBuild::succeeded) && reports.values().stream().allMatch(BuildReport::succeeded);
         }
@@ -69,12 +72,14 @@ public final class WeeklyRefresh {
             listener.step("weekly bump of " + tree + ": " + b.size() + " changelog(s)");
         }
         Map<Path, BuildReport> reports = new LinkedHashMap<>();
+        Map<Path, ImageTree> built = new LinkedHashMap<>();
         for (Path tree : trees) {
             LoadedTree loaded = engine.load(tree, ImageTreeEngine.TagMode.RELEASE);
             BuildPlan plan = engine.plan(loaded, new PlanOptions(Optional.empty(), execute.pull(), execute.publish()));
+            built.put(tree, plan.tree());
             listener.step("building " + tree + ": " + plan.work().size() + " image(s)");
             reports.put(tree, engine.execute(plan, execute, listener));
         }
-        return new Result(bases, bumps, reports);
+        return new Result(bases, bumps, reports, built);
     }
 }

@@ -66,8 +66,7 @@ public final class VariantEngine {
      * registry policy (when it has a registry or {@code allowed_registries}).
      */
     public static VariantEngine forConfig(Optional<EngineConfig> config, DockerCli cli, ContainerEngine classic) {
-        Optional<RegistryAuth> auth = config.filter(c -> c.hasCredentials() && !c.registry().isEmpty())
-                .map(c -> new RegistryAuth(c.registry(), c.username().orElseThrow(), c.password().orElseThrow()));
+        Optional<RegistryAuth> auth = config.filter(c -> !c.registry().isEmpty()).flatMap(RegistryAuth::of);
         Optional<RegistryPolicy> policy = config.filter(c -> !c.allowedRegistries().isEmpty()).map(RegistryPolicy::forBuild);
         return new VariantEngine(cli, classic, auth, policy);
     }

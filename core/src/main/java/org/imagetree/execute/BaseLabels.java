@@ -54,7 +54,7 @@ final class BaseLabels {
             String now = publishedNow.get(name);
             if (now != null) return Optional.of(now);
             PlannedImage p = plan.get(name);
-            boolean rebuilt = p != null && (p.action() == org.imagetree.plan.Action.BUILD || p.action() == org.imagetree.plan.Action.PUBLISH);
+            boolean rebuilt = p != null && p.action().isWork();
             if (p != null && !rebuilt && p.digest() != null) return Optional.of(p.digest());
             return localId(parent.reference());
         }

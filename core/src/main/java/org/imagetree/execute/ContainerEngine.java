@@ -1,5 +1,7 @@
 package org.imagetree.execute;
 
+import org.imagetree.config.EngineConfig;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,12 @@ public interface ContainerEngine extends AutoCloseable {
 
     /** Credentials for a pull or push; {@link #toString()} never shows the password. */
     record RegistryAuth(String registry, String username, String password) {
+        /** The configured registry's credentials, when the configuration has a username and a password. */
+        public static Optional<RegistryAuth> of(EngineConfig config) {
+            if (!config.hasCredentials()) return Optional.empty();
+            return Optional.of(new RegistryAuth(config.registry(), config.username().orElseThrow(), config.password().orElseThrow()));
+        }
+
         @Override public String toString() { return "RegistryAuth[" + registry + ", " + username + ", ****]"; }
     }
 

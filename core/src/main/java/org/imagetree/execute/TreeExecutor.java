@@ -185,7 +185,7 @@ public final class TreeExecutor {
         for (String parent : i.parents()) {
             PlannedImage pp = plan.get(parent);
             if (pp.action() == Action.BLOCKED) return "parent " + parent + " is blocked: " + pp.reason();
-            if (pp.action() != Action.BUILD && pp.action() != Action.PUBLISH) continue;
+            if (!pp.action().isWork()) continue;
             if (succeeded.contains(parent)) continue;
             ImageResult r = results.get(parent);
             if (r != null && r.outcome().isFailure()) return "parent " + parent + " " + r.outcome().label();
@@ -373,7 +373,7 @@ public final class TreeExecutor {
             return Optional.empty();
         }
         if (!host.equals(config.registry())) return Optional.empty();
-        return Optional.of(new RegistryAuth(host, config.username().orElseThrow(), config.password().orElseThrow()));
+        return RegistryAuth.of(config);
     }
 
     private ResourceLimits limits() {

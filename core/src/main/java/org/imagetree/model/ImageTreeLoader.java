@@ -10,6 +10,7 @@ import org.imagetree.template.RenderedTemplate;
 import org.imagetree.template.TemplateRenderer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.IntUnaryOperator;
@@ -84,6 +85,7 @@ public final class ImageTreeLoader {
         TemplateRenderer renderer = new TemplateRenderer(config, known, warnings::add);
 
         Map<String, TreeImage> images = new ConcurrentHashMap<>();
+        Map<String, String> sources = new ConcurrentHashMap<>(); // each template read once: render, FROM lines, policy
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, scan.images().size())), r -> {
             Thread t = new Thread(r, "imagetree-render");
             t.setDaemon(true);
@@ -92,7 +94,8 @@ public final class ImageTreeLoader {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (ImageDefinition d : scan.images()) {
-                futures.add(pool.submit(() -> images.put(d.name(), model(d, labels.get(d.name()), renderer, byName, nameByRepository))));
+                futures.add(pool.submit(() -> images.put(d.name(),
+                        model(d, labels.get(d.name()), renderer, byName, nameByRepository, sources))));
             }
             for (Future<?> f : futures) {
                 try {
@@ -114,23 +117,16 @@ public final class ImageTreeLoader {
             ordered.add(ti);
             ti.warnings().forEach(w -> warnings.add(d.directory() + ": " + w));
         }
-        return new LoadedTree(root, new ImageTree(ordered), warnings, violations(ordered));
+        return new LoadedTree(root, new ImageTree(ordered), warnings, violations(ordered, sources));
     }
 
     /** Every FROM of every rendered template and every base image, against the registry policy. */
-    private List<Violation> violations(List<TreeImage> images) {
+    private List<Violation> violations(List<TreeImage> images, Map<String, String> sources) {
         if (config.allowedRegistries().isEmpty()) return List.of();
         PolicyChecker checker = new PolicyChecker(RegistryPolicy.forBuild(config));
         List<Violation> out = new ArrayList<>(checker.checkReferences("config: base_images", config.baseImages()));
         for (TreeImage i : images) {
-            Path template = i.definition().template();
-            String source;
-            try {
-                source = java.nio.file.Files.readString(template);
-            } catch (java.io.IOException e) {
-                throw new InputError(template, 0, "cannot read: " + e.getMessage());
-            }
-            out.addAll(checker.checkTemplate(template.toString(), source, i.dockerfile()));
+            out.addAll(checker.checkTemplate(i.definition().template().toString(), sources.get(i.name()), i.dockerfile()));
         }
         return out;
     }
@@ -139,8 +135,8 @@ public final class ImageTreeLoader {
      * The FROM instructions of a rendering, each naming a valid image reference; otherwise an {@link InputError} at
      * the template line. (The registry policy is checked for the whole tree afterwards, see {@code violations}.)
      */
-    private List<Dockerfiles.FromInstruction> checkedFroms(Path template, String dockerfile) {
-        IntUnaryOperator toTemplateLine = templateLines(template, dockerfile);
+    private List<Dockerfiles.FromInstruction> checkedFroms(Path template, String source, String dockerfile) {
+        IntUnaryOperator toTemplateLine = templateLines(source, dockerfile);
         List<Dockerfiles.FromInstruction> froms;
         try {
             froms = Dockerfiles.froms(dockerfile);
@@ -161,14 +157,9 @@ public final class ImageTreeLoader {
     }
 
     /** Maps the n-th FROM of the rendering to the n-th FROM line of the template (identity when they differ in number). */
-    private static IntUnaryOperator templateLines(Path template, String dockerfile) {
+    private static IntUnaryOperator templateLines(String template, String dockerfile) {
         List<Integer> rendered = fromLines(dockerfile);
-        List<Integer> source;
-        try {
-            source = fromLines(Files.readString(template));
-        } catch (IOException e) {
-            return IntUnaryOperator.identity();
-        }
+        List<Integer> source = fromLines(template);
         if (rendered.size() != source.size()) return IntUnaryOperator.identity();
         Map<Integer, Integer> map = new HashMap<>();
         for (int i = 0; i < rendered.size(); i++) map.put(rendered.get(i), source.get(i));
@@ -183,15 +174,22 @@ public final class ImageTreeLoader {
     }
 
     private TreeImage model(ImageDefinition d, String label, TemplateRenderer renderer,
-                            Map<String, ImageDefinition> tree, Map<String, String> nameByRepository) {
-        RenderedTemplate rendered = renderer.render(d.template());
+                            Map<String, ImageDefinition> tree, Map<String, String> nameByRepository, Map<String, String> sources) {
+        String source;
+        try {
+            source = Files.readString(d.template(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputError(d.template(), 0, "cannot read template: " + e.getMessage());
+        }
+        sources.put(d.name(), source);
+        RenderedTemplate rendered = renderer.render(d.template(), source);
         if (config.forceNumericUser() && !TemplateRenderer.hasNumericUser(rendered.dockerfile())) {
             throw new InputError(d.template(), 0, "force_numeric_user: the last USER of the rendered Dockerfile is not numeric");
         }
         Set<String> used = new TreeSet<>();
         Set<String> externals = new LinkedHashSet<>();
         for (String n : rendered.imageTagNames()) if (tree.containsKey(n) && !n.equals(d.name())) used.add(n);
-        for (Dockerfiles.FromInstruction from : checkedFroms(d.template(), rendered.dockerfile())) {
+        for (Dockerfiles.FromInstruction from : checkedFroms(d.template(), source, rendered.dockerfile())) {
             if (from.kind() != Dockerfiles.Kind.IMAGE || from.unresolvedArg()) continue;
             String repo = Labels.repositoryOf(from.resolvedImage());
             String inTree = nameByRepository.get(repo);

@@ -11,5 +11,8 @@ public enum Action {
     /** Cannot build: a dependency is missing; the reason says which. */
     BLOCKED;
 
+    /** Whether a run works on the image (builds or publishes it). */
+    public boolean isWork() { return this == BUILD || this == PUBLISH; }
+
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

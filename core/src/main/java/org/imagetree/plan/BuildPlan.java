@@ -28,6 +28,6 @@ public record BuildPlan(ImageTree tree, Map<String, PlannedImage> images, List<L
 
     /** Images the run works on (build or publish), parents first. */
     public List<PlannedImage> work() {
-        return where(p -> p.action() == Action.BUILD || p.action() == Action.PUBLISH);
+        return where(p -> p.action().isWork());
     }
 }

@@ -113,7 +113,7 @@ public final class Planner {
 
         // Only when asked: two registry requests per published image.
         Map<String, String> stale = Map.of();
-        if (options.checkStale() && registry != null && !config.registry().isEmpty()) {
+        if (options.checkStale() && haveRegistry) {
             Set<String> published = new LinkedHashSet<>();
             for (String n : selected) if (state.get(n) == ImageState.PUBLISHED && !failure.containsKey(n)) published.add(n);
             stale = new StaleParents(registry, lookups).find(tree, published, warnings);
@@ -151,7 +151,7 @@ public final class Planner {
                 reason = neededBy.containsKey(n) ? "needed by " + neededBy.get(n)
                         : config.registry().isEmpty() ? "no registry configured" : "not in the registry";
             }
-            if (action == Action.BUILD || action == Action.PUBLISH) {
+            if (action.isWork()) {
                 String blocked = blockedBy(i, planned, remote, local);
                 if (blocked != null) {
                     action = Action.BLOCKED;
@@ -162,7 +162,7 @@ public final class Planner {
         }
         Set<String> work = new LinkedHashSet<>();
         planned.values().forEach(p -> {
-            if (p.action() == Action.BUILD || p.action() == Action.PUBLISH) work.add(p.name());
+            if (p.action().isWork()) work.add(p.name());
         });
         return new BuildPlan(tree, planned, tree.waves(work), warnings);
     }

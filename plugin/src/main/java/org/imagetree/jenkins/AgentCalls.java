@@ -87,34 +87,44 @@ final class AgentCalls {
         ImageTreeEngine offlineEngine(EngineConfig config) {
             return new ImageTreeEngine(config, null, null, settings.env(), Clock.systemDefaultZone());
         }
+
+        /** The engine with the Docker Engine (null when the call needs none) and the configured registry. */
+        ImageTreeEngine connectedEngine(EngineConfig config, ContainerEngine engine) {
+            return new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(), Clock.systemDefaultZone());
+        }
+    }
+
+    /** A call over one tree with {@link TreeOptions}. */
+    abstract static class TreeCall extends EngineCall<TreeRun> {
+        private static final long serialVersionUID = 1L;
+        final TreeOptions options;
+
+        TreeCall(EngineSettings settings, TreeOptions options, TaskListener listener) {
+            super(settings, listener);
+            this.options = options;
+        }
     }
 
     /** {@code buildImageTree}: scan, plan, build, verify, publish. */
-    static final class BuildTree extends EngineCall<TreeRun> {
+    static final class BuildTree extends TreeCall {
         private static final long serialVersionUID = 1L;
-        private final TreeOptions options;
 
         BuildTree(EngineSettings settings, TreeOptions options, TaskListener listener) {
-            super(settings, listener);
-            this.options = options;
+            super(settings, options, listener);
         }
 
         @Override
         TreeRun call(File workspace, EngineConfig config, ConsoleBuildListener console) throws IOException, InterruptedException {
             boolean publish = options.publish(config);
-            int jobs = options.jobs() != null && options.jobs() > 0 ? options.jobs() : Runtime.getRuntime().availableProcessors();
             Path dir = settings.imageDirectory(workspace);
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
-                ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
-                        Clock.systemDefaultZone());
+                ImageTreeEngine it = connectedEngine(config, engine);
                 console.println("[imagetree] scanning " + dir);
-                LoadedTree loaded = it.load(dir, options.tagMode());
-                loaded.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
-                BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(options.select()), options.pull(), publish));
+                BuildPlan plan = plan(it, dir, options, publish, console);
                 if (plan.work().isEmpty()) console.println("[imagetree] nothing to build");
                 for (PlannedImage p : plan.work()) console.println("[imagetree] will build " + p.label() + " (" + p.reason() + ")");
                 if (!publish) console.println("[imagetree] NOT publishing (no credentials and the registry is not local; set publish: true)");
-                BuildReport report = it.execute(plan, new ExecuteOptions(jobs, options.useCache(), options.pull(), publish,
+                BuildReport report = it.execute(plan, new ExecuteOptions(jobs(options.jobs()), options.useCache(), options.pull(), publish,
                         workDir(workspace)), console);
                 console.println(report.table());
                 return new TreeRun(rows(plan.tree(), report), plan.waves(), report.table());
@@ -123,24 +133,18 @@ final class AgentCalls {
     }
 
     /** {@code imageTreePlan}: what a build would do, with its waves, building nothing. */
-    static final class PlanTree extends EngineCall<TreeRun> {
+    static final class PlanTree extends TreeCall {
         private static final long serialVersionUID = 1L;
-        private final TreeOptions options;
 
         PlanTree(EngineSettings settings, TreeOptions options, TaskListener listener) {
-            super(settings, listener);
-            this.options = options;
+            super(settings, options, listener);
         }
 
         @Override
         TreeRun call(File workspace, EngineConfig config, ConsoleBuildListener console) {
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
-                ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
-                        Clock.systemDefaultZone());
-                LoadedTree loaded = it.load(settings.imageDirectory(workspace), options.tagMode());
-                loaded.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
-                BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(options.select()), options.pull(),
-                        options.publish(config)));
+                BuildPlan plan = plan(connectedEngine(config, engine), settings.imageDirectory(workspace), options,
+                        options.publish(config), console);
                 String text = PlanReport.text(plan);
                 console.println(text);
                 List<ImageRow> rows = new ArrayList<>();
@@ -175,12 +179,7 @@ final class AgentCalls {
             ArrayList<HashMap<String, Object>> out = new ArrayList<>();
             for (TreeUpdater.Bump b : bumps) {
                 console.println("[imagetree] " + b.name() + ": " + b.oldVersion() + " -> " + b.newVersion());
-                HashMap<String, Object> m = new HashMap<>();
-                m.put("name", b.name());
-                m.put("oldVersion", b.oldVersion());
-                m.put("newVersion", b.newVersion());
-                m.put("changelog", relative(workspace, b.changelog()));
-                out.add(m);
+                out.add(map(workspace, b));
             }
             return out;
         }
@@ -213,6 +212,28 @@ final class AgentCalls {
             if (problems.isEmpty()) console.println("[imagetree] lint: no problems");
             return out;
         }
+    }
+
+    /** Scan the tree (warnings to the console) and plan it. */
+    static BuildPlan plan(ImageTreeEngine it, Path dir, TreeOptions options, boolean publish, ConsoleBuildListener console) {
+        LoadedTree loaded = it.load(dir, options.tagMode());
+        loaded.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
+        return it.plan(loaded, new PlanOptions(Optional.ofNullable(options.select()), options.pull(), publish));
+    }
+
+    /** Images built at the same time: as asked, else the agent's number of cores. */
+    static int jobs(Integer asked) {
+        return asked != null && asked > 0 ? asked : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** One changelog bump as a Groovy map: name, oldVersion, newVersion, changelog (relative to the workspace). */
+    static HashMap<String, Object> map(File workspace, TreeUpdater.Bump b) {
+        HashMap<String, Object> m = new HashMap<>();
+        m.put("name", b.name());
+        m.put("oldVersion", b.oldVersion());
+        m.put("newVersion", b.newVersion());
+        m.put("changelog", relative(workspace, b.changelog()));
+        return m;
     }
 
     static List<ImageRow> rows(ImageTree tree, BuildReport report) {

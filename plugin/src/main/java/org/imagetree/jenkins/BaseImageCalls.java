@@ -11,7 +11,6 @@ import org.imagetree.config.EngineConfig;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.DockerJavaEngine;
 import org.imagetree.execute.ExecuteOptions;
-import org.imagetree.registry.RegistryClient;
 import org.imagetree.report.BuildReport;
 import org.imagetree.update.TreeUpdater;
 
@@ -19,7 +18,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,8 +82,7 @@ final class BaseImageCalls {
             }
             // The engine only receives the published images (pulled back); without publishing none is needed.
             try (ContainerEngine engine = push ? DockerJavaEngine.fromEnvironment(settings.env()) : null) {
-                ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
-                        Clock.systemDefaultZone());
+                ImageTreeEngine it = connectedEngine(config, engine);
                 List<String> distros = inputs.distros(it);
                 console.println("[imagetree] building base images: " + String.join(", ", distros)
                         + (push ? "" : " (NOT publishing: no credentials and the registry is not local; set publish: true)"));
@@ -119,33 +116,23 @@ final class BaseImageCalls {
             if (!ExecuteOptions.publishByDefault(config)) {
                 throw new AbortException("refreshImageTree publishes: give registry: [url:, credentialsId:] (or a loopback/insecure registry)");
             }
-            int n = jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
             List<Path> trees = new ArrayList<>();
             for (String d : directories) trees.add(workspace.toPath().resolve(d).normalize());
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
-                ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(),
-                        Clock.systemDefaultZone());
+                ImageTreeEngine it = connectedEngine(config, engine);
                 WeeklyRefresh.Result result = new WeeklyRefresh(it).run(inputs.distros(it), inputs.options(workspace, true), trees,
-                        new ExecuteOptions(n, false, true, true, AgentCalls.workDir(workspace)), console);
+                        new ExecuteOptions(AgentCalls.jobs(jobs), false, true, true, AgentCalls.workDir(workspace)), console);
                 ArrayList<HashMap<String, Object>> bases = new ArrayList<>();
                 for (BaseImageBuild b : result.bases()) bases.add(map(b));
                 ArrayList<RefreshRun.Tree> out = new ArrayList<>();
                 for (int i = 0; i < trees.size(); i++) {
                     Path tree = trees.get(i);
                     ArrayList<HashMap<String, Object>> bumps = new ArrayList<>();
-                    for (TreeUpdater.Bump b : result.bumps().getOrDefault(tree, List.of())) {
-                        HashMap<String, Object> m = new HashMap<>();
-                        m.put("name", b.name());
-                        m.put("oldVersion", b.oldVersion());
-                        m.put("newVersion", b.newVersion());
-                        m.put("changelog", AgentCalls.relative(workspace, b.changelog()));
-                        bumps.add(m);
-                    }
+                    for (TreeUpdater.Bump b : result.bumps().getOrDefault(tree, List.of())) bumps.add(AgentCalls.map(workspace, b));
                     BuildReport report = result.reports().get(tree);
                     console.println("[imagetree] " + directories.get(i) + ":");
                     console.println(report.table());
-                    TreeRun run = new TreeRun(AgentCalls.rows(it.load(tree, ImageTreeEngine.TagMode.RELEASE).tree(), report), List.of(),
-                            report.table());
+                    TreeRun run = new TreeRun(AgentCalls.rows(result.trees().get(tree), report), List.of(), report.table());
                     out.add(new RefreshRun.Tree(directories.get(i), bumps, run));
                 }
                 return new RefreshRun(bases, out);

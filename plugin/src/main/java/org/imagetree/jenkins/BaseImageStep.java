@@ -1,9 +1,5 @@
 package org.imagetree.jenkins;
 
-import hudson.AbortException;
-import hudson.model.Result;
-import hudson.model.Run;
-import hudson.model.TaskListener;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -82,15 +78,6 @@ public abstract class BaseImageStep extends Step {
 
     BaseImageCalls.BaseInputs inputs() {
         return new BaseImageCalls.BaseInputs(new ArrayList<>(distros), mirror, timestamp, aptSource, aptKey, aptPreferences);
-    }
-
-    /** After everything was attempted: fail the step, or mark the build unstable, when anything failed. */
-    void judge(List<String> failures, String what, Run<?, ?> run, TaskListener listener) throws AbortException {
-        if (failures.isEmpty()) return;
-        String list = String.join(", ", failures);
-        if (!unstableOnFailure) throw new AbortException(failures.size() + " " + what + " not built: " + list);
-        listener.getLogger().println("[imagetree] build unstable: " + list);
-        run.setResult(Result.UNSTABLE);
     }
 
     static String blankToNull(String s) { return s == null || s.isBlank() ? null : s.strip(); }

@@ -85,7 +85,6 @@ final class BlubberCalls {
 
         @Override
         final HashMap<String, Object> call(File workspace, EngineConfig config, ConsoleBuildListener console) throws IOException {
-            SecretMasker masker = new SecretMasker(settings.secrets());
             DockerCli cli;
             try {
                 cli = DockerCli.locateWithBuildKit(settings.env());
@@ -96,7 +95,7 @@ final class BlubberCalls {
                 VariantEngine variants = VariantEngine.forConfig(Optional.of(config), cli, engine);
                 return run(workspace, config, variants, console);
             } catch (EngineException | DockerCli.DockerException | ServicePipeline.TestFailure e) {
-                throw new AbortException(masker.mask(e.getMessage()));
+                throw new AbortException(console.mask(e.getMessage()));
             }
         }
 

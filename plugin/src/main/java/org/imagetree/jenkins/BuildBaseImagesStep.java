@@ -3,14 +3,12 @@ package org.imagetree.jenkins;
 import hudson.Extension;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Set;
 
 /**
  * {@code buildBaseImages}: Debian base images built with debuerreotype on the agent (as root), written as
@@ -54,21 +52,14 @@ public class BuildBaseImagesStep extends BaseImageStep {
             EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), StepDefaults.current());
             ArrayList<HashMap<String, Object>> bases = workspace().act(
                     new BaseImageCalls.BuildBases(settings, step.inputs(), step.publish, listener()));
-            step.judge(BaseImageCalls.failedDistros(bases), "base image(s)", currentRun(), listener());
+            failOrMarkUnstable(BaseImageCalls.failedDistros(bases), "base image(s)", step.isUnstableOnFailure());
             return bases;
         }
     }
 
     @Extension
     @Symbol("buildBaseImages")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "buildBaseImages"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("BuildBaseImagesStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("buildBaseImages", BuildBaseImagesStep.class); }
     }
 }

@@ -20,6 +20,9 @@ final class ConsoleBuildListener implements BuildListener {
         this.masker = masker;
     }
 
+    /** The text with every secret masked (for messages that go to the console another way, e.g. an abort). */
+    String mask(String text) { return masker.mask(text); }
+
     synchronized void println(String line) {
         console.println(masker.mask(line));
     }

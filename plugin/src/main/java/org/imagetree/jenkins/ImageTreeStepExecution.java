@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredenti
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.Secret;
@@ -13,6 +14,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -41,6 +43,21 @@ abstract class ImageTreeStepExecution<T> extends SynchronousNonBlockingStepExecu
 
     Run<?, ?> currentRun() throws IOException, InterruptedException {
         return getContext().get(Run.class);
+    }
+
+    /**
+     * After everything was attempted: when anything failed, fail the step, or (with {@code unstableOnFailure}) log
+     * the failures and mark the build unstable.
+     *
+     * @param failures one entry per failed distro or image, as shown to the user
+     * @param what     what failed, e.g. {@code image(s)}
+     */
+    void failOrMarkUnstable(List<String> failures, String what, boolean unstableOnFailure) throws IOException, InterruptedException {
+        if (failures.isEmpty()) return;
+        String list = String.join(", ", failures);
+        if (!unstableOnFailure) throw new AbortException(failures.size() + " " + what + " not built: " + list);
+        listener().getLogger().println("[imagetree] build unstable: " + list);
+        currentRun().setResult(Result.UNSTABLE);
     }
 
     /**

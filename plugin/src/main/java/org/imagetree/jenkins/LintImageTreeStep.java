@@ -2,40 +2,25 @@ package org.imagetree.jenkins;
 
 import hudson.AbortException;
 import hudson.Extension;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Set;
 
 /**
  * {@code lintImageTree}: the gate for every proposed change to an image repository (same checks as
  * {@code imagetree lint}). Prints one line per problem ({@code file:line: problem}) and fails when there is any,
  * unless {@code failOnProblems: false}, in which case it returns {@code [[file, line, message], ...]}.
  */
-public class LintImageTreeStep extends Step {
-    private String directory = ".";
-    private String config;
+public class LintImageTreeStep extends TreeStep {
     private String against;
     private boolean failOnProblems = true;
 
     @DataBoundConstructor
     public LintImageTreeStep() {}
-
-    public String getDirectory() { return directory; }
-
-    @DataBoundSetter
-    public void setDirectory(String directory) { this.directory = directory == null || directory.isBlank() ? "." : directory; }
-
-    public String getConfig() { return config; }
-
-    @DataBoundSetter
-    public void setConfig(String config) { this.config = config == null || config.isBlank() ? null : config; }
 
     public String getAgainst() { return against; }
 
@@ -63,24 +48,17 @@ public class LintImageTreeStep extends Step {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(step.directory, step.config, null, StepDefaults.current());
+            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), null, StepDefaults.current());
             ArrayList<HashMap<String, Object>> problems = workspace().act(new AgentCalls.LintTree(settings, step.against, listener()));
             if (!problems.isEmpty() && step.failOnProblems) {
-                throw new AbortException("lintImageTree: " + problems.size() + " problem(s) in " + step.directory);
+                throw new AbortException("lintImageTree: " + problems.size() + " problem(s) in " + step.getDirectory());
             }
             return problems;
         }
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "lintImageTree"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("LintImageTreeStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("lintImageTree", LintImageTreeStep.class); }
     }
 }

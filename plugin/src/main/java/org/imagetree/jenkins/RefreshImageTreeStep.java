@@ -5,7 +5,6 @@ import hudson.Extension;
 import hudson.model.Run;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -13,7 +12,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code refreshImageTree}: the scheduled weekly job (same as {@code imagetree refresh}): base images, then every
@@ -63,30 +61,22 @@ public class RefreshImageTreeStep extends BaseImageStep {
             if (step.directories.isEmpty()) throw new AbortException("refreshImageTree: directories is required");
             StepDefaults defaults = StepDefaults.current();
             EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), defaults);
-            Integer jobs = step.jobs != null ? step.jobs : defaults.jobs() > 0 ? defaults.jobs() : null;
-            RefreshRun result = workspace().act(new BaseImageCalls.RefreshTrees(settings, step.inputs(), step.directories, jobs,
-                    listener()));
+            RefreshRun result = workspace().act(new BaseImageCalls.RefreshTrees(settings, step.inputs(), step.directories,
+                    defaults.jobsFor(step.jobs), listener()));
             Run<?, ?> run = currentRun();
             List<String> failures = new ArrayList<>(BaseImageCalls.failedDistros(result.bases()));
             for (RefreshRun.Tree tree : result.trees()) {
                 run.addAction(new ImageTreeAction(tree.directory(), tree.build().rows(), tree.build().summary()));
                 for (ImageRow r : tree.build().failed()) failures.add(tree.directory() + ": " + r.getName() + " (" + r.getState() + ")");
             }
-            step.judge(failures, "base image(s) or image(s)", run, listener());
+            failOrMarkUnstable(failures, "base image(s) or image(s)", step.isUnstableOnFailure());
             return result.map();
         }
     }
 
     @Extension
     @Symbol("refreshImageTree")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "refreshImageTree"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("RefreshImageTreeStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("refreshImageTree", RefreshImageTreeStep.class); }
     }
 }

@@ -21,6 +21,11 @@ public record StepDefaults(String registryUrl, String credentialsId, List<String
         allowedRegistries = List.copyOf(allowedRegistries);
     }
 
+    /** Images built at the same time: the step's value, else this default, else null (the number of cores). */
+    Integer jobsFor(Integer stepJobs) {
+        return stepJobs != null ? stepJobs : jobs > 0 ? jobs : null;
+    }
+
     /** One registry per line or separated by commas; blanks and {@code #} comments ignored. */
     public static List<String> parseRegistries(String text) {
         List<String> out = new ArrayList<>();

@@ -2,28 +2,23 @@ package org.imagetree.jenkins;
 
 import hudson.Extension;
 import hudson.model.Descriptor;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Set;
 
 /**
  * {@code updateImageTree}: docker-pkg's {@code update}, a changelog entry for an image and every image below it
  * (security updates). Returns {@code [[name, oldVersion, newVersion, changelog], ...]}; commit the changed
  * changelogs with {@code sh 'git commit -a ...'}.
  */
-public class UpdateImageTreeStep extends Step {
+public class UpdateImageTreeStep extends TreeStep {
     private final String name;
     private String reason = "Security update";
     private String version;
-    private String directory = ".";
-    private String config;
 
     @DataBoundConstructor
     public UpdateImageTreeStep(String name) throws Descriptor.FormException {
@@ -43,16 +38,6 @@ public class UpdateImageTreeStep extends Step {
     @DataBoundSetter
     public void setVersion(String version) { this.version = version == null || version.isBlank() ? null : version.strip(); }
 
-    public String getDirectory() { return directory; }
-
-    @DataBoundSetter
-    public void setDirectory(String directory) { this.directory = directory == null || directory.isBlank() ? "." : directory; }
-
-    public String getConfig() { return config; }
-
-    @DataBoundSetter
-    public void setConfig(String config) { this.config = config == null || config.isBlank() ? null : config; }
-
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(this, context);
@@ -69,20 +54,13 @@ public class UpdateImageTreeStep extends Step {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(step.directory, step.config, null, StepDefaults.current());
+            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), null, StepDefaults.current());
             return workspace().act(new AgentCalls.UpdateTree(settings, step.name, step.reason, step.version, listener()));
         }
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
-
-        @Override
-        public String getFunctionName() { return "updateImageTree"; }
-
-        @Override
-        public String getDisplayName() { return Texts.get("UpdateImageTreeStep.DisplayName"); }
+    public static final class DescriptorImpl extends ImageTreeStepDescriptor {
+        public DescriptorImpl() { super("updateImageTree", UpdateImageTreeStep.class); }
     }
 }

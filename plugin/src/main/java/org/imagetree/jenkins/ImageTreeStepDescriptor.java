@@ -1,0 +1,34 @@
+package org.imagetree.jenkins;
+
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+
+import java.util.Set;
+
+/**
+ * What every Image Tree step's descriptor says: the context it needs ({@link ImageTreeStepExecution#REQUIRED_CONTEXT}),
+ * its Pipeline function name and its display name from {@code Messages.properties} ({@code <StepClass>.DisplayName}).
+ * Each step keeps its own {@code DescriptorImpl} nested in the step class (Jenkins finds the step class as the
+ * descriptor's enclosing class, and the step's {@code config.jelly} and help by that class's name).
+ */
+public abstract class ImageTreeStepDescriptor extends StepDescriptor {
+    private final String functionName;
+    private final String displayNameKey;
+
+    /**
+     * @param functionName the Pipeline step name
+     * @param stepClass    the step, whose simple name keys its display name
+     */
+    protected ImageTreeStepDescriptor(String functionName, Class<?> stepClass) {
+        this.functionName = functionName;
+        this.displayNameKey = stepClass.getSimpleName() + ".DisplayName";
+    }
+
+    @Override
+    public Set<? extends Class<?>> getRequiredContext() { return ImageTreeStepExecution.REQUIRED_CONTEXT; }
+
+    @Override
+    public String getFunctionName() { return functionName; }
+
+    @Override
+    public String getDisplayName() { return Texts.get(displayNameKey); }
+}
