@@ -62,7 +62,7 @@ final class BuildCommand implements Callable<Integer> {
         if (!"text".equalsIgnoreCase(format) && !"json".equalsIgnoreCase(format)) {
             throw new org.imagetree.InputError("--format: expected text or json, got '" + format + "'");
         }
-        if (jobs != null && jobs < 1) throw new org.imagetree.InputError("--jobs: must be at least 1, got " + jobs);
+        int parallel = ImageTreeCommand.jobs(jobs);
         PrintWriter out = root.out();
         EngineConfig config = root.config();
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
@@ -72,8 +72,8 @@ final class BuildCommand implements Callable<Integer> {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             out.println("== Step 0: scanning " + directory + " ==");
             LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
-            loaded.warnings().forEach(w -> root.err().println("warning: " + w));
             BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale));
+            plan.warnings().forEach(w -> root.err().println("warning: " + w));
             boolean anyBlocked = !plan.where(p -> p.action() == org.imagetree.plan.Action.BLOCKED).isEmpty();
             if (plan.work().isEmpty()) {
                 out.println(anyBlocked ? "Nothing can be built:" : "Nothing to build.");
@@ -88,7 +88,7 @@ final class BuildCommand implements Callable<Integer> {
             BuildReport report;
             try (ConsoleListener listener = root.buildListener()) {
                 listener.total(plan.work().size());
-                report = it.execute(plan, new ExecuteOptions(ImageTreeCommand.jobs(jobs), useCache, !noPull, doPublish,
+                report = it.execute(plan, new ExecuteOptions(parallel, useCache, !noPull, doPublish,
                         ImageTreeCommand.tempDir()), listener);
             }
             out.println("== Build done! ==");

@@ -84,7 +84,11 @@ final class ImageTreeCommand {
     }
 
     /** Images built at the same time: as asked, else the number of cores. */
-    static int jobs(Integer asked) { return asked != null ? asked : Runtime.getRuntime().availableProcessors(); }
+    /** {@code --jobs}: the number asked for (at least 1), else the number of cores. */
+    static int jobs(Integer asked) {
+        if (asked != null && asked < 1) throw new org.imagetree.InputError("--jobs: must be at least 1, got " + asked);
+        return asked != null ? asked : Runtime.getRuntime().availableProcessors();
+    }
 
     /** Where temporary build contexts and base image work go. */
     static Path tempDir() { return Path.of(System.getProperty("java.io.tmpdir")); }
