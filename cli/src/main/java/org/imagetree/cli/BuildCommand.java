@@ -4,7 +4,6 @@ import org.imagetree.ImageTreeEngine;
 import org.imagetree.config.EngineConfig;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.ExecuteOptions;
-import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.plan.BuildPlan;
 import org.imagetree.plan.PlanOptions;
 import org.imagetree.plan.PlannedImage;
@@ -72,9 +71,9 @@ final class BuildCommand implements Callable<Integer> {
              ContainerEngine engine = root.containerEngine()) {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             out.println("== Step 0: scanning " + directory + " ==");
-            LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
-            loaded.warnings().forEach(w -> root.err().println("warning: " + w));
-            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale));
+            BuildPlan plan = it.loadAndPlan(directory, TagModeOptions.of(tagMode),
+                    new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale),
+                    loaded -> loaded.warnings().forEach(w -> root.err().println("warning: " + w)));
             if (plan.work().isEmpty()) {
                 out.println("Nothing to build.");
             } else {
