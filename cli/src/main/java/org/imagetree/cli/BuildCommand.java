@@ -46,6 +46,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "Push version tag and latest (default: when credentials are configured or the registry is on loopback).")
     Boolean publish;
 
+    @Option(names = "--buildkit", negatable = true,
+            description = "Build with BuildKit (docker client, DOCKER_BUILDKIT=1) instead of the classic builder (default: the config's 'builder', classic).")
+    Boolean buildKit;
+
     @Option(names = "--rebuild-stale",
             description = "Also rebuild published images whose parent changed since they were built, and everything below them (same tags, changelogs untouched).")
     boolean rebuildStale;
@@ -68,7 +72,7 @@ final class BuildCommand implements Callable<Integer> {
         int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         RegistryClient registry = root.registryClient(config);
         try (InterruptOnShutdown guard = InterruptOnShutdown.open(SHUTDOWN_GRACE);
-             ContainerEngine engine = root.containerEngine()) {
+             ContainerEngine engine = root.containerEngine(buildKit != null ? buildKit : "buildkit".equals(config.builder()))) {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             out.println("== Step 0: scanning " + directory + " ==");
             BuildPlan plan = it.loadAndPlan(directory, TagModeOptions.of(tagMode),

@@ -75,5 +75,10 @@ final class ImageTreeCommand {
 
     ContainerEngine containerEngine() { return DockerJavaEngine.fromEnvironment(env); }
 
+    /** The Engine API, with builds through BuildKit when {@code buildKit}. */
+    ContainerEngine containerEngine(boolean buildKit) {
+        return buildKit ? org.imagetree.execute.BuildKitEngine.locating(env, containerEngine()) : containerEngine();
+    }
+
     RegistryClient registryClient(EngineConfig config) { return RegistryClient.builder(config).build(); }
 }
