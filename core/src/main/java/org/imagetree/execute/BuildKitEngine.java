@@ -105,8 +105,26 @@ public final class BuildKitEngine implements ContainerEngine {
     @Override
     public Optional<Set<String>> allTags() throws EngineException { return delegate.allTags(); }
 
+    /**
+     * Whether the engine answers. The executor pings once before any work, so this is also where the docker client is
+     * looked for (two short client runs), in the background, so that the base image pulls overlap it rather than the
+     * first build waiting for it.
+     */
     @Override
-    public boolean ping() { return delegate.ping(); }
+    public boolean ping() {
+        if (cli == null) {
+            Thread t = new Thread(() -> {
+                try {
+                    cli();
+                } catch (EngineException e) {
+                    // reported by the first build
+                }
+            }, "imagetree-buildkit-locate");
+            t.setDaemon(true);
+            t.start();
+        }
+        return delegate.ping();
+    }
 
     @Override
     public void close() { delegate.close(); }
