@@ -6,7 +6,9 @@
 # LEVELS x STEP. Needs the Docker Engine (scripts/start.sh) and makes the base image with scripts/base-image.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-LEVELS="${LEVELS:-4}"; WIDTH="${WIDTH:-6}"; STEP="${STEP:-3}"
+# BUILDER=buildkit builds through BuildKit (`build --buildkit`) instead of the classic builder.
+LEVELS="${LEVELS:-4}"; WIDTH="${WIDTH:-6}"; STEP="${STEP:-3}"; BUILDER="${BUILDER:-classic}"
+builder_flag=(); [ "$BUILDER" = buildkit ] && builder_flag=(--buildkit)
 DOCKER="${DOCKER:-/usr/bin/docker}"
 n=$((LEVELS * WIDTH))
 work="$(mktemp -d "${TMPDIR:-/tmp}/imagetree-bench3.XXXXXX")"
@@ -37,7 +39,7 @@ for jobs in 1 "$WIDTH"; do
     --base "$REGISTRY_HOST/bookworm:latest" --step "RUN sleep $STEP" >/dev/null
   log "building $n images with --jobs $jobs"
   t0="$(now)"
-  (cd "$work" && "$IMAGETREE" -c bench.yaml build --jobs "$jobs" --no-publish "$tree") >"$work/build-j$jobs.out" 2>&1 \
+  (cd "$work" && "$IMAGETREE" -c bench.yaml build "${builder_flag[@]}" --jobs "$jobs" --no-publish "$tree") >"$work/build-j$jobs.out" 2>&1 \
     || { tail -40 "$work/build-j$jobs.out" >&2; exit 1; }
   t1="$(now)"
   wall[$jobs]="$(echo "$t1 - $t0" | bc -l | xargs printf '%.1f')"
@@ -45,7 +47,7 @@ for jobs in 1 "$WIDTH"; do
   [ "$built" -eq "$n" ] || { log "only $built of $n images built"; tail -40 "$work/build-j$jobs.out" >&2; exit 1; }
 done
 bound=$((LEVELS * STEP))
-echo "== Benchmark 3: $n images in $LEVELS levels of $WIDTH, RUN sleep $STEP each, real Docker builds =="
+echo "== Benchmark 3: $n images in $LEVELS levels of $WIDTH, RUN sleep $STEP each, real Docker builds ($BUILDER builder) =="
 machine
 echo "docker: $("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null)"
 echo "--jobs 1:      ${wall[1]} s   (serial sum of steps: $((n * STEP)) s)"

@@ -81,6 +81,32 @@ public final class ImageTreeEngine {
         return new Planner(config, registry, engine, 8).plan(tree, options);
     }
 
+    /**
+     * {@link #load} then {@link #plan}, with the registry existence checks of the tree's own images started as soon as
+     * the scan has named them, so they run while the templates render (labels do not depend on renderings; the
+     * checks of references that only renderings name follow in the plan). Only labels the registry policy allows are
+     * asked ahead. {@code loaded} sees the loaded tree before it is planned (e.g. to print its warnings).
+     *
+     * @throws org.imagetree.policy.RegistryPolicyException as {@link #plan}
+     */
+    public BuildPlan loadAndPlan(Path dir, TagMode mode, PlanOptions options, java.util.function.Consumer<LoadedTree> loaded) {
+        Planner planner = new Planner(config, registry, engine, 8);
+        org.imagetree.policy.RegistryPolicy policy = config.allowedRegistries().isEmpty() ? null
+                : org.imagetree.policy.RegistryPolicy.forBuild(config);
+        java.util.concurrent.atomic.AtomicReference<Planner.Prefetch> early = new java.util.concurrent.atomic.AtomicReference<>(Planner.Prefetch.NONE);
+        LoadedTree tree;
+        try {
+            tree = new ImageTreeLoader(config, threads).load(dir, mode.suffix(clock), labels -> early.set(planner.prefetch(
+                    policy == null ? labels : labels.stream().filter(policy::allows).toList(), options)));
+            loaded.accept(tree);
+            org.imagetree.policy.PolicyChecker.requireNone(tree.violations());
+        } catch (RuntimeException e) {
+            early.get().cancel();
+            throw e;
+        }
+        return planner.plan(tree, options, early.get());
+    }
+
     public BuildReport execute(BuildPlan plan, ExecuteOptions options, BuildListener listener) throws InterruptedException {
         if (engine == null) throw new IllegalStateException("no container engine");
         if (!plan.work().isEmpty() && !engine.ping()) {

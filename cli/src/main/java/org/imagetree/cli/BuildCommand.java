@@ -4,7 +4,6 @@ import org.imagetree.ImageTreeEngine;
 import org.imagetree.config.EngineConfig;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.ExecuteOptions;
-import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.plan.BuildPlan;
 import org.imagetree.plan.PlanOptions;
 import org.imagetree.plan.PlannedImage;
@@ -47,6 +46,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "Push version tag and latest (default: when credentials are configured or the registry is on loopback).")
     Boolean publish;
 
+    @Option(names = "--buildkit", negatable = true,
+            description = "Build with BuildKit (docker client, DOCKER_BUILDKIT=1) instead of the classic builder (default: the config's 'builder', classic).")
+    Boolean buildKit;
+
     @Option(names = "--rebuild-stale",
             description = "Also rebuild published images whose parent changed since they were built, and everything below them (same tags, changelogs untouched).")
     boolean rebuildStale;
@@ -68,12 +71,17 @@ final class BuildCommand implements Callable<Integer> {
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
         RegistryClient registry = root.registryClient(config);
         try (InterruptOnShutdown guard = InterruptOnShutdown.open(SHUTDOWN_GRACE);
-             ContainerEngine engine = root.containerEngine()) {
+             ContainerEngine engine = root.containerEngine(buildKit != null ? buildKit : "buildkit".equals(config.builder()))) {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             out.println("== Step 0: scanning " + directory + " ==");
-            LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
-            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale));
-            plan.warnings().forEach(w -> root.err().println("warning: " + w));
+            java.util.Set<String> told = new java.util.HashSet<>();
+            BuildPlan plan = it.loadAndPlan(directory, TagModeOptions.of(tagMode),
+                    new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale),
+                    loaded -> loaded.warnings().forEach(w -> {
+                        told.add(w);
+                        root.err().println("warning: " + w);
+                    }));
+            plan.warnings().stream().filter(w -> !told.contains(w)).forEach(w -> root.err().println("warning: " + w));
             boolean anyBlocked = !plan.where(p -> p.action() == org.imagetree.plan.Action.BLOCKED).isEmpty();
             if (plan.work().isEmpty()) {
                 out.println(anyBlocked ? "Nothing can be built:" : "Nothing to build.");

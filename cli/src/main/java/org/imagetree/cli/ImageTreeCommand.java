@@ -75,6 +75,11 @@ final class ImageTreeCommand {
 
     ContainerEngine containerEngine() { return DockerJavaEngine.fromEnvironment(env); }
 
+    /** The Engine API, with builds through BuildKit when {@code buildKit}. */
+    ContainerEngine containerEngine(boolean buildKit) {
+        return buildKit ? org.imagetree.execute.BuildKitEngine.locating(env, containerEngine()) : containerEngine();
+    }
+
     RegistryClient registryClient(EngineConfig config) { return RegistryClient.builder(config).build(); }
 
     /** Build progress on standard output (a live status line on a terminal), the full log in imagetree-build.log. */

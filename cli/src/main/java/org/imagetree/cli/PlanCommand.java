@@ -4,7 +4,6 @@ import org.imagetree.ImageTreeEngine;
 import org.imagetree.config.EngineConfig;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.ExecuteOptions;
-import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.plan.BuildPlan;
 import org.imagetree.plan.PlanOptions;
 import org.imagetree.registry.RegistryClient;
@@ -41,8 +40,8 @@ final class PlanCommand implements Callable<Integer> {
         try (ContainerEngine engine = root.containerEngine()) {
             // No ping: the engine connects only if the planner needs it (an unreachable one counts as empty).
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
-            LoadedTree loaded = it.load(directory, TagModeOptions.of(tagMode));
-            BuildPlan plan = it.plan(loaded, new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, checkStale, false));
+            BuildPlan plan = it.loadAndPlan(directory, TagModeOptions.of(tagMode),
+                    new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, checkStale, false), loaded -> { });
             if ("json".equalsIgnoreCase(format)) {
                 root.out().print(PlanReport.json(plan));
             } else {

@@ -170,4 +170,21 @@ class ProductionTreeBuildTest {
         }
         assertThat(inRegistry("tools:1.0.0-1")).as("the registry is never touched").isPresent();
     }
+
+    @Test
+    @Order(7)
+    void buildKitBuildsVerifiesAndPublishesThroughTheSameSteps() throws Exception {
+        CliRun up = imagetree("update", "standalone", "--reason", "* Rebuild through BuildKit", images());
+        assertThat(up.exitCode()).as(up.all()).isZero();
+        CliRun run = imagetree("--info", "build", "--buildkit", "--select", "*standalone:*", images());
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("[internal] load build definition").contains("1 published");
+        Optional<ManifestDescriptor> m = inRegistry("standalone:3.0.0-s1");
+        assertThat(m).isPresent();
+        assertThat(inRegistry("standalone:latest")).contains(m.get());
+        try (var engine = TestEnvironment.engine()) {
+            assertThat(engine.inspect(registry.host() + "/standalone:3.0.0-s1")).hasValueSatisfying(i ->
+                    assertThat(i.labels()).containsKey(org.imagetree.model.BaseImageOf.NAME_LABEL));
+        }
+    }
 }

@@ -165,7 +165,7 @@ public final class ConfigLoader {
 
     private static void validateTypes(Lines lines, Map<String, Object> m) {
         for (String k : List.of("registry", "namespace", "apt_options", "verify_command", "distribution", "update_id",
-                "username", "password", "http_proxy", "apt_only_proxy", "ca_bundle", "container_limits")) {
+                "username", "password", "http_proxy", "apt_only_proxy", "ca_bundle", "container_limits", "builder")) {
             Object v = m.get(k);
             if (v != null && !(v instanceof String)) {
                 // never echo a value that may be a secret
@@ -229,6 +229,9 @@ public final class ConfigLoader {
                     throw lines.error(k, i, e.getMessage().replace("allowed registry '", "'"));
                 }
             }
+        }
+        if (m.get("builder") instanceof String b && !b.isEmpty() && !b.equals("classic") && !b.equals("buildkit")) {
+            throw lines.error("builder", -1, "must be classic or buildkit, not '" + b + "'");
         }
         if (m.get("container_limits") instanceof String limits && !limits.isEmpty()) {
             try {

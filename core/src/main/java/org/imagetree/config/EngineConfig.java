@@ -63,6 +63,9 @@ public final class EngineConfig {
     public List<String> verifyArgs() { return stringList("verify_args"); }
     public Optional<String> containerLimits() { return Optional.ofNullable(string("container_limits")).filter(s -> !s.isEmpty()); }
 
+    /** How production images are built: {@code classic} (the Engine API's builder, default) or {@code buildkit}. */
+    public String builder() { return Optional.ofNullable(string("builder")).filter(x -> !x.isEmpty()).orElse("classic"); }
+
     /** Registries reached over plain HTTP (besides loopback ones, which always may be). */
     public List<String> insecureRegistries() { return stringList("insecure_registries"); }
 

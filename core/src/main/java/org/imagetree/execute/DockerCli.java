@@ -227,6 +227,13 @@ public final class DockerCli {
         }
     }
 
+    /** The exit code of a {@link Result} whose command was stopped because the calling thread was interrupted. */
+    public static final int INTERRUPTED = 130;
+
+    /**
+     * Runs one docker command; output is read on a helper thread so that interrupting the caller stops the command
+     * (SIGTERM, which makes the client cancel a build, then SIGKILL after 10 s) instead of waiting for it to end.
+     */
     private Result exec(List<String> args, Map<String, String> extraEnv, Consumer<String> output) {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
@@ -235,23 +242,41 @@ public final class DockerCli {
         pb.environment().clear();
         pb.environment().putAll(environment);
         pb.environment().putAll(extraEnv);
-        StringBuilder all = new StringBuilder();
+        StringBuffer all = new StringBuffer();
+        Process p;
         try {
-            Process p = pb.start();
+            p = pb.start();
             p.getOutputStream().close();
+        } catch (IOException e) {
+            return new Result(command, 127, e.getMessage());
+        }
+        Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     all.append(line).append('\n');
                     if (output != null) output.accept(line);
                 }
+            } catch (IOException ignored) {
+                // the process ended or was stopped
             }
-            return new Result(command, p.waitFor(), all.toString());
-        } catch (IOException e) {
-            return new Result(command, 127, e.getMessage());
+        }, "docker-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int code = p.waitFor();
+            reader.join();
+            return new Result(command, code, all.toString());
         } catch (InterruptedException e) {
+            p.destroy();
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                reader.join(5_000);
+            } catch (InterruptedException again) {
+                p.destroyForcibly();
+            }
             Thread.currentThread().interrupt();
-            return new Result(command, 130, "interrupted");
+            return new Result(command, INTERRUPTED, all + "interrupted");
         }
     }
 

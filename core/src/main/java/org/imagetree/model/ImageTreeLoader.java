@@ -61,6 +61,14 @@ public final class ImageTreeLoader {
      * @param tagSuffix appended to every scanned image's tag ({@code --nightly}/{@code --snapshot}); "" for none
      */
     public LoadedTree load(Path root, String tagSuffix) {
+        return load(root, tagSuffix, labels -> { });
+    }
+
+    /**
+     * As {@link #load(Path, String)}; {@code labelsKnown} receives the label of every scanned image as soon as the
+     * scan has named them, before any template is rendered (e.g. to start asking the registry about them).
+     */
+    public LoadedTree load(Path root, String tagSuffix, java.util.function.Consumer<java.util.Collection<String>> labelsKnown) {
         org.imagetree.read.ScanResult scan = new ImageScanner(threads).scan(root);
         List<String> warnings = Collections.synchronizedList(new ArrayList<>(scan.warnings()));
         Map<String, ImageDefinition> byName = new HashMap<>();
@@ -80,6 +88,7 @@ public final class ImageTreeLoader {
             // docker-pkg trees refer to in-tree images also without the namespace ({{ registry }}/name).
             nameByRepository.putIfAbsent(Labels.repository(config.registry(), "", d.name()), d.name());
         }
+        labelsKnown.accept(List.copyOf(labels.values()));
         List<String> known = new ArrayList<>(labels.values());
         known.addAll(config.baseImages());
         TemplateRenderer renderer = new TemplateRenderer(config, known, warnings::add);

@@ -58,7 +58,54 @@ public final class Planner {
     /** The result of asking the registry about one reference. */
     private record Lookup(Optional<ManifestDescriptor> manifest, String error) {}
 
+    /**
+     * Registry answers asked for before {@link #plan(LoadedTree, PlanOptions, Prefetch)}: the existence checks of the
+     * tree's own labels, which the scan names before any template is rendered, run while the caller renders.
+     * {@link #NONE} asks nothing ahead. A prefetch that is never used should be {@link #cancel()}ed.
+     */
+    public static final class Prefetch {
+        public static final Prefetch NONE = new Prefetch(CompletableFuture.completedFuture(Map.of()));
+        private final CompletableFuture<Map<String, Lookup>> answers;
+
+        private Prefetch(CompletableFuture<Map<String, Lookup>> answers) { this.answers = answers; }
+
+        /** Drops the answers (running checks still finish, on daemon threads; nothing waits for them). */
+        public void cancel() { answers.cancel(false); }
+
+        private Map<String, Lookup> join() {
+            try {
+                return answers.join();
+            } catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException e) {
+                return Map.of(); // ask again in plan(); its errors are reported per image there
+            }
+        }
+    }
+
+    /**
+     * Starts the registry existence checks of {@code labels} in the background when {@code options} plan registry
+     * first (with pull; {@code --no-pull} asks the registry only about local images, so nothing is asked ahead).
+     */
+    public Prefetch prefetch(java.util.Collection<String> labels, PlanOptions options) {
+        if (!options.pull() || registry == null || config.registry().isEmpty() || labels.isEmpty()) return Prefetch.NONE;
+        Set<String> refs = new LinkedHashSet<>(labels);
+        ExecutorService one = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "imagetree-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return new Prefetch(CompletableFuture.supplyAsync(() -> lookupAll(refs, true), one));
+        } finally {
+            one.shutdown(); // the submitted task still runs; the thread ends with it
+        }
+    }
+
     public BuildPlan plan(LoadedTree loaded, PlanOptions options) {
+        return plan(loaded, options, Prefetch.NONE);
+    }
+
+    /** As {@link #plan(LoadedTree, PlanOptions)}, reusing the answers of {@code early} (see {@link #prefetch}). */
+    public BuildPlan plan(LoadedTree loaded, PlanOptions options, Prefetch early) {
         ImageTree tree = loaded.tree();
         List<String> warnings = new ArrayList<>(loaded.warnings());
         Set<String> labels = new LinkedHashSet<>();
@@ -68,7 +115,14 @@ public final class Planner {
         Map<String, Lookup> remote;
         if (options.pull()) {
             // Registry first; the local engine only for images the registry lacks (built here, not yet published?).
-            remote = lookupAll(remoteRefs(tree, labels), haveRegistry);
+            Set<String> refs = remoteRefs(tree, labels);
+            remote = new HashMap<>();
+            if (haveRegistry) {
+                for (Map.Entry<String, Lookup> e : early.join().entrySet()) {
+                    if (refs.remove(e.getKey())) remote.put(e.getKey(), e.getValue());
+                }
+            }
+            remote.putAll(lookupAll(refs, haveRegistry));
             Set<String> missing = new LinkedHashSet<>();
             for (String label : labels) {
                 Lookup l = remote.get(label);

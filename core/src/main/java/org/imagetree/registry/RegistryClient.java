@@ -134,14 +134,22 @@ public final class RegistryClient {
 
     public RegistryClient(Options options) {
         this.options = Objects.requireNonNull(options);
-        HttpClient.Builder http = HttpClient.newBuilder()
+        // A CA bundle is read now, so a bad one fails here; the JVM's default TLS context only on the first https request.
+        SSLContext bundle = options.caBundle() != null ? sslContext(options.caBundle()) : null;
+        this.transport = new Transport(() -> {
+            HttpClient.Builder https = httpClient(options);
+            if (bundle != null) https.sslContext(bundle);
+            return https.build();
+        }, () -> httpClient(options), options.requestTimeout());
+        this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
+    }
+
+    private static HttpClient.Builder httpClient(Options options) {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
                 // Never follow redirects: the JDK would carry our Authorization header to another host.
                 .followRedirects(HttpClient.Redirect.NEVER);
-        if (options.caBundle() != null) http.sslContext(sslContext(options.caBundle()));
-        this.transport = new Transport(http.build(), options.requestTimeout());
-        this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
     }
 
     public Options options() { return options; }

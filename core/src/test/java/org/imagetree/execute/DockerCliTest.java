@@ -55,6 +55,29 @@ class DockerCliTest {
     }
 
     @Test
+    void interruptingTheCallerStopsTheCommand(@TempDir Path dir) throws Exception {
+        DockerCli cli = fake(dir, "echo started\nexec sleep 60\n");
+        List<String> out = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                cli.build(new DockerCli.BuildRequest(dir, "FROM scratch\n", List.of("a:b"), Map.of(), Map.of(), true, "", true), out::add);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        long t0 = System.nanoTime();
+        caller.start();
+        while (out.isEmpty() && System.nanoTime() - t0 < 10_000_000_000L) Thread.sleep(20);
+        caller.interrupt();
+        caller.join(15_000);
+        assertThat(caller.isAlive()).isFalse();
+        assertThat((System.nanoTime() - t0) / 1_000_000_000.0).isLessThan(15.0);
+        assertThat(failure.get()).isInstanceOf(DockerCli.DockerException.class);
+        assertThat(((DockerCli.DockerException) failure.get()).result().exitCode()).isEqualTo(DockerCli.INTERRUPTED);
+    }
+
+    @Test
     void failuresShowTheCommandWithoutSecretValues(@TempDir Path dir) throws Exception {
         DockerCli cli = fake(dir, "echo boom; exit 1\n");
         assertThatThrownBy(() -> cli.build(new DockerCli.BuildRequest(dir, "FROM scratch\n", List.of(), Map.of("TOKEN", "s3cret"),

@@ -73,6 +73,44 @@ class PlannerTest {
     }
 
     @Test
+    void checksStartedDuringRenderingGiveTheSamePlanWithOneRequestPerReference() throws IOException {
+        image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
+        image("c", "3.0", "FROM {{ registry }}/outside:7\n");
+        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+        TinyImage.docker("outside").pushTo(client, ImageReference.parse(registry.host() + "/outside:7"));
+        EngineConfig config = config();
+        BuildPlan sequential = plan(config, PlanOptions.defaults());
+
+        RegistryClient counted = RegistryClient.builder().build();
+        List<String> seenBeforePlanning = new java.util.ArrayList<>();
+        BuildPlan early = new org.imagetree.ImageTreeEngine(config, null, counted, Map.of(), java.time.Clock.systemUTC())
+                .loadAndPlan(dir, org.imagetree.ImageTreeEngine.TagMode.RELEASE, PlanOptions.defaults(),
+                        loaded -> seenBeforePlanning.addAll(loaded.tree().order()));
+
+        assertThat(seenBeforePlanning).containsExactlyInAnyOrder("a", "b", "c");
+        for (String n : List.of("a", "b", "c")) {
+            assertThat(early.get(n).state()).as(n).isEqualTo(sequential.get(n).state());
+            assertThat(early.get(n).action()).as(n).isEqualTo(sequential.get(n).action());
+            assertThat(early.get(n).digest()).as(n).isEqualTo(sequential.get(n).digest());
+        }
+        assertThat(early.get("a").state()).isEqualTo(ImageState.PUBLISHED);
+        assertThat(early.get("c").action()).isEqualTo(Action.BUILD); // its external parent is published
+        // Three labels asked ahead, the external the rendering names asked in the plan: nothing asked twice.
+        assertThat(counted.requestCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aPolicyViolationStopsThePlanAfterTheChecksStartedEarly() throws IOException {
+        image("a", "1.0", "FROM docker.io/library/debian:bookworm\n");
+        EngineConfig config = config();
+        var engine = new org.imagetree.ImageTreeEngine(config, null, client, Map.of(), java.time.Clock.systemUTC());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.loadAndPlan(dir,
+                        org.imagetree.ImageTreeEngine.TagMode.RELEASE, PlanOptions.defaults(), loaded -> { }))
+                .isInstanceOf(org.imagetree.policy.RegistryPolicyException.class);
+    }
+
+    @Test
     void selectBuildsTheMatchAndTheParentsItNeeds() throws IOException {
         image("a", "1.5", "FROM {{ \"bookworm\" | image_tag }}\n");
         image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
