@@ -107,6 +107,39 @@ public final class ImageTreeEngine {
         return planner.plan(tree, options, early.get());
     }
 
+    /**
+     * {@link #loadAndPlan} for a build: renders only the templates of images the build may work on (selected, or
+     * needed by the selection, and not published), see {@link ImageTreeLoader#loadForBuild}. The plan is the one
+     * {@link #loadAndPlan} makes as far as work goes; published images it leaves alone keep their {@code control}
+     * parents only, are not rendered (their {@link org.imagetree.model.TreeImage#dockerfile()} is not available) and
+     * are not checked against the registry policy again (lint and {@code policy check} check every template). With
+     * {@link PlanOptions#checkStale()} or {@link PlanOptions#rebuildStale()}, which need the whole tree, and with
+     * {@code --no-pull} (nothing is known published before the plan) every needed template is rendered as before.
+     *
+     * @throws org.imagetree.policy.RegistryPolicyException as {@link #plan}, for every rendered template
+     */
+    public BuildPlan loadAndPlanBuild(Path dir, TagMode mode, PlanOptions options, java.util.function.Consumer<LoadedTree> loaded) {
+        if (options.checkStale() || options.rebuildStale()) return loadAndPlan(dir, mode, options, loaded);
+        Planner planner = new Planner(config, registry, engine, 8);
+        org.imagetree.policy.RegistryPolicy policy = config.allowedRegistries().isEmpty() ? null
+                : org.imagetree.policy.RegistryPolicy.forBuild(config);
+        java.util.concurrent.atomic.AtomicReference<Planner.Prefetch> early = new java.util.concurrent.atomic.AtomicReference<>(Planner.Prefetch.NONE);
+        java.util.Optional<org.imagetree.model.Glob> glob = options.select().map(org.imagetree.model.Glob::new);
+        ImageTreeLoader.BuildScope scope = new ImageTreeLoader.BuildScope(
+                label -> glob.map(g -> g.matches(label)).orElse(true), () -> early.get().published());
+        LoadedTree tree;
+        try {
+            tree = new ImageTreeLoader(config, threads).loadForBuild(dir, mode.suffix(clock), labels -> early.set(planner.prefetch(
+                    policy == null ? labels : labels.stream().filter(policy::allows).toList(), options)), scope);
+            loaded.accept(tree);
+            org.imagetree.policy.PolicyChecker.requireNone(tree.violations());
+        } catch (RuntimeException e) {
+            early.get().cancel();
+            throw e;
+        }
+        return planner.plan(tree, options, early.get());
+    }
+
     public BuildReport execute(BuildPlan plan, ExecuteOptions options, BuildListener listener) throws InterruptedException {
         if (engine == null) throw new IllegalStateException("no container engine");
         if (!plan.work().isEmpty() && !engine.ping()) {

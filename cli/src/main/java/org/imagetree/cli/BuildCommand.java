@@ -75,7 +75,7 @@ final class BuildCommand implements Callable<Integer> {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             out.println("== Step 0: scanning " + directory + " ==");
             java.util.Set<String> told = new java.util.HashSet<>();
-            BuildPlan plan = it.loadAndPlan(directory, TagModeOptions.of(tagMode),
+            BuildPlan plan = it.loadAndPlanBuild(directory, TagModeOptions.of(tagMode),
                     new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, false, rebuildStale),
                     loaded -> loaded.warnings().forEach(w -> {
                         told.add(w);

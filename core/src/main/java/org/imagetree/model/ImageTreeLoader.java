@@ -69,6 +69,34 @@ public final class ImageTreeLoader {
      * scan has named them, before any template is rendered (e.g. to start asking the registry about them).
      */
     public LoadedTree load(Path root, String tagSuffix, java.util.function.Consumer<java.util.Collection<String>> labelsKnown) {
+        return load(root, tagSuffix, labelsKnown, null);
+    }
+
+    /**
+     * Which images a build may work on: those whose label {@code selects} (the selection) and that are not
+     * {@code published}. {@code published} is asked once, after {@code labelsKnown} has seen the labels, and names
+     * the labels the registry holds (an image it does not name counts as not published, so it is rendered).
+     */
+    public record BuildScope(java.util.function.Predicate<String> selects, java.util.function.Supplier<Set<String>> published) {}
+
+    /**
+     * As {@link #load(Path, String, java.util.function.Consumer)}, but renders only the templates a build can need:
+     * every image {@code scope} says may be worked on, and, transitively, every parent of one of those that is not
+     * published (parents found from {@code control} and from the rendering, so an undeclared in-tree parent is still
+     * ordered first). A published image is not rendered: it keeps its {@code control} parents (which are followed, so
+     * an unpublished ancestor reached through it is rendered too), no externals and no warnings; docker-pkg never
+     * rebuilds a published image. Hence {@code force_numeric_user}, the undeclared-dependency warnings and the registry
+     * policy ({@link LoadedTree#violations()}, besides {@code base_images}) cover the rendered images only; lint and
+     * {@code policy check} (and {@link #load}) cover every image.
+     */
+    public LoadedTree loadForBuild(Path root, String tagSuffix,
+                                   java.util.function.Consumer<java.util.Collection<String>> labelsKnown, BuildScope scope) {
+        return load(root, tagSuffix, labelsKnown, java.util.Objects.requireNonNull(scope));
+    }
+
+    /** {@code scope} null: render everything. */
+    private LoadedTree load(Path root, String tagSuffix, java.util.function.Consumer<java.util.Collection<String>> labelsKnown,
+                            BuildScope scope) {
         org.imagetree.read.ScanResult scan = new ImageScanner(threads).scan(root);
         List<String> warnings = Collections.synchronizedList(new ArrayList<>(scan.warnings()));
         Map<String, ImageDefinition> byName = new HashMap<>();
@@ -101,22 +129,33 @@ public final class ImageTreeLoader {
             return t;
         });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (ImageDefinition d : scan.images()) {
-                futures.add(pool.submit(() -> images.put(d.name(),
-                        model(d, labels.get(d.name()), renderer, byName, nameByRepository, sources))));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new IllegalStateException(e.getCause());
+            if (scope == null) {
+                renderAll(pool, scan.images(), images, d -> model(d, labels.get(d.name()), renderer, byName, nameByRepository, sources));
+            } else {
+                Set<String> published = scope.published().get();
+                // Breadth first from the images that may be worked on; a level's templates render in parallel.
+                List<String> level = new ArrayList<>();
+                for (ImageDefinition d : scan.images()) {
+                    String label = labels.get(d.name());
+                    if (scope.selects().test(label) && !published.contains(label)) level.add(d.name());
+                }
+                Set<String> reached = new java.util.HashSet<>(level);
+                while (!level.isEmpty()) {
+                    List<ImageDefinition> toRender = new ArrayList<>();
+                    for (String n : level) {
+                        ImageDefinition d = byName.get(n);
+                        if (published.contains(labels.get(n))) images.put(n, unrendered(d, labels.get(n), byName));
+                        else toRender.add(d);
+                    }
+                    renderAll(pool, toRender, images, d -> model(d, labels.get(d.name()), renderer, byName, nameByRepository, sources));
+                    List<String> next = new ArrayList<>();
+                    for (String n : level) for (String p : images.get(n).parents()) if (reached.add(p)) next.add(p);
+                    level = next;
+                }
+                for (ImageDefinition d : scan.images()) {
+                    images.computeIfAbsent(d.name(), n -> unrendered(d, labels.get(n), byName));
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while rendering templates", e);
         } finally {
             pool.shutdownNow();
         }
@@ -129,12 +168,40 @@ public final class ImageTreeLoader {
         return new LoadedTree(root, new ImageTree(ordered), warnings, violations(ordered, sources));
     }
 
+    /** An image left unrendered: its control parents that are in the tree. */
+    private static TreeImage unrendered(ImageDefinition d, String label, Map<String, ImageDefinition> tree) {
+        Set<String> parents = new TreeSet<>();
+        for (String dep : d.declaredDepends()) if (tree.containsKey(dep) && !dep.equals(d.name())) parents.add(dep);
+        return TreeImage.unrendered(d, label, new ArrayList<>(parents));
+    }
+
+    /** Models every definition on {@code pool} and waits for all; the first failure is rethrown as it was. */
+    private static void renderAll(ExecutorService pool, List<ImageDefinition> definitions, Map<String, TreeImage> into,
+                                  java.util.function.Function<ImageDefinition, TreeImage> model) {
+        List<Future<?>> futures = new ArrayList<>();
+        for (ImageDefinition d : definitions) futures.add(pool.submit(() -> into.put(d.name(), model.apply(d))));
+        try {
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rendering templates", e);
+        }
+    }
+
     /** Every FROM of every rendered template and every base image, against the registry policy. */
     private List<Violation> violations(List<TreeImage> images, Map<String, String> sources) {
         if (config.allowedRegistries().isEmpty()) return List.of();
         PolicyChecker checker = new PolicyChecker(RegistryPolicy.forBuild(config));
         List<Violation> out = new ArrayList<>(checker.checkReferences("config: base_images", config.baseImages()));
         for (TreeImage i : images) {
+            if (!i.rendered()) continue; // a published image a build leaves alone (see loadForBuild)
             out.addAll(checker.checkTemplate(i.definition().template().toString(), sources.get(i.name()), i.dockerfile()));
         }
         return out;

@@ -69,6 +69,19 @@ public final class Planner {
 
         private Prefetch(CompletableFuture<Map<String, Lookup>> answers) { this.answers = answers; }
 
+        /**
+         * The references the registry holds, as far as this prefetch asked (waits for its answers). Empty for
+         * {@link #NONE}, and when the checks were cancelled or failed as a whole; a check that failed leaves its
+         * reference out (it counts as not published).
+         */
+        public Set<String> published() {
+            Set<String> out = new java.util.HashSet<>();
+            join().forEach((ref, l) -> {
+                if (l.manifest().isPresent()) out.add(ref);
+            });
+            return out;
+        }
+
         /** Drops the answers (running checks still finish, on daemon threads; nothing waits for them). */
         public void cancel() { answers.cancel(false); }
 
