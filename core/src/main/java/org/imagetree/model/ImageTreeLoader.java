@@ -119,10 +119,13 @@ public final class ImageTreeLoader {
         labelsKnown.accept(List.copyOf(labels.values()));
         List<String> known = new ArrayList<>(labels.values());
         known.addAll(config.baseImages());
-        TemplateRenderer renderer = new TemplateRenderer(config, known, warnings::add);
+        // Made on this thread when the first template is to be rendered (a no-op build renders none), then shared.
+        TemplateRenderer[] renderer = new TemplateRenderer[1];
 
         Map<String, TreeImage> images = new ConcurrentHashMap<>();
         Map<String, String> sources = new ConcurrentHashMap<>(); // each template read once: render, FROM lines, policy
+        java.util.function.Function<ImageDefinition, TreeImage> render = d -> model(d, labels.get(d.name()), renderer[0],
+                byName, nameByRepository, sources);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, scan.images().size())), r -> {
             Thread t = new Thread(r, "imagetree-render");
             t.setDaemon(true);
@@ -130,7 +133,8 @@ public final class ImageTreeLoader {
         });
         try {
             if (scope == null) {
-                renderAll(pool, scan.images(), images, d -> model(d, labels.get(d.name()), renderer, byName, nameByRepository, sources));
+                renderer[0] = new TemplateRenderer(config, known, warnings::add);
+                renderAll(pool, scan.images(), images, render);
             } else {
                 Set<String> published = scope.published().get();
                 // Breadth first from the images that may be worked on; a level's templates render in parallel.
@@ -147,7 +151,8 @@ public final class ImageTreeLoader {
                         if (published.contains(labels.get(n))) images.put(n, unrendered(d, labels.get(n), byName));
                         else toRender.add(d);
                     }
-                    renderAll(pool, toRender, images, d -> model(d, labels.get(d.name()), renderer, byName, nameByRepository, sources));
+                    if (!toRender.isEmpty() && renderer[0] == null) renderer[0] = new TemplateRenderer(config, known, warnings::add);
+                    renderAll(pool, toRender, images, render);
                     List<String> next = new ArrayList<>();
                     for (String n : level) for (String p : images.get(n).parents()) if (reached.add(p)) next.add(p);
                     level = next;
