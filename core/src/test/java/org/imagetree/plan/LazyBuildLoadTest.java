@@ -8,6 +8,7 @@ import org.imagetree.lint.TreeLinter;
 import org.imagetree.model.ImageReference;
 import org.imagetree.policy.RegistryPolicyException;
 import org.imagetree.registry.RegistryClient;
+import org.imagetree.testing.ImageDefinitions;
 import org.imagetree.testing.LocalRegistry;
 import org.imagetree.testing.TinyImage;
 import org.junit.jupiter.api.AfterAll;
@@ -45,12 +46,7 @@ class LazyBuildLoadTest {
     static void stop() { registry.close(); }
 
     private void image(String name, String version, String template, String... depends) throws IOException {
-        Path d = dir.resolve(name);
-        Files.createDirectories(d);
-        Files.writeString(d.resolve("changelog"), name + " (" + version + ") wikimedia; urgency=medium\n\n  * x\n\n"
-                + " -- A <a@b.c>  Mon, 02 Nov 2026 10:00:00 +0000\n");
-        Files.writeString(d.resolve("Dockerfile.template"), template);
-        if (depends.length > 0) Files.writeString(d.resolve("control"), "Source: " + name + "\nDepends: " + String.join(", ", depends) + "\n");
+        ImageDefinitions.write(dir, name, version, template, depends);
     }
 
     private void publish(String name, String tag) {

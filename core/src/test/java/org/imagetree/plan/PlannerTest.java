@@ -5,6 +5,7 @@ import org.imagetree.config.EngineConfig;
 import org.imagetree.model.ImageReference;
 import org.imagetree.model.ImageTreeLoader;
 import org.imagetree.registry.RegistryClient;
+import org.imagetree.testing.ImageDefinitions;
 import org.imagetree.testing.LocalRegistry;
 import org.imagetree.testing.TinyImage;
 import org.junit.jupiter.api.AfterAll;
@@ -37,12 +38,7 @@ class PlannerTest {
     static void stop() { registry.close(); }
 
     private void image(String name, String version, String template, String... depends) throws IOException {
-        Path d = dir.resolve(name);
-        Files.createDirectories(d);
-        Files.writeString(d.resolve("changelog"), name + " (" + version + ") wikimedia; urgency=medium\n\n  * x\n\n"
-                + " -- A <a@b.c>  Mon, 02 Nov 2026 10:00:00 +0000\n");
-        Files.writeString(d.resolve("Dockerfile.template"), template);
-        if (depends.length > 0) Files.writeString(d.resolve("control"), "Source: " + name + "\nDepends: " + String.join(", ", depends) + "\n");
+        ImageDefinitions.write(dir, name, version, template, depends);
     }
 
     private BuildPlan plan(EngineConfig config, PlanOptions options) {
