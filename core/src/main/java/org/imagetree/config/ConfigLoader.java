@@ -165,7 +165,7 @@ public final class ConfigLoader {
 
     private static void validateTypes(Lines lines, Map<String, Object> m) {
         for (String k : List.of("registry", "namespace", "apt_options", "verify_command", "distribution", "update_id",
-                "username", "password", "http_proxy", "apt_only_proxy", "ca_bundle", "container_limits", "builder")) {
+                "username", "password", "http_proxy", "apt_only_proxy", "ca_bundle", "certs_dir", "container_limits", "builder")) {
             Object v = m.get(k);
             if (v != null && !(v instanceof String)) {
                 // never echo a value that may be a secret

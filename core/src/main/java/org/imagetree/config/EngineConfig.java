@@ -59,6 +59,8 @@ public final class EngineConfig {
     public String fallbackEmail() { return Optional.ofNullable(string("fallback_email")).orElse("email@domain"); }
     public boolean forceNumericUser() { return Boolean.TRUE.equals(values.get("force_numeric_user")); }
     public Optional<String> caBundle() { return Optional.ofNullable(string("ca_bundle")).filter(s -> !s.isEmpty()); }
+    /** Docker-style per-registry CA certificates ({@code <dir>/<host:port>/*.crt}); empty: Docker's own directory. */
+    public Optional<String> certsDirectory() { return Optional.ofNullable(string("certs_dir")).filter(s -> !s.isEmpty()); }
     public String verifyCommand() { return Optional.ofNullable(string("verify_command")).orElse("/bin/bash"); }
     public List<String> verifyArgs() { return stringList("verify_args"); }
     public Optional<String> containerLimits() { return Optional.ofNullable(string("container_limits")).filter(s -> !s.isEmpty()); }

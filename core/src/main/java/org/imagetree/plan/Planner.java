@@ -42,6 +42,12 @@ public final class Planner {
     private final int lookups;
     /** From this many references on, one catalog read is worth trying before one existence check each. */
     static final int CATALOG_THRESHOLD = 256;
+    /**
+     * Lookups in flight at once on a registry that answers over HTTP/2: they share one connection, so the limit is
+     * the server's stream limit (Go's default, which Distribution uses, is 250), not the connections it is polite to
+     * open. The JDK client queues requests beyond the server's limit.
+     */
+    static final int MULTIPLEXED_LOOKUPS = 128;
 
     /**
      * @param registry the registry client (may be null when the config has no registry)
@@ -314,9 +320,14 @@ public final class Planner {
 
     /** {@code f} of every key, {@code lookups} at a time; empty when {@code enabled} is false. */
     private <T> Map<String, T> parallel(Set<String> keys, java.util.function.Function<String, T> f, boolean enabled) {
+        return parallel(keys, f, enabled, lookups);
+    }
+
+    /** {@code f} of every key, {@code width} at a time; empty when {@code enabled} is false. */
+    private <T> Map<String, T> parallel(Set<String> keys, java.util.function.Function<String, T> f, boolean enabled, int width) {
         Map<String, T> out = new ConcurrentHashMap<>();
         if (!enabled || keys.isEmpty()) return out;
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(lookups, keys.size()), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(width, keys.size()), r -> {
             Thread t = new Thread(r, "imagetree-lookup");
             t.setDaemon(true);
             return t;
@@ -338,14 +349,15 @@ public final class Planner {
      * first (when it offers one): references to repositories it does not hold are missing without a request each.
      */
     private Map<String, Lookup> lookupAll(Set<String> refs, boolean enabled) {
-        if (!enabled || refs.size() < CATALOG_THRESHOLD) return parallel(refs, this::lookup, enabled);
+        if (!enabled) return Map.of();
+        if (refs.size() < CATALOG_THRESHOLD) return lookupEach(refs);
         Set<String> repositories;
         try {
             repositories = registry.catalog(config.registry()).orElse(null);
         } catch (RegistryException e) {
             repositories = null; // ask about each reference instead; its errors are reported per image
         }
-        if (repositories == null) return parallel(refs, this::lookup, true);
+        if (repositories == null) return lookupEach(refs);
         Map<String, Lookup> out = new HashMap<>();
         Set<String> ask = new LinkedHashSet<>();
         for (String ref : refs) {
@@ -362,7 +374,31 @@ public final class Planner {
                 ask.add(ref);
             }
         }
-        out.putAll(parallel(ask, this::lookup, true));
+        out.putAll(lookupEach(ask));
+        return out;
+    }
+
+    /**
+     * One {@code HEAD} per reference. When the configured registry has not been asked anything yet, one reference of it
+     * goes first and alone: it opens the connection (over TLS negotiating HTTP/2) and answers any authentication
+     * challenge, so the others reuse both instead of racing to open connections and fetch tokens. Then the rest run
+     * {@link #MULTIPLEXED_LOOKUPS} at a time if that registry multiplexes (HTTP/2), else {@code lookups} at a time
+     * (HTTP/1.1: one connection per request in flight).
+     */
+    private Map<String, Lookup> lookupEach(Set<String> refs) {
+        Map<String, Lookup> out = new HashMap<>();
+        Set<String> rest = new LinkedHashSet<>(refs);
+        String own = config.registry();
+        if (refs.size() > 1 && registry.protocol(own).isEmpty()) {
+            for (String ref : refs) {
+                if (ref.startsWith(own + "/")) {
+                    out.put(ref, lookup(ref));
+                    rest.remove(ref);
+                    break;
+                }
+            }
+        }
+        out.putAll(parallel(rest, this::lookup, true, registry.multiplexes(own) ? Math.max(lookups, MULTIPLEXED_LOOKUPS) : lookups));
         return out;
     }
 

@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,8 +44,10 @@ import java.util.Set;
  * listing, blob and manifest push, manifest delete.
  *
  * <p>One {@link HttpClient} per instance (connections are reused); thread-safe; no static mutable state, so a Jenkins
- * controller can run many builds with one client each or share one. Plain HTTP is used for loopback registries and the
- * configured insecure ones, HTTPS otherwise. Authentication follows the registry's {@code WWW-Authenticate} challenge
+ * controller can run many builds with one client each or share one. Plain HTTP is used for the configured insecure
+ * registries and for loopback ones, HTTPS otherwise, and always for a registry with CA certificates of its own in the
+ * certificate directory (Docker's {@code certs.d/<host:port>/*.crt}). HTTPS offers HTTP/2, so concurrent requests to
+ * one registry share one connection ({@link #multiplexes(String)}). Authentication follows the registry's {@code WWW-Authenticate} challenge
  * (Bearer token flow or Basic). Idempotent calls — all of them here: reads, and writes of content-addressed blobs and
  * manifests — are retried on 5xx, 429 and transport errors per the {@link RetryPolicy}.
  *
@@ -56,9 +57,12 @@ public final class RegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
     private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.MANIFEST_TYPES);
     private static final int MAX_PAGES = 10_000;
+    /** Where the Docker daemon reads per-registry CA certificates; the client reads the same by default. */
+    public static final String DOCKER_CERTS_DIRECTORY = "/etc/docker/certs.d";
 
     private final Options options;
     private final Transport transport;
+    private final CertsDirectory certs;
     private final RegistryAuthenticator auth;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -68,10 +72,11 @@ public final class RegistryClient {
      * @param credentials        per registry host
      * @param insecureRegistries registry hosts ({@code host} or {@code host:port}) reached over plain HTTP
      * @param caBundle           PEM file whose certificates replace the default TLS trust, or null for the JVM default
+     * @param certsDirectory     Docker-style directory of per-registry CA certificates ({@code <host:port>/*.crt}), or null
      * @param tagPageSize        {@code n} for tag listing, 0 to let the registry choose
      */
     public record Options(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries, Path caBundle,
-                          RetryPolicy retryPolicy, Duration connectTimeout, Duration requestTimeout, int tagPageSize,
+                          Path certsDirectory, RetryPolicy retryPolicy, Duration connectTimeout, Duration requestTimeout, int tagPageSize,
                           Clock clock) {
         public Options {
             credentials = Map.copyOf(credentials);
@@ -85,7 +90,7 @@ public final class RegistryClient {
 
         @Override
         public String toString() {
-            return "Options[credentials for " + credentials.keySet() + ", insecure=" + insecureRegistries + ", caBundle=" + caBundle
+            return "Options[credentials for " + credentials.keySet() + ", insecure=" + insecureRegistries + ", caBundle=" + caBundle + ", certsDirectory=" + certsDirectory
                     + ", " + retryPolicy + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
                     + ", tagPageSize=" + tagPageSize + "]";
         }
@@ -93,13 +98,17 @@ public final class RegistryClient {
 
     public static Builder builder() { return new Builder(); }
 
-    /** A builder preset from the engine configuration: credentials for its registry, insecure registries, CA bundle. */
+    /**
+     * A builder preset from the engine configuration: credentials for its registry, insecure registries, CA bundle and
+     * the certificate directory ({@code certs_dir}, by default Docker's {@value #DOCKER_CERTS_DIRECTORY}).
+     */
     public static Builder builder(EngineConfig config) {
         Builder b = builder().insecureRegistries(config.insecureRegistries());
         if (config.hasCredentials() && !config.registry().isEmpty()) {
             b.credentials(new RegistryCredentials(config.registry(), config.username().orElseThrow(), config.password().orElseThrow()));
         }
         config.caBundle().map(Path::of).ifPresent(b::caBundle);
+        b.certsDirectory(Path.of(config.certsDirectory().orElse(DOCKER_CERTS_DIRECTORY)));
         return b;
     }
 
@@ -107,6 +116,7 @@ public final class RegistryClient {
         private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
         private final Set<String> insecure = new HashSet<>();
         private Path caBundle;
+        private Path certsDirectory;
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofMinutes(5);
@@ -118,6 +128,8 @@ public final class RegistryClient {
         public Builder credentials(RegistryCredentials c) { credentials.put(c.registry(), c); return this; }
         public Builder insecureRegistries(java.util.Collection<String> hosts) { insecure.addAll(hosts); return this; }
         public Builder caBundle(Path pem) { caBundle = pem; return this; }
+        /** Docker-style {@code <host:port>/*.crt} CA certificates per registry; null for none (the default). */
+        public Builder certsDirectory(Path dir) { certsDirectory = dir; return this; }
         public Builder retryPolicy(RetryPolicy p) { retryPolicy = Objects.requireNonNull(p); return this; }
         public Builder connectTimeout(Duration d) { connectTimeout = Objects.requireNonNull(d); return this; }
         /** Timeout for one request until its response headers arrive (bodies here are small). */
@@ -126,7 +138,7 @@ public final class RegistryClient {
         Builder clock(Clock c) { clock = Objects.requireNonNull(c); return this; }
 
         public Options options() {
-            return new Options(credentials, insecure, caBundle, retryPolicy, connectTimeout, requestTimeout, tagPageSize, clock);
+            return new Options(credentials, insecure, caBundle, certsDirectory, retryPolicy, connectTimeout, requestTimeout, tagPageSize, clock);
         }
 
         public RegistryClient build() { return new RegistryClient(options()); }
@@ -135,18 +147,27 @@ public final class RegistryClient {
     public RegistryClient(Options options) {
         this.options = Objects.requireNonNull(options);
         // A CA bundle is read now, so a bad one fails here; the JVM's default TLS context only on the first https request.
-        SSLContext bundle = options.caBundle() != null ? sslContext(options.caBundle()) : null;
+        KeyStore bundle = options.caBundle() != null ? trustStore(options.caBundle()) : null;
+        this.certs = new CertsDirectory(options.certsDirectory());
+        // A registry's own CAs come first; then what the client trusts otherwise (the CA bundle, or the JVM's default).
+        java.util.function.Supplier<javax.net.ssl.X509ExtendedTrustManager> otherwise = () -> {
+            if (bundle == null) return CertsDirectory.defaultTrust();
+            try {
+                return CertsDirectory.trustManager(bundle);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("invalid CA bundle: " + e.getMessage(), e);
+            }
+        };
         this.transport = new Transport(() -> {
-            HttpClient.Builder https = httpClient(options);
-            if (bundle != null) https.sslContext(bundle);
+            HttpClient.Builder https = httpClient(options).version(HttpClient.Version.HTTP_2);
+            if (bundle != null) https.sslContext(sslContext(options.caBundle(), bundle));
             return https.build();
-        }, () -> httpClient(options), options.requestTimeout());
+        }, authority -> certs.context(authority, otherwise), () -> httpClient(options), options.requestTimeout());
         this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
     }
 
     private static HttpClient.Builder httpClient(Options options) {
         return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
                 // Never follow redirects: the JDK would carry our Authorization header to another host.
                 .followRedirects(HttpClient.Redirect.NEVER);
@@ -156,6 +177,19 @@ public final class RegistryClient {
 
     /** HTTP round trips made so far (retries, auth challenges and token requests included). */
     public long requestCount() { return transport.requestCount(); }
+
+    /** The HTTP version {@code registry} last answered this client with; empty before it was asked anything. */
+    public Optional<HttpClient.Version> protocol(String registry) {
+        return transport.version(Transport.authority(apiUri(registry)));
+    }
+
+    /**
+     * Whether concurrent requests to {@code registry} share one connection: it answered over HTTP/2. Callers may then
+     * have many more requests in flight than the handful of HTTP/1.1 connections it would be polite to open.
+     */
+    public boolean multiplexes(String registry) {
+        return protocol(registry).filter(v -> v == HttpClient.Version.HTTP_2).isPresent();
+    }
 
     // ---------------------------------------------------------------- reads
 
@@ -566,11 +600,15 @@ public final class RegistryClient {
         return URI.create((usesPlainHttp(registry) ? "http" : "https") + "://" + host);
     }
 
-    /** Loopback registries and configured insecure ones ({@code host:port} or just {@code host}) use plain HTTP. */
+    /**
+     * Configured insecure registries ({@code host:port} or just {@code host}) use plain HTTP; so do loopback registries,
+     * unless they have CA certificates in the certificate directory (as Docker, which then uses TLS).
+     */
     boolean usesPlainHttp(String registry) {
-        if (ImageReference.isLoopbackRegistry(registry) || options.insecureRegistries().contains(registry)) return true;
+        if (options.insecureRegistries().contains(registry)) return true;
         int colon = registry.lastIndexOf(':');
-        return colon > 0 && !registry.endsWith("]") && options.insecureRegistries().contains(registry.substring(0, colon));
+        if (colon > 0 && !registry.endsWith("]") && options.insecureRegistries().contains(registry.substring(0, colon))) return true;
+        return ImageReference.isLoopbackRegistry(registry) && !certs.hasCertificates(registry);
     }
 
     private static List<String> pull(String repository) { return List.of("repository:" + repository + ":pull"); }
@@ -579,7 +617,17 @@ public final class RegistryClient {
 
     private static String urlEncode(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
 
-    private static SSLContext sslContext(Path pem) {
+    private static SSLContext sslContext(Path pem, KeyStore trust) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[]{CertsDirectory.trustManager(trust)}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new InputError(pem, 0, "invalid CA bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore trustStore(Path pem) {
         try (InputStream in = Files.newInputStream(pem)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
@@ -588,11 +636,7 @@ public final class RegistryClient {
                 trust.setCertificateEntry("ca-" + i++, cert);
             }
             if (i == 0) throw new InputError(pem, 0, "CA bundle holds no PEM certificate");
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
+            return trust;
         } catch (IOException e) {
             throw new InputError(pem, 0, "cannot read CA bundle: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {

@@ -9,28 +9,46 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The {@link HttpClient}s of a {@link RegistryClient}, with its request timeout and round-trip counter: one for
- * {@code https} and one for plain {@code http}, each made on first use. A run that only talks to a loopback or
- * insecure registry therefore never initialises the JVM's default TLS context (its trust store alone costs ~0.1 s
- * of a ~1 s no-op build); the plain client gets a TLS context that trusts nothing, so it cannot be misused for TLS.
+ * The {@link HttpClient}s of a {@link RegistryClient}, with its request timeout, round-trip counter and the HTTP
+ * version each server last answered with. Clients are made on first use: one for plain {@code http}, one for
+ * {@code https} with the client's default trust, and one per registry that has its own CA certificates (Docker's
+ * {@code certs.d/<host>} convention). A run that only talks to a plain-HTTP registry therefore never initialises the
+ * JVM's default TLS context (its trust store alone costs ~0.1 s of a ~0.5 s no-op build); the plain client gets a TLS
+ * context that trusts nothing, so it cannot be misused for TLS.
+ *
+ * <p>TLS clients offer HTTP/2 (negotiated by ALPN; servers without it get HTTP/1.1): one connection then carries every
+ * concurrent request to a registry instead of one connection per request in flight. Plain HTTP stays HTTP/1.1 (the
+ * JDK would offer h2c by an {@code Upgrade} that registries ignore).
  */
 final class Transport {
     private final Lazy tls;
     private final Lazy plain;
+    private final Function<String, Optional<SSLContext>> hostTls;
+    private final Supplier<HttpClient.Builder> base;
+    private final Map<String, Lazy> perHost = new ConcurrentHashMap<>();
+    private final Map<String, HttpClient.Version> versions = new ConcurrentHashMap<>();
     private final Duration requestTimeout;
     private final AtomicLong requests = new AtomicLong();
 
     /**
-     * @param tls   makes the client for {@code https} (its TLS settings, e.g. a CA bundle, already applied)
-     * @param plain the same settings without TLS context, for {@code http}
+     * @param tls     makes the client for {@code https} (its TLS settings, e.g. a CA bundle, already applied)
+     * @param hostTls the TLS context of an authority ({@code host[:port]}) that has its own CA certificates, if any
+     * @param base    the settings shared by all clients, without TLS context and HTTP version
      */
-    Transport(Supplier<HttpClient> tls, Supplier<HttpClient.Builder> plain, Duration requestTimeout) {
+    Transport(Supplier<HttpClient> tls, Function<String, Optional<SSLContext>> hostTls, Supplier<HttpClient.Builder> base,
+              Duration requestTimeout) {
         this.tls = new Lazy(tls);
-        this.plain = new Lazy(() -> plain.get().sslContext(trustingNothing()).build());
+        this.hostTls = hostTls;
+        this.base = base;
+        this.plain = new Lazy(() -> base.get().version(HttpClient.Version.HTTP_1_1).sslContext(trustingNothing()).build());
         this.requestTimeout = requestTimeout;
     }
 
@@ -40,11 +58,30 @@ final class Transport {
 
     HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
         requests.incrementAndGet();
-        HttpClient http = "http".equalsIgnoreCase(request.uri().getScheme()) ? plain.get() : tls.get();
-        return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        URI uri = request.uri();
+        HttpResponse<byte[]> r = client(uri).send(request, HttpResponse.BodyHandlers.ofByteArray());
+        versions.put(authority(uri), r.version());
+        return r;
+    }
+
+    private HttpClient client(URI uri) {
+        if ("http".equalsIgnoreCase(uri.getScheme())) return plain.get();
+        String authority = authority(uri);
+        Lazy own = perHost.computeIfAbsent(authority, a -> hostTls.apply(a)
+                .map(ctx -> new Lazy(() -> base.get().version(HttpClient.Version.HTTP_2).sslContext(ctx).build()))
+                .orElse(tls));
+        return own.get();
     }
 
     long requestCount() { return requests.get(); }
+
+    /** The HTTP version {@code authority} ({@code host[:port]} as in a URI) last answered with, if it was asked. */
+    Optional<HttpClient.Version> version(String authority) { return Optional.ofNullable(versions.get(authority)); }
+
+    /** {@code host} or {@code host:port} as the URI names it (an explicit default port stays explicit). */
+    static String authority(URI uri) {
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
 
     /** A TLS context with no trust manager: every certificate is refused (never used for plain HTTP). */
     private static SSLContext trustingNothing() {

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * A real Distribution registry ({@code docker-registry serve}) of its own: 127.0.0.1 on a free port, filesystem
- * storage in a temporary directory, delete enabled, optionally htpasswd Basic auth (bcrypt via {@code htpasswd -B}).
+ * storage in a temporary directory, delete enabled, optionally htpasswd Basic auth (bcrypt via {@code htpasswd -B}),
+ * optionally over TLS (which Distribution serves with HTTP/2) with a certificate made by {@link TestCertificates}.
  * {@link #close()} stops it and deletes the storage.
  *
  * <pre>try (LocalRegistry registry = LocalRegistry.start()) { … registry.host() … }</pre>
@@ -29,11 +30,33 @@ public final class LocalRegistry implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Process process;
+    private final TestCertificates.Pair tls;
 
-    private LocalRegistry(Path dir, int port, Process process) {
+    private LocalRegistry(Path dir, int port, Process process, TestCertificates.Pair tls) {
         this.dir = dir;
         this.port = port;
         this.process = process;
+        this.tls = tls;
+    }
+
+    /**
+     * An anonymous registry serving HTTPS (HTTP/2 by ALPN) with a self-signed certificate for IP 127.0.0.1, made in its
+     * own directory; {@link #certificate()} is that certificate (the CA a client must trust).
+     */
+    public static LocalRegistry startTls() { return start(null, null, false, true); }
+
+    /** The PEM certificate of a {@link #startTls()} registry. */
+    public Path certificate() {
+        if (tls == null) throw new IllegalStateException("not a TLS registry");
+        return tls.certificate();
+    }
+
+    /**
+     * Writes this registry's certificate where Docker looks for a registry's CAs: {@code certsDirectory/<host>/ca.crt}.
+     */
+    public void trustIn(Path certsDirectory) throws IOException {
+        Path own = Files.createDirectories(certsDirectory.resolve(host()));
+        Files.copy(certificate(), own.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** An anonymous registry. */
@@ -47,6 +70,10 @@ public final class LocalRegistry implements AutoCloseable {
      * @param relativeUrls whether {@code Location} and {@code Link} headers are relative ({@code http.relativeurls})
      */
     public static LocalRegistry start(String username, String password, boolean relativeUrls) {
+        return start(username, password, relativeUrls, false);
+    }
+
+    private static LocalRegistry start(String username, String password, boolean relativeUrls, boolean https) {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port can be taken between probe and bind
             Path dir = null;
@@ -59,15 +86,21 @@ public final class LocalRegistry implements AutoCloseable {
                     htpasswd(htpasswd, username, password);
                     auth = "auth:\n  htpasswd:\n    realm: imagetree-test\n    path: " + htpasswd + "\n";
                 }
+                TestCertificates.Pair tls = null;
+                String tlsConfig = "";
+                if (https) {
+                    tls = TestCertificates.rsa(dir);
+                    tlsConfig = "  tls:\n    certificate: " + tls.certificate() + "\n    key: " + tls.key() + "\n";
+                }
                 Path config = dir.resolve("config.yml");
                 Files.writeString(config, "version: 0.1\n"
                         + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
                         + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n  delete:\n    enabled: true\n"
                         + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: " + UUID.randomUUID() + "\n  relativeurls: " + relativeUrls + "\n"
-                        + auth);
+                        + tlsConfig + auth);
                 Process p = new ProcessBuilder(BINARY, "serve", config.toString())
                         .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-                LocalRegistry registry = new LocalRegistry(dir, port, p);
+                LocalRegistry registry = new LocalRegistry(dir, port, p, tls);
                 if (registry.awaitReady()) return registry;
                 String log = registry.log();
                 registry.close();
@@ -75,6 +108,9 @@ public final class LocalRegistry implements AutoCloseable {
             } catch (IOException e) {
                 last = e;
                 if (dir != null) deleteTree(dir);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
             }
         }
         throw new IllegalStateException("cannot start a local registry", last);
@@ -85,7 +121,7 @@ public final class LocalRegistry implements AutoCloseable {
 
     public int port() { return port; }
 
-    public URI baseUri() { return URI.create("http://" + host()); }
+    public URI baseUri() { return URI.create((tls == null ? "http://" : "https://") + host()); }
 
     /** The registry's own log (stdout and stderr). */
     public String log() {
@@ -102,6 +138,7 @@ public final class LocalRegistry implements AutoCloseable {
             if (!process.isAlive()) return false;
             try {
                 HttpURLConnection c = (HttpURLConnection) baseUri().resolve("/v2/").toURL().openConnection();
+                if (c instanceof javax.net.ssl.HttpsURLConnection s) s.setSSLSocketFactory(trusting().getSocketFactory());
                 c.setConnectTimeout(500);
                 c.setReadTimeout(2000);
                 int status = c.getResponseCode();
@@ -118,6 +155,14 @@ public final class LocalRegistry implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private javax.net.ssl.SSLContext trusting() throws IOException {
+        try {
+            return TestCertificates.trusting(tls.certificate());
+        } catch (Exception e) {
+            throw new IOException("cannot trust the registry's certificate", e);
+        }
     }
 
     private static void htpasswd(Path file, String username, String password) throws IOException {

@@ -1,5 +1,6 @@
 package org.imagetree.policy.webhook;
 
+import org.imagetree.testing.TestCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

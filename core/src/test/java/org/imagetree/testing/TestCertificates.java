@@ -1,4 +1,4 @@
-package org.imagetree.policy.webhook;
+package org.imagetree.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,14 +14,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Self-signed certificates for 127.0.0.1 made with the openssl CLI, and a client context trusting one. */
-final class TestCertificates {
+public final class TestCertificates {
     private TestCertificates() {}
 
     /** Paths of a certificate and its key. */
-    record Pair(Path certificate, Path key) {}
+    public record Pair(Path certificate, Path key) {}
 
     /** RSA 2048 key in PKCS#8 ("BEGIN PRIVATE KEY") and a self-signed certificate for IP 127.0.0.1. */
-    static Pair rsa(Path dir) throws IOException, InterruptedException {
+    public static Pair rsa(Path dir) throws IOException, InterruptedException {
         Path cert = dir.resolve("rsa-cert.pem");
         Path key = dir.resolve("rsa-key.pem");
         openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
@@ -30,14 +30,14 @@ final class TestCertificates {
     }
 
     /** The same RSA key in PKCS#1 ("BEGIN RSA PRIVATE KEY"). */
-    static Path rsaPkcs1(Path dir, Path pkcs8Key) throws IOException, InterruptedException {
+    public static Path rsaPkcs1(Path dir, Path pkcs8Key) throws IOException, InterruptedException {
         Path out = dir.resolve("rsa-pkcs1.pem");
         openssl(dir, "rsa", "-in", pkcs8Key.toString(), "-traditional", "-out", out.toString());
         return out;
     }
 
     /** A P-256 key in SEC1 ("BEGIN EC PRIVATE KEY") and a certificate for IP 127.0.0.1. */
-    static Pair ec(Path dir) throws IOException, InterruptedException {
+    public static Pair ec(Path dir) throws IOException, InterruptedException {
         Path cert = dir.resolve("ec-cert.pem");
         Path key = dir.resolve("ec-key.pem");
         openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
@@ -46,7 +46,7 @@ final class TestCertificates {
         return new Pair(cert, key);
     }
 
-    static void openssl(Path dir, String... args) throws IOException, InterruptedException {
+    public static void openssl(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -57,7 +57,7 @@ final class TestCertificates {
     }
 
     /** A client TLS context that trusts exactly this certificate. */
-    static SSLContext trusting(Path certificate) throws Exception {
+    public static SSLContext trusting(Path certificate) throws Exception {
         Certificate cert = CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readString(certificate).getBytes(StandardCharsets.US_ASCII)));
         KeyStore trust = KeyStore.getInstance("PKCS12");
