@@ -16,11 +16,28 @@ machine() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start_registry WORKDIR: an empty docker-registry on a free loopback port with its access log in
-# WORKDIR/registry.log; sets REGISTRY_HOST and REGISTRY_PID. Stop it with stop_registry.
+# WORKDIR/registry.log; sets REGISTRY_HOST (what image references name), REGISTRY_ADDR (where it listens),
+# REGISTRY_SCHEME and REGISTRY_PID. Stop it with stop_registry.
+# REGISTRY_TLS=1 serves HTTPS with a self-signed certificate for 127.0.0.1 (WORKDIR/tls/cert.pem; Distribution then
+# offers HTTP/2 by ALPN, REGISTRY_H2=0 turns that off) and writes Docker's certs.d layout under WORKDIR/certs.d for
+# the client (config key certs_dir). RTT_MS=N puts latency_proxy.py in front: every exchange then costs N ms, as
+# over a network; REGISTRY_HOST is then the proxy, and WORKDIR/proxy.connections its accepted connections.
 start_registry() {
-  local work="$1" port
+  local work="$1" port tls=""
   port="$(free_port)"
   mkdir -p "$work/registry-data"
+  REGISTRY_SCHEME=http
+  if [ "${REGISTRY_TLS:-0}" = 1 ]; then
+    mkdir -p "$work/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" -days 2 \
+      -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+    tls="  tls:
+    certificate: $work/tls/cert.pem
+    key: $work/tls/key.pem
+  http2:
+    disabled: $([ "${REGISTRY_H2:-1}" = 0 ] && echo true || echo false)"
+    REGISTRY_SCHEME=https
+  fi
   cat >"$work/registry.yml" <<YML
 version: 0.1
 log:
@@ -32,15 +49,31 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:$port
+$tls
 YML
   docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
   REGISTRY_PID=$!
-  REGISTRY_HOST="127.0.0.1:$port"
-  for _ in $(seq 1 80); do curl -fsS "http://$REGISTRY_HOST/v2/" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  log "registry did not come up"; cat "$work/registry.log" >&2; return 1
+  REGISTRY_ADDR="127.0.0.1:$port"
+  REGISTRY_HOST="$REGISTRY_ADDR"
+  local curl_tls=(); [ "$REGISTRY_SCHEME" = https ] && curl_tls=(--cacert "$work/tls/cert.pem")
+  local up=0
+  for _ in $(seq 1 80); do curl -fsS "${curl_tls[@]}" "$REGISTRY_SCHEME://$REGISTRY_ADDR/v2/" >/dev/null 2>&1 && { up=1; break; }; sleep 0.1; done
+  [ "$up" = 1 ] || { log "registry did not come up"; cat "$work/registry.log" >&2; return 1; }
+  if [ "${RTT_MS:-0}" != 0 ]; then
+    python3 "$BENCH_DIR/latency_proxy.py" "$port" "$RTT_MS" "$work/proxy.connections" >"$work/proxy.port" &
+    PROXY_PID=$!
+    for _ in $(seq 1 50); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+    REGISTRY_HOST="127.0.0.1:$(cat "$work/proxy.port")"
+  fi
+  if [ "$REGISTRY_SCHEME" = https ]; then
+    mkdir -p "$work/certs.d/$REGISTRY_HOST"
+    cp "$work/tls/cert.pem" "$work/certs.d/$REGISTRY_HOST/ca.crt"
+  fi
 }
-stop_registry() { [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true; }
-
+stop_registry() {
+  [ -n "${PROXY_PID:-}" ] && { kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null || true; }
+  [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true
+}
 # Requests the registry has answered so far (its access log has one line per request).
 registry_requests() { grep -cE '"(GET|HEAD|PUT|POST|PATCH|DELETE) /v2/' "$1/registry.log" || true; }
 

@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Pushes one tiny image (a config and an empty layer) under every reference read from standard input,
-to a plain-HTTP registry: blobs are uploaded once and mounted into the other repositories; one manifest
-PUT per reference. Usage: push_tiny.py HOST < refs  (refs: HOST/repo:tag, one a line)."""
-import gzip, hashlib, http.client, io, json, sys, tarfile
+to a registry (plain HTTP, or HTTPS trusting the CA file in PUSH_CA): blobs are uploaded once and mounted into the
+other repositories; one manifest PUT per reference. Usage: push_tiny.py HOST [ADDRESS] < refs  (refs: HOST/repo:tag,
+one a line; ADDRESS, default HOST, is where to connect)."""
+import gzip, hashlib, http.client, io, json, os, sys, tarfile
 
 host = sys.argv[1]
-conn = http.client.HTTPConnection(host, timeout=30)
+# Optional: the address to connect to when it differs from the references' host (a proxy in front), and the CA
+# certificate of a TLS registry (PUSH_CA).
+address = sys.argv[2] if len(sys.argv) > 2 else host
+if os.environ.get("PUSH_CA"):
+    import ssl
+    conn = http.client.HTTPSConnection(address, timeout=30, context=ssl.create_default_context(cafile=os.environ["PUSH_CA"]))
+else:
+    conn = http.client.HTTPConnection(address, timeout=30)
 
 def request(method, path, body=b"", headers=None):
     conn.request(method, path, body=body, headers=headers or {})

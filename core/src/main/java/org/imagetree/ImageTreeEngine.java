@@ -91,6 +91,7 @@ public final class ImageTreeEngine {
      */
     public BuildPlan loadAndPlan(Path dir, TagMode mode, PlanOptions options, java.util.function.Consumer<LoadedTree> loaded) {
         Planner planner = new Planner(config, registry, engine, 8);
+        planner.connectEarly(options);
         org.imagetree.policy.RegistryPolicy policy = config.allowedRegistries().isEmpty() ? null
                 : org.imagetree.policy.RegistryPolicy.forBuild(config);
         java.util.concurrent.atomic.AtomicReference<Planner.Prefetch> early = new java.util.concurrent.atomic.AtomicReference<>(Planner.Prefetch.NONE);
@@ -121,6 +122,7 @@ public final class ImageTreeEngine {
     public BuildPlan loadAndPlanBuild(Path dir, TagMode mode, PlanOptions options, java.util.function.Consumer<LoadedTree> loaded) {
         if (options.checkStale() || options.rebuildStale()) return loadAndPlan(dir, mode, options, loaded);
         Planner planner = new Planner(config, registry, engine, 8);
+        planner.connectEarly(options);
         org.imagetree.policy.RegistryPolicy policy = config.allowedRegistries().isEmpty() ? null
                 : org.imagetree.policy.RegistryPolicy.forBuild(config);
         java.util.concurrent.atomic.AtomicReference<Planner.Prefetch> early = new java.util.concurrent.atomic.AtomicReference<>(Planner.Prefetch.NONE);

@@ -48,6 +48,8 @@ public final class Planner {
      * open. The JDK client queues requests beyond the server's limit.
      */
     static final int MULTIPLEXED_LOOKUPS = 128;
+    /** The early connection of {@link #connectEarly}, if one was started. */
+    private volatile CompletableFuture<Void> connecting;
 
     /**
      * @param registry the registry client (may be null when the config has no registry)
@@ -97,6 +99,26 @@ public final class Planner {
             } catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException e) {
                 return Map.of(); // ask again in plan(); its errors are reported per image there
             }
+        }
+    }
+
+    /**
+     * Opens the connection to the configured registry in the background ({@link RegistryClient#checkApi}) when
+     * {@code options} will ask it anything ahead, so that its TCP and TLS handshakes overlap the scan instead of
+     * preceding the checks. The checks wait for it rather than race it with connections of their own.
+     */
+    public void connectEarly(PlanOptions options) {
+        if (!options.pull() || registry == null || config.registry().isEmpty() || connecting != null) return;
+        if (registry.protocol(config.registry()).isPresent()) return; // already connected
+        ExecutorService one = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "imagetree-connect");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            connecting = CompletableFuture.runAsync(() -> registry.checkApi(config.registry()), one);
+        } finally {
+            one.shutdown();
         }
     }
 
@@ -350,6 +372,7 @@ public final class Planner {
      */
     private Map<String, Lookup> lookupAll(Set<String> refs, boolean enabled) {
         if (!enabled) return Map.of();
+        awaitEarlyConnection();
         if (refs.size() < CATALOG_THRESHOLD) return lookupEach(refs);
         Set<String> repositories;
         try {
@@ -378,8 +401,20 @@ public final class Planner {
         return out;
     }
 
+    /** Waits for {@link #connectEarly}'s connection, if one was started (its failure leaves the checks to connect). */
+    private void awaitEarlyConnection() {
+        CompletableFuture<Void> early = connecting;
+        if (early == null) return;
+        try {
+            early.join();
+        } catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException e) {
+            // best effort: the first check opens the connection instead
+        }
+    }
+
     /**
-     * One {@code HEAD} per reference. When the configured registry has not been asked anything yet, one reference of it
+     * One {@code HEAD} per reference. When the configured registry has not been asked anything yet (no early
+     * connection, see {@link #connectEarly}), one reference of it
      * goes first and alone: it opens the connection (over TLS negotiating HTTP/2) and answers any authentication
      * challenge, so the others reuse both instead of racing to open connections and fetch tokens. Then the rest run
      * {@link #MULTIPLEXED_LOOKUPS} at a time if that registry multiplexes (HTTP/2), else {@code lookups} at a time

@@ -318,6 +318,26 @@ public final class RegistryClient {
         return Optional.of(Set.copyOf(repositories));
     }
 
+    /**
+     * The API version check Docker clients start with ({@code GET /v2/}, without credentials): opens the connection
+     * to {@code registry} (over TLS negotiating HTTP/2, which {@link #protocol} then reports) so that requests made
+     * after it find the connection ready. True when the registry speaks the API (200, or 401 asking for credentials).
+     * Not retried: a caller warming the connection up loses nothing when it fails.
+     */
+    public boolean checkApi(String registry) {
+        Call call = new Call("GET", uri(registry, "/v2/"), registry, List.of());
+        try {
+            int status = send(call, null).statusCode();
+            return status == 200 || status == 401;
+        } catch (IOException e) {
+            LOG.debug("{}: {}", call.describe(), e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     // ---------------------------------------------------------------- writes
 
     public boolean blobExists(String registry, String repository, String digest) {

@@ -92,8 +92,9 @@ class PlannerTest {
         }
         assertThat(early.get("a").state()).isEqualTo(ImageState.PUBLISHED);
         assertThat(early.get("c").action()).isEqualTo(Action.BUILD); // its external parent is published
-        // Three labels asked ahead, the external the rendering names asked in the plan: nothing asked twice.
-        assertThat(counted.requestCount()).isEqualTo(4);
+        // The API check that opened the connection during the scan, three labels asked ahead, the external the
+        // rendering names asked in the plan: nothing asked twice.
+        assertThat(counted.requestCount()).isEqualTo(5);
     }
 
     @Test

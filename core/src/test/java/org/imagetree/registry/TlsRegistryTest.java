@@ -132,6 +132,24 @@ class TlsRegistryTest {
         assertThat(establishedConnectionsTo(registry.port()) - before).isEqualTo(1);
     }
 
+    @Test
+    void aBuildsPlanConnectsWhileScanningAndAsksEveryLabelOverThatConnection(@TempDir Path dir) throws IOException {
+        int n = 30;
+        for (int i = 0; i < n; i++) ImageDefinitions.write(dir, "early" + i, "2.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(), "certs_dir", certs.toString(),
+                "base_images", List.of(registry.host() + "/bookworm:latest")));
+        RegistryClient client = RegistryClient.builder(config).build();
+        long before = establishedConnectionsTo(registry.port());
+
+        BuildPlan plan = new org.imagetree.ImageTreeEngine(config, null, client, Map.of(), java.time.Clock.systemUTC())
+                .loadAndPlanBuild(dir, org.imagetree.ImageTreeEngine.TagMode.RELEASE, PlanOptions.defaults(), loaded -> { });
+
+        assertThat(plan.work()).hasSize(n);
+        assertThat(client.requestCount()).as("the API check, then one HEAD per label").isEqualTo(n + 1);
+        assertThat(client.multiplexes(registry.host())).isTrue();
+        assertThat(establishedConnectionsTo(registry.port()) - before).isEqualTo(1);
+    }
+
     /** TCP connections (IPv4 and IPv6 tables: the JVM's sockets are dual-stack) in state ESTABLISHED to {@code port}. */
     private static long establishedConnectionsTo(int port) throws IOException {
         String hexPort = String.format(Locale.ROOT, ":%04X", port);

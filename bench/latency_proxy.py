@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""A TCP proxy on 127.0.0.1 that adds network latency: every chunk is forwarded RTT/2 milliseconds after it
+arrived, in each direction, in order, without limiting throughput (so one request/response exchange costs one RTT,
+as over a real network). Byte-transparent: TLS and HTTP/2 pass through. Appends a line to CONNECTIONS_FILE for
+every connection it accepts. Prints its port on stdout once listening.
+Usage: latency_proxy.py TARGET_PORT RTT_MS CONNECTIONS_FILE"""
+import asyncio, signal, sys
+
+target_port, rtt_ms, connections_file = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+delay = rtt_ms / 2000.0
+connections = open(connections_file, "a", buffering=1)
+
+async def pump(reader, writer):
+    loop = asyncio.get_running_loop()
+    queue = asyncio.Queue()
+
+    async def read():
+        while True:
+            data = await reader.read(65536)
+            await queue.put((loop.time() + delay, data))
+            if not data:
+                return
+
+    async def write():
+        while True:
+            due, data = await queue.get()
+            wait = due - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if not data:
+                try:
+                    writer.write_eof()
+                except (OSError, RuntimeError):
+                    pass
+                return
+            writer.write(data)
+            await writer.drain()
+
+    try:
+        await asyncio.gather(read(), write())
+    except (ConnectionError, OSError):
+        pass
+
+async def handle(client_reader, client_writer):
+    connections.write("connection\n")
+    try:
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", target_port)
+    except OSError:
+        client_writer.close()
+        return
+    await asyncio.gather(pump(client_reader, upstream_writer), pump(upstream_reader, client_writer))
+    for w in (client_writer, upstream_writer):
+        try:
+            w.close()
+        except OSError:
+            pass
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    async with server:
+        await stop.wait()
+
+asyncio.run(main())
