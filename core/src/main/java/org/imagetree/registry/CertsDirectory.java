@@ -31,12 +31,24 @@ import java.util.Optional;
  */
 final class CertsDirectory {
     private final Path dir;
+    private final java.util.Map<String, List<Path>> listed = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param dir the directory of per-registry directories; null for none */
     CertsDirectory(Path dir) { this.dir = dir; }
 
-    /** The CA certificate files of {@code registry}, sorted; empty when it has no directory or no {@code *.crt}. */
+    /**
+     * The CA certificate files of {@code registry}, sorted; empty when it has no directory or no {@code *.crt}. Read
+     * once per registry (every request asks which scheme its registry uses).
+     */
     List<Path> caFiles(String registry) {
+        List<Path> known = listed.get(registry);
+        if (known != null) return known;
+        List<Path> files = list(registry);
+        listed.putIfAbsent(registry, files);
+        return files;
+    }
+
+    private List<Path> list(String registry) {
         if (dir == null || registry.isEmpty() || registry.contains("/") || registry.startsWith(".")) return List.of();
         Path own = dir.resolve(registry);
         if (!Files.isDirectory(own)) return List.of();
@@ -47,7 +59,7 @@ final class CertsDirectory {
             throw new InputError(own, 0, "cannot read the registry's certificate directory: " + e.getMessage(), e);
         }
         out.sort(null);
-        return out;
+        return List.copyOf(out);
     }
 
     /** Whether {@code registry} has CA certificates here (it is then reached over TLS). */

@@ -107,6 +107,14 @@ class TlsRegistryTest {
     }
 
     @Test
+    void aRegistryListedAsInsecureStaysPlainHttpEvenWithCertificates() {
+        RegistryClient client = RegistryClient.builder().certsDirectory(certs).insecureRegistries(List.of(registry.host())).build();
+        assertThat(client.usesPlainHttp(registry.host())).isTrue();
+        RegistryClient byHost = RegistryClient.builder().certsDirectory(certs).insecureRegistries(List.of("127.0.0.1")).build();
+        assertThat(byHost.usesPlainHttp(registry.host())).isTrue();
+    }
+
+    @Test
     void aPlansChecksShareOneHttp2Connection(@TempDir Path dir) throws IOException {
         int n = 40;
         RegistryClient pusher = client();
