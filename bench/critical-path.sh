@@ -7,7 +7,12 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 # BUILDER=buildkit builds through BuildKit (`build --buildkit`) instead of the classic builder.
+# SKIP_SERIAL=1 skips the --jobs 1 phase (for iterating on the --jobs WIDTH figure). TIMELINE=DIR keeps each
+# build's `--info` output in DIR, every line prefixed with seconds since the build command started.
 LEVELS="${LEVELS:-4}"; WIDTH="${WIDTH:-6}"; STEP="${STEP:-3}"; BUILDER="${BUILDER:-classic}"
+SKIP_SERIAL="${SKIP_SERIAL:-0}"; TIMELINE="${TIMELINE:-}"
+info_flag=(); [ -n "$TIMELINE" ] && { info_flag=(--info); mkdir -p "$TIMELINE"; }
+phases=(1 "$WIDTH"); [ "$SKIP_SERIAL" = 1 ] && phases=("$WIDTH")
 builder_flag=(); [ "$BUILDER" = buildkit ] && builder_flag=(--buildkit)
 DOCKER="${DOCKER:-/usr/bin/docker}"
 n=$((LEVELS * WIDTH))
@@ -33,24 +38,31 @@ known_uid_mappings:
   nobody: 65534
 YML
 declare -A wall
-for jobs in 1 "$WIDTH"; do
+for jobs in "${phases[@]}"; do
   tree="$work/tree-j$jobs"
   python3 "$BENCH_DIR/gen_tree.py" "$n" "$tree" --levels "$LEVELS" --entries 3 --prefix "cp-j$jobs" \
     --base "$REGISTRY_HOST/bookworm:latest" --step "RUN sleep $STEP" >/dev/null
   log "building $n images with --jobs $jobs"
   t0="$(now)"
-  (cd "$work" && "$IMAGETREE" -c bench.yaml build "${builder_flag[@]}" --jobs "$jobs" --no-publish "$tree") >"$work/build-j$jobs.out" 2>&1 \
+  (cd "$work" && "$IMAGETREE" "${info_flag[@]}" -c bench.yaml build "${builder_flag[@]}" --jobs "$jobs" --no-publish "$tree") 2>&1 \
+    | if [ -n "$TIMELINE" ]; then python3 -u -c '
+import sys, time
+t0 = float(sys.argv[1])
+for line in sys.stdin: sys.stdout.write("%7.3f %s" % (time.time() - t0, line))' "$t0"; else cat; fi >"$work/build-j$jobs.out" \
     || { tail -40 "$work/build-j$jobs.out" >&2; exit 1; }
   t1="$(now)"
+  [ -n "$TIMELINE" ] && cp "$work/build-j$jobs.out" "$TIMELINE/$BUILDER-j$jobs.log"
   wall[$jobs]="$(echo "$t1 - $t0" | bc -l | xargs printf '%.1f')"
-  built="$(grep -cE '^cp-j[0-9]+-[0-9]+ .* built ' "$work/build-j$jobs.out" || true)"
+  built="$(grep -cE '^([ 0-9.]+ )?cp-j[0-9]+-[0-9]+ .* built ' "$work/build-j$jobs.out" || true)"
   [ "$built" -eq "$n" ] || { log "only $built of $n images built"; tail -40 "$work/build-j$jobs.out" >&2; exit 1; }
 done
 bound=$((LEVELS * STEP))
 echo "== Benchmark 3: $n images in $LEVELS levels of $WIDTH, RUN sleep $STEP each, real Docker builds ($BUILDER builder) =="
 machine
 echo "docker: $("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null)"
-echo "--jobs 1:      ${wall[1]} s   (serial sum of steps: $((n * STEP)) s)"
+[ -z "${wall[1]:-}" ] || echo "--jobs 1:      ${wall[1]} s   (serial sum of steps: $((n * STEP)) s)"
 echo "--jobs $WIDTH:      ${wall[$WIDTH]} s"
 echo "critical-path bound (levels x step): $bound s; ratio at --jobs $WIDTH: $(echo "${wall[$WIDTH]} / $bound" | bc -l | xargs printf '%.2f') (target <= 1.20)"
-echo "single-image overhead, from --jobs 1: $(echo "(${wall[1]} - $n * $STEP) / $n" | bc -l | xargs printf '%.2f') s per image beyond the sleep"
+if [ -n "${wall[1]:-}" ]; then
+  echo "single-image overhead, from --jobs 1: $(echo "(${wall[1]} - $n * $STEP) / $n" | bc -l | xargs printf '%.2f') s per image beyond the sleep"
+fi

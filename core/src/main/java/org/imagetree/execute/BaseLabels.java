@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The build labels that record what an image was built on ({@link BaseImageOf#NAME_LABEL}, {@link BaseImageOf#DIGEST_LABEL}),
  * so a later plan can tell that the parent moved on. The parent's digest costs no registry request per image:
  * in-tree parents' digests come from this run (published) or the plan (already published); an external
- * parent is asked for once per run. Without a registry digest, the engine's local image id is recorded.
+ * parent is asked for once per run. Without a registry digest, the engine's local image id is recorded: for a
+ * parent built in this run the id its build returned (no engine request between a parent's build and its
+ * children's, which is the critical path of a tree), otherwise the engine is asked.
  * Thread-safe: workers of one run share it.
  */
 final class BaseLabels {
@@ -26,6 +28,7 @@ final class BaseLabels {
     private final RegistryClient registry;
     private final ContainerEngine engine;
     private final Map<String, String> publishedNow = new ConcurrentHashMap<>();
+    private final Map<String, String> builtNow = new ConcurrentHashMap<>();
     private final Map<String, Optional<String>> external = new ConcurrentHashMap<>();
 
     BaseLabels(BuildPlan plan, RegistryClient registry, ContainerEngine engine) {
@@ -37,6 +40,14 @@ final class BaseLabels {
     /** An image of the plan was published in this run with this manifest digest. */
     void published(String name, String digest) {
         if (digest != null) publishedNow.put(name, digest);
+    }
+
+    /**
+     * An image of the plan was built in this run and its tag points at {@code imageId} (a full "sha256:…" id; other
+     * forms, e.g. a short id, are ignored and the engine is asked instead).
+     */
+    void built(String name, String imageId) {
+        if (imageId != null && imageId.matches("sha256:[0-9a-f]{64}")) builtNow.put(name, imageId);
     }
 
     Map<String, String> labelsFor(TreeImage image) {
@@ -56,6 +67,8 @@ final class BaseLabels {
             PlannedImage p = plan.get(name);
             boolean rebuilt = p != null && p.action().isWork();
             if (p != null && !rebuilt && p.digest() != null) return Optional.of(p.digest());
+            String id = builtNow.get(name);
+            if (id != null) return Optional.of(id);
             return localId(parent.reference());
         }
         return external.computeIfAbsent(parent.reference(), ref -> registryDigest(ref).or(() -> localId(ref)));

@@ -19,6 +19,7 @@ public final class BuildKitEngine implements ContainerEngine {
     private final java.util.function.Supplier<DockerCli> locate;
     private final ContainerEngine delegate;
     private volatile DockerCli cli;
+    private final java.util.concurrent.atomic.AtomicBoolean locating = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param cli      a client that can build with BuildKit ({@link DockerCli#locateWithBuildKit})
@@ -81,7 +82,10 @@ public final class BuildKitEngine implements ContainerEngine {
     }
 
     @Override
-    public Optional<LocalImage> inspect(String reference) throws EngineException { return delegate.inspect(reference); }
+    public Optional<LocalImage> inspect(String reference) throws EngineException {
+        locateInBackground();
+        return delegate.inspect(reference);
+    }
 
     @Override
     public void pull(String reference, Optional<RegistryAuth> auth, Consumer<String> log) throws EngineException {
@@ -103,27 +107,38 @@ public final class BuildKitEngine implements ContainerEngine {
     public void remove(String reference) throws EngineException { delegate.remove(reference); }
 
     @Override
-    public Optional<Set<String>> allTags() throws EngineException { return delegate.allTags(); }
+    public Optional<Set<String>> allTags() throws EngineException {
+        locateInBackground();
+        return delegate.allTags();
+    }
 
     /**
      * Whether the engine answers. The executor pings once before any work, so this is also where the docker client is
-     * looked for (two short client runs), in the background, so that the base image pulls overlap it rather than the
-     * first build waiting for it.
+     * looked for (a few short client runs) at the latest, in the background, so that the base image pulls overlap it
+     * rather than the first build waiting for it.
      */
     @Override
     public boolean ping() {
-        if (cli == null) {
-            Thread t = new Thread(() -> {
-                try {
-                    cli();
-                } catch (EngineException e) {
-                    // reported by the first build
-                }
-            }, "imagetree-buildkit-locate");
-            t.setDaemon(true);
-            t.start();
-        }
+        locateInBackground();
         return delegate.ping();
+    }
+
+    /**
+     * Starts looking for the client on a daemon thread, once. Called by the first use of the engine for anything:
+     * a build's plan asks the engine only about images the registry lacks (work ahead), so a run that builds nothing
+     * still never looks, and a run that builds looks while its templates render.
+     */
+    private void locateInBackground() {
+        if (cli != null || !locating.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> {
+            try {
+                cli();
+            } catch (EngineException e) {
+                // reported by the first build
+            }
+        }, "imagetree-buildkit-locate");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override

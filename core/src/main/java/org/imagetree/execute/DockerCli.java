@@ -94,15 +94,18 @@ public final class DockerCli {
         return r.output().lines().findFirst().orElse("").trim();
     }
 
-    /** True when {@code docker buildx version} works, or the client is older than 23 (DOCKER_BUILDKIT=1 is native). */
+    /**
+     * True when the client is older than 23 (DOCKER_BUILDKIT=1 is native) or {@code docker buildx version} works. The
+     * version is asked first: for an old client that is the only run.
+     */
     public boolean supportsBuildKit() {
-        if (exec(List.of("buildx", "version"), Map.of(), null).exitCode() == 0) return true;
         try {
             Matcher m = Pattern.compile("^(\\d+)\\.").matcher(clientVersion());
-            return m.find() && Integer.parseInt(m.group(1)) < 23;
+            if (m.find() && Integer.parseInt(m.group(1)) < 23) return true;
         } catch (DockerException e) {
-            return false;
+            // no version: buildx decides
         }
+        return exec(List.of("buildx", "version"), Map.of(), null).exitCode() == 0;
     }
 
     /** What to build. {@code target} may be empty (last stage). */

@@ -222,7 +222,7 @@ public final class TreeExecutor {
         try {
             if (p.action() == Action.BUILD) {
                 if (options.pull()) pullParents(image, plan);
-                build(image, options, baseLabels.labelsFor(image));
+                baseLabels.built(image.name(), build(image, options, baseLabels.labelsFor(image)));
             }
             Verifier.Verification v = verifier.verify(image.definition().directory(), image.label(), line -> listener.log(image.name(), line));
             if (!v.passed()) return result(image, Outcome.FAILED, null, t0, v.detail());
@@ -267,7 +267,8 @@ public final class TreeExecutor {
         }
     }
 
-    private void build(TreeImage image, ExecuteOptions options, Map<String, String> labels) throws EngineException, IOException, InterruptedException {
+    /** Builds the image; returns the id the engine reported. */
+    private String build(TreeImage image, ExecuteOptions options, Map<String, String> labels) throws EngineException, IOException, InterruptedException {
         Files.createDirectories(options.workDir());
         Path tmp = Files.createTempDirectory(options.workDir(), "imagetree-" + image.name() + "-");
         try {
@@ -276,8 +277,9 @@ public final class TreeExecutor {
             BuildRequest req = new BuildRequest(context, List.of(image.label()), Verifier.proxyBuildArgs(config), labels,
                     !options.useCache(), limits());
             listener.log(image.name(), "building " + image.label());
-            engine.build(req, line -> listener.log(image.name(), line));
+            String id = engine.build(req, line -> listener.log(image.name(), line));
             if (Thread.interrupted()) throw new InterruptedException();
+            return id;
         } finally {
             deleteTree(tmp);
         }

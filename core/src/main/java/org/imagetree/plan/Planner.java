@@ -72,10 +72,15 @@ public final class Planner {
      * {@link #NONE} asks nothing ahead. A prefetch that is never used should be {@link #cancel()}ed.
      */
     public static final class Prefetch {
-        public static final Prefetch NONE = new Prefetch(CompletableFuture.completedFuture(Map.of()));
+        public static final Prefetch NONE = new Prefetch(CompletableFuture.completedFuture(Map.of()),
+                CompletableFuture.completedFuture(Map.of()));
         private final CompletableFuture<Map<String, Lookup>> answers;
+        private final CompletableFuture<Map<String, Boolean>> local;
 
-        private Prefetch(CompletableFuture<Map<String, Lookup>> answers) { this.answers = answers; }
+        private Prefetch(CompletableFuture<Map<String, Lookup>> answers, CompletableFuture<Map<String, Boolean>> local) {
+            this.answers = answers;
+            this.local = local;
+        }
 
         /**
          * The references the registry holds, as far as this prefetch asked (waits for its answers). Empty for
@@ -91,13 +96,25 @@ public final class Planner {
         }
 
         /** Drops the answers (running checks still finish, on daemon threads; nothing waits for them). */
-        public void cancel() { answers.cancel(false); }
+        public void cancel() {
+            answers.cancel(false);
+            local.cancel(false);
+        }
 
         private Map<String, Lookup> join() {
             try {
                 return answers.join();
             } catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException e) {
                 return Map.of(); // ask again in plan(); its errors are reported per image there
+            }
+        }
+
+        /** Whether the engine holds each label the registry lacked, as far as asked; empty: ask again. */
+        private Map<String, Boolean> joinLocal() {
+            try {
+                return local.join();
+            } catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException e) {
+                return Map.of();
             }
         }
     }
@@ -135,7 +152,21 @@ public final class Planner {
             return t;
         });
         try {
-            return new Prefetch(CompletableFuture.supplyAsync(() -> lookupAll(refs, true), one));
+            CompletableFuture<Map<String, Lookup>> answers = CompletableFuture.supplyAsync(() -> lookupAll(refs, true), one);
+            // Then, on the same thread (after the answers, so published() does not wait for it): whether the engine
+            // holds the labels the registry lacks, which the plan asks next. Connecting to the engine the first time
+            // (docker-java and its JSON stack load) then overlaps the rendering instead of following it. Nothing is
+            // asked when every label is published (a no-op build does not touch the engine).
+            CompletableFuture<Map<String, Boolean>> local = CompletableFuture.supplyAsync(() -> {
+                Map<String, Lookup> a = answers.join();
+                Set<String> missing = new LinkedHashSet<>();
+                for (String ref : refs) {
+                    Lookup l = a.get(ref);
+                    if (l == null || l.manifest().isEmpty()) missing.add(ref);
+                }
+                return localState(missing);
+            }, one);
+            return new Prefetch(answers, local);
         } finally {
             one.shutdown(); // the submitted task still runs; the thread ends with it
         }
@@ -165,9 +196,12 @@ public final class Planner {
             }
             remote.putAll(lookupAll(refs, haveRegistry));
             Set<String> missing = new LinkedHashSet<>();
+            Map<String, Boolean> known = haveRegistry ? early.joinLocal() : Map.of();
             for (String label : labels) {
                 Lookup l = remote.get(label);
-                if (l == null || l.manifest().isEmpty()) missing.add(label);
+                if (l != null && l.manifest().isPresent()) continue;
+                if (known.containsKey(label)) local.put(label, known.get(label));
+                else missing.add(label);
             }
             local.putAll(localState(missing));
         } else {

@@ -147,4 +147,57 @@ class PlannerTest {
         assertThat(plan.get("b").image().dockerfile()).isEqualTo("FROM " + registry.host() + "/a:1.0");
         assertThat(plan.get("b").image().parents()).containsExactly("a");
     }
+
+    @Test
+    void theEngineIsAskedAboutUnpublishedLabelsOnceAndBeforePlanning() throws Exception {
+        image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("local-b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
+        image("local-c", "3.0", "FROM {{ \"a\" | image_tag }}\n", "a");
+        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+        String heldLocally = registry.host() + "/local-b:2.0";
+        String missing = registry.host() + "/local-c:3.0";
+        EngineConfig config = config();
+        try (org.imagetree.testing.CountingEngine engine = new org.imagetree.testing.CountingEngine(
+                org.imagetree.testing.TestEnvironment.engine())) {
+            engine.tag(org.imagetree.testing.TestEnvironment.baseImage(), heldLocally);
+            try {
+                List<String> beforePlanning = new java.util.ArrayList<>();
+                BuildPlan plan = new org.imagetree.ImageTreeEngine(config, engine, client, Map.of(), java.time.Clock.systemUTC())
+                        .loadAndPlanBuild(dir, org.imagetree.ImageTreeEngine.TagMode.RELEASE, PlanOptions.defaults(), loaded -> {
+                            // The local state of the unpublished labels is asked while the tree loads (it is what the
+                            // plan asks first), so connecting to the engine is not left for after rendering.
+                            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                            while (engine.count("inspect") + engine.count("allTags") < 2 && System.nanoTime() < deadline) {
+                                Thread.onSpinWait();
+                            }
+                            beforePlanning.addAll(engine.calls());
+                        });
+                assertThat(beforePlanning).containsExactlyInAnyOrder("tag " + org.imagetree.testing.TestEnvironment.BASE_IMAGE + " " + heldLocally,
+                        "inspect " + heldLocally, "inspect " + missing);
+                assertThat(plan.get("a").state()).isEqualTo(ImageState.PUBLISHED);
+                assertThat(plan.get("local-b").state()).isEqualTo(ImageState.BUILT);
+                assertThat(plan.get("local-c").state()).isEqualTo(ImageState.TO_BUILD);
+                assertThat(plan.get("local-c").action()).isEqualTo(Action.BUILD);
+                // Nothing asked twice, nothing asked about the published image.
+                assertThat(engine.calls()).isEqualTo(beforePlanning);
+            } finally {
+                engine.remove(heldLocally);
+            }
+        }
+    }
+
+    @Test
+    void whenEverythingIsPublishedThePlanDoesNotTouchTheEngine() throws Exception {
+        image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("noop-b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
+        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+        TinyImage.docker("noop-b").pushTo(client, ImageReference.parse(registry.host() + "/noop-b:2.0"));
+        try (org.imagetree.testing.CountingEngine engine = new org.imagetree.testing.CountingEngine(
+                org.imagetree.testing.TestEnvironment.engine())) {
+            BuildPlan plan = new org.imagetree.ImageTreeEngine(config(), engine, client, Map.of(), java.time.Clock.systemUTC())
+                    .loadAndPlanBuild(dir, org.imagetree.ImageTreeEngine.TagMode.RELEASE, PlanOptions.defaults(), loaded -> { });
+            assertThat(plan.work()).isEmpty();
+            assertThat(engine.calls()).isEmpty();
+        }
+    }
 }
