@@ -107,9 +107,9 @@ public final class BuildKitEngine implements ContainerEngine {
     public void remove(String reference) throws EngineException { delegate.remove(reference); }
 
     @Override
-    public Optional<Set<String>> allTags() throws EngineException {
+    public Optional<Set<String>> tagsAmong(java.util.Collection<String> references) throws EngineException {
         locateInBackground();
-        return delegate.allTags();
+        return delegate.tagsAmong(references);
     }
 
     /**

@@ -107,10 +107,10 @@ public interface ContainerEngine extends AutoCloseable {
     void remove(String reference) throws EngineException;
 
     /**
-     * Every {@code name:tag} the engine holds, in one call, for callers that would otherwise inspect many references;
-     * empty when this engine cannot list them (then inspect each).
+     * The {@code name:tag}s the engine holds among {@code references} (it may name more), in one call, for callers
+     * that would otherwise inspect many references; empty when this engine cannot list them (then inspect each).
      */
-    default Optional<Set<String>> allTags() throws EngineException { return Optional.empty(); }
+    default Optional<Set<String>> tagsAmong(java.util.Collection<String> references) throws EngineException { return Optional.empty(); }
 
     /** Whether the engine answers. */
     boolean ping();

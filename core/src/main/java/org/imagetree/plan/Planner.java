@@ -339,7 +339,7 @@ public final class Planner {
         if (engine == null || refs.isEmpty()) return Map.of();
         if (refs.size() > lookups) {
             try {
-                Optional<Set<String>> tags = engine.allTags();
+                Optional<Set<String>> tags = engine.tagsAmong(refs);
                 if (tags.isPresent()) {
                     Set<ImageReference> held = new java.util.HashSet<>();
                     for (String t : tags.get()) {

@@ -167,7 +167,7 @@ class PlannerTest {
                             // The local state of the unpublished labels is asked while the tree loads (it is what the
                             // plan asks first), so connecting to the engine is not left for after rendering.
                             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-                            while (engine.count("inspect") + engine.count("allTags") < 2 && System.nanoTime() < deadline) {
+                            while (engine.count("inspect") + engine.count("tagsAmong") < 2 && System.nanoTime() < deadline) {
                                 Thread.onSpinWait();
                             }
                             beforePlanning.addAll(engine.calls());

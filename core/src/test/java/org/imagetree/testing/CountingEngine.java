@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A real engine that records every call ("inspect REF", "allTags", "build TAG", ...) in order, so a test can say
+ * A real engine that records every call ("inspect REF", "tagsAmong", "build TAG", ...) in order, so a test can say
  * which Engine API requests a piece of work made. Everything goes to {@code delegate}.
  */
 public final class CountingEngine implements ContainerEngine {
@@ -67,9 +67,9 @@ public final class CountingEngine implements ContainerEngine {
     }
 
     @Override
-    public Optional<Set<String>> allTags() throws EngineException {
-        calls.add("allTags");
-        return delegate.allTags();
+    public Optional<Set<String>> tagsAmong(java.util.Collection<String> references) throws EngineException {
+        calls.add("tagsAmong");
+        return delegate.tagsAmong(references);
     }
 
     @Override
