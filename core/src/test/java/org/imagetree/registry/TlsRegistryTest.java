@@ -88,6 +88,18 @@ class TlsRegistryTest {
     }
 
     @Test
+    void aServerCertificateNotFromTheRegistrysOwnCasMayChainToWhatTheClientTrustsOtherwise(@TempDir Path other) throws Exception {
+        // certs.d names an unrelated CA; the CA bundle (the client's trust besides certs.d) holds the registry's.
+        TestCertificates.Pair stranger = TestCertificates.rsa(other);
+        Path dir = Files.createDirectories(other.resolve("certs.d").resolve(registry.host()));
+        Files.copy(stranger.certificate(), dir.resolve("ca.crt"));
+        RegistryClient client = RegistryClient.builder().certsDirectory(other.resolve("certs.d"))
+                .caBundle(registry.certificate()).build();
+        assertThat(client.headManifest(ImageReference.parse(registry.host() + "/tls/fallback:1.0"))).isEmpty();
+        assertThat(client.protocol(registry.host())).contains(HttpClient.Version.HTTP_2);
+    }
+
+    @Test
     void aCertificateDirectoryWithoutCertificatesIsNamedInTheError(@TempDir Path other) throws Exception {
         Path dir = Files.createDirectories(other.resolve(registry.host()));
         Files.writeString(dir.resolve("ca.crt"), "not a certificate\n");
