@@ -480,10 +480,10 @@ public final class Planner {
     }
 
     /**
-     * One {@code HEAD} per reference. When the configured registry has not been asked anything yet (no early
-     * connection, see {@link #connectEarly}), one reference of it
-     * goes first and alone: it opens the connection (over TLS negotiating HTTP/2) and answers any authentication
-     * challenge, so the others reuse both instead of racing to open connections and fetch tokens. Then the rest run
+     * One {@code HEAD} per reference ({@code check}). When the configured registry has not been asked anything yet
+     * (no early connection, see {@link #connectEarly}), one reference of it goes first and alone: it opens the
+     * connection (over TLS negotiating HTTP/2) and answers any authentication challenge, so the others reuse both
+     * instead of racing to open connections and fetch tokens. Then the rest run
      * {@link #MULTIPLEXED_LOOKUPS} at a time if that registry multiplexes (HTTP/2), else {@code lookups} at a time
      * (HTTP/1.1: one connection per request in flight).
      */
