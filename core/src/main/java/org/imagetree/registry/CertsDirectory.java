@@ -132,46 +132,38 @@ final class CertsDirectory {
             return s;
         }
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        /** One of the three server checks, against a given trust manager. */
+        private interface Check {
+            void against(X509ExtendedTrustManager trust) throws CertificateException;
+        }
+
+        /** {@code check} against the first trust, and if that refuses, against the second. */
+        private void eitherTrusts(Check check) throws CertificateException {
             try {
-                first.checkServerTrusted(chain, authType, socket);
+                check.against(first);
             } catch (CertificateException e) {
                 try {
-                    second().checkServerTrusted(chain, authType, socket);
+                    check.against(second());
                 } catch (CertificateException e2) {
                     e.addSuppressed(e2);
                     throw e;
                 }
             }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            eitherTrusts(t -> t.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            try {
-                first.checkServerTrusted(chain, authType, engine);
-            } catch (CertificateException e) {
-                try {
-                    second().checkServerTrusted(chain, authType, engine);
-                } catch (CertificateException e2) {
-                    e.addSuppressed(e2);
-                    throw e;
-                }
-            }
+            eitherTrusts(t -> t.checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            try {
-                first.checkServerTrusted(chain, authType);
-            } catch (CertificateException e) {
-                try {
-                    second().checkServerTrusted(chain, authType);
-                } catch (CertificateException e2) {
-                    e.addSuppressed(e2);
-                    throw e;
-                }
-            }
+            eitherTrusts(t -> t.checkServerTrusted(chain, authType));
         }
 
         @Override
