@@ -46,6 +46,12 @@ public final class Main {
     public static int run(String[] args, java.util.Map<String, String> env, java.io.PrintWriter out, java.io.PrintWriter err) {
         ImageTreeCommand root = new ImageTreeCommand(env);
         CommandLine cl = new CommandLine(root);
+        java.util.Optional<Class<?>> named = ImageTreeCommand.subcommandIn(args);
+        if (named.isPresent()) {
+            cl.addSubcommand(named.get());
+        } else {
+            ImageTreeCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
