@@ -152,13 +152,7 @@ public final class Planner {
             return t;
         });
         try {
-            // The first label the registry lacks means the plan will ask the engine: connecting to it (docker-java
-            // and its JSON stack load cold, ~0.1-0.2 s) starts then, beside the remaining checks and the rendering.
-            java.util.concurrent.atomic.AtomicBoolean engineAsked = new java.util.concurrent.atomic.AtomicBoolean();
-            Runnable onMissing = () -> {
-                if (engine != null && engineAsked.compareAndSet(false, true)) connectEngine();
-            };
-            CompletableFuture<Map<String, Lookup>> answers = CompletableFuture.supplyAsync(() -> lookupAll(refs, true, onMissing), one);
+            CompletableFuture<Map<String, Lookup>> answers = CompletableFuture.supplyAsync(() -> lookupAll(refs, true), one);
             // Then, on the same thread (after the answers, so published() does not wait for it): whether the engine
             // holds the labels the registry lacks, which the plan asks next. Connecting to the engine the first time
             // (docker-java and its JSON stack load) then overlaps the rendering instead of following it. Nothing is
@@ -411,26 +405,16 @@ public final class Planner {
      * first (when it offers one): references to repositories it does not hold are missing without a request each.
      */
     private Map<String, Lookup> lookupAll(Set<String> refs, boolean enabled) {
-        return lookupAll(refs, enabled, () -> { });
-    }
-
-    /** As {@link #lookupAll(Set, boolean)}; {@code missing} runs (on a checking thread) for every reference not found. */
-    private Map<String, Lookup> lookupAll(Set<String> refs, boolean enabled, Runnable missing) {
         if (!enabled) return Map.of();
         awaitEarlyConnection();
-        java.util.function.Function<String, Lookup> check = ref -> {
-            Lookup l = lookup(ref);
-            if (l.manifest().isEmpty()) missing.run();
-            return l;
-        };
-        if (refs.size() < CATALOG_THRESHOLD) return lookupEach(refs, check);
+        if (refs.size() < CATALOG_THRESHOLD) return lookupEach(refs);
         Set<String> repositories;
         try {
             repositories = registry.catalog(config.registry()).orElse(null);
         } catch (RegistryException e) {
             repositories = null; // ask about each reference instead; its errors are reported per image
         }
-        if (repositories == null) return lookupEach(refs, check);
+        if (repositories == null) return lookupEach(refs);
         Map<String, Lookup> out = new HashMap<>();
         Set<String> ask = new LinkedHashSet<>();
         for (String ref : refs) {
@@ -443,29 +427,12 @@ public final class Planner {
             }
             if (r.registry().equals(config.registry()) && !repositories.contains(r.repository())) {
                 out.put(ref, new Lookup(Optional.empty(), null));
-                missing.run();
             } else {
                 ask.add(ref);
             }
         }
-        out.putAll(lookupEach(ask, check));
+        out.putAll(lookupEach(ask));
         return out;
-    }
-
-    /**
-     * Connects to the engine on a thread of its own ({@link ContainerEngine#ping}: docker-java connects lazily), so
-     * its cold start overlaps the registry checks and the rendering instead of preceding the engine's answers.
-     */
-    private void connectEngine() {
-        Thread t = new Thread(() -> {
-            try {
-                engine.ping();
-            } catch (RuntimeException e) {
-                // the plan's own engine calls report an unreachable engine
-            }
-        }, "imagetree-engine-connect");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** Waits for {@link #connectEarly}'s connection, if one was started (its failure leaves the checks to connect). */
@@ -487,20 +454,20 @@ public final class Planner {
      * {@link #MULTIPLEXED_LOOKUPS} at a time if that registry multiplexes (HTTP/2), else {@code lookups} at a time
      * (HTTP/1.1: one connection per request in flight).
      */
-    private Map<String, Lookup> lookupEach(Set<String> refs, java.util.function.Function<String, Lookup> check) {
+    private Map<String, Lookup> lookupEach(Set<String> refs) {
         Map<String, Lookup> out = new HashMap<>();
         Set<String> rest = new LinkedHashSet<>(refs);
         String own = config.registry();
         if (refs.size() > 1 && registry.protocol(own).isEmpty()) {
             for (String ref : refs) {
                 if (ref.startsWith(own + "/")) {
-                    out.put(ref, check.apply(ref));
+                    out.put(ref, lookup(ref));
                     rest.remove(ref);
                     break;
                 }
             }
         }
-        out.putAll(parallel(rest, check, true, registry.multiplexes(own) ? Math.max(lookups, MULTIPLEXED_LOOKUPS) : lookups));
+        out.putAll(parallel(rest, this::lookup, true, registry.multiplexes(own) ? Math.max(lookups, MULTIPLEXED_LOOKUPS) : lookups));
         return out;
     }
 
