@@ -150,7 +150,7 @@ class RealTreeUpdateTest {
                 assertThat(Files.readString(ours.resolve(rel))).as("%s after update %s", rel, name).isEqualTo(written.get(rel));
             }
         }
-        assertThat(oursTemplateOnly).as("docker-pkg updates no template-only dependant").doesNotContainAnyElementsOf(written.keySet());
+        for (Path rel : written.keySet()) assertThat(oursTemplateOnly).as("docker-pkg updates no template-only dependant").doesNotContain(rel);
         if (rc == 0) {
             Set<Path> controlOnly = new TreeSet<>(oursAll);
             controlOnly.removeAll(oursTemplateOnly);
