@@ -139,8 +139,8 @@ final class BlubberCommand {
         @Option(names = {"-p", "--policy"}, paramLabel = "POLICY", description = "Blubber policy file checked against the expanded config.") Path policy;
         @ArgGroup(exclusive = true) FlavourOptions flavour;
         @Option(names = "--context", paramLabel = "DIR", description = "Build context (default: the config file's directory).") Path context;
-        @Option(names = "--test-variant", defaultValue = "test", description = "Variant built and run as the test (default: ${DEFAULT-VALUE}).") String testVariant;
-        @Option(names = "--production-variant", defaultValue = "production", description = "Variant published (default: ${DEFAULT-VALUE}).") String productionVariant;
+        @Option(names = "--test-variant", paramLabel = "VARIANT", defaultValue = "test", description = "Variant built and run as the test (default: ${DEFAULT-VALUE}).") String testVariant;
+        @Option(names = "--production-variant", paramLabel = "VARIANT", defaultValue = "production", description = "Variant published (default: ${DEFAULT-VALUE}).") String productionVariant;
         @Option(names = "--registry", paramLabel = "HOST", description = "Registry to publish to (default: the engine config's registry).") String registry;
         @Option(names = "--namespace", paramLabel = "NS", description = "Namespace in the registry (default: the engine config's namespace).") String namespace;
         @Option(names = "--project", paramLabel = "NAME", description = "Image name (default: the context directory's name).") String project;

@@ -28,7 +28,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @ParentCommand ImageTreeCommand root;
 
-    @Option(names = "--select", paramLabel = "GLOB", description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'.")
+    @Option(names = "--select", paramLabel = "GLOB", description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'; matching none is an error.")
     String select;
 
     @ArgGroup(exclusive = true) TagModeOptions tagMode;

@@ -56,7 +56,7 @@ final class ImageTreeCommand {
 
     @Spec CommandSpec spec;
 
-    @Option(names = {"-c", "--configfile"}, defaultValue = "config.yaml", description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--configfile"}, paramLabel = "FILE", defaultValue = "config.yaml", description = "Configuration file (default: ${DEFAULT-VALUE}).")
     Path configFile;
 
     static final class Verbosity {

@@ -14,11 +14,13 @@ import java.util.concurrent.Callable;
 
 /** {@code lint DIR [--against REV] [--strict]}: the CI gate for every proposed change to an image repository. */
 @Command(name = "lint", description = {
-        "Check a tree without building: definitions parse, templates render, the registry policy holds, no cycle,",
-        "every control dependency exists, no template lacks a changelog, and (with --against) every image whose",
-        "directory changed has a newer changelog version. Warns about in-tree images a template uses that control",
-        "does not declare. Prints one line per problem (file:line: problem; warnings say 'warning:');",
-        "exit 1 when there is an error (or, with --strict, a warning)."})
+        "Check a tree without building: what a build would fail on or skip.",
+        "Errors: definitions that do not parse, templates that do not render, the registry policy, cycles, a control"
+                + " dependency that is neither in the tree nor a base image, a template without a changelog, and (with"
+                + " --against) a changed image whose changelog version did not grow. Warnings: in-tree images a template"
+                + " uses that control does not declare, a changelog without a template.",
+        "One line per problem (file:line: problem; warnings say 'warning:'), then a count; exit 1 when there is an"
+                + " error (with --strict: or a warning)."})
 final class LintCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
 

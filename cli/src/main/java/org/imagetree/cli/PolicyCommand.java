@@ -102,7 +102,7 @@ final class PolicyCommand {
         @Option(names = "--allowed", paramLabel = "REGISTRY", description = "Allowed registry (host[:port][/path]); default: the config's.") List<String> allowed;
         @Option(names = "--base-image", paramLabel = "IMAGE", description = "A base image never to deploy (besides the config's base_images).") List<String> baseImages;
         @Option(names = "--exempt", paramLabel = "NAMESPACE", description = "Namespaces not checked (default: kube-system).") List<String> exempt;
-        @Option(names = "--name", defaultValue = AdmissionManifests.DEFAULT_NAME, description = "Name of the policy objects (default: ${DEFAULT-VALUE}).") String name;
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = AdmissionManifests.DEFAULT_NAME, description = "Name of the policy objects (default: ${DEFAULT-VALUE}).") String name;
         @Option(names = "--webhook", paramLabel = "URL", description = "Write the webhook configuration for this https URL instead.") URI webhook;
         @Option(names = "--ca-bundle", paramLabel = "FILE", description = "PEM CA bundle that signed the webhook's certificate.") Path caBundle;
 
@@ -133,7 +133,7 @@ final class PolicyCommand {
         @Option(names = "--allowed", paramLabel = "REGISTRY", description = "Allowed registry (host[:port][/path]); default: the config's.") List<String> allowed;
         @Option(names = "--base-image", paramLabel = "IMAGE", description = "A base image never to deploy (besides the config's base_images).") List<String> baseImages;
         @Option(names = "--exempt", paramLabel = "NAMESPACE", description = "Namespaces not checked (default: kube-system).") List<String> exempt;
-        @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).") int port;
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).") int port;
 
         @Override
         public Integer call() throws Exception {

@@ -14,14 +14,15 @@ import java.util.concurrent.Callable;
 /** {@code update NAME}: a changelog entry for the image and every image below it. */
 @Command(name = "update", description = {
         "Add a changelog entry to an image and to all its dependants (docker-pkg's entry, byte for byte).",
-        "Dependants are those declared in control and those whose template uses the image (marked 'template-only':",
-        "docker-pkg skips them). Versions docker-pkg cannot bump get the same suffix (-s1, or -sN counted up)."})
+        "Dependants are those that declare it in control and those whose template uses it (listed as 'template-only"
+                + " dependant': docker-pkg skips them). Versions docker-pkg cannot bump get the same suffix (-s1, or -sN"
+                + " counted up), always greater in Debian order."})
 final class UpdateCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Image to update (matches every label '*NAME:*', as docker-pkg).")
     String name;
-    @Option(names = {"-r", "--reason"}, defaultValue = "Security update",
+    @Option(names = {"-r", "--reason"}, paramLabel = "TEXT", defaultValue = "Security update",
             description = "Changelog text, one entry line per line (default: ${DEFAULT-VALUE}).")
     String reason;
     @Option(names = {"-v", "--version"}, paramLabel = "VERSION",

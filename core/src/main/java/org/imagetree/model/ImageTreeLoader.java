@@ -117,7 +117,7 @@ public final class ImageTreeLoader {
                 throw new InputError(d.changelog(), org.imagetree.read.ChangelogReader.newest(d.changelog()).line(),
                         "version '" + d.version() + "' of image " + d.name() + " cannot be an image tag: a tag has only letters,"
                                 + " digits, '_', '.' and '-' (at most 128)" + tagProblem(d.version())
-                                + "; docker-pkg would fail the same way when docker refuses the name");
+                                + "; docker-pkg stops there too (docker: \"invalid reference format\")");
             }
             try {
                 ImageReference.parse(label);
