@@ -53,6 +53,21 @@ class ScriptingCliTest {
         }
     }
 
+    /** Registry down: every image is blocked with the cause of the failed connection, and plan exits 1. */
+    @Test
+    void planExitsNonZeroWhenTheRegistryIsDownAndSaysWhy() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String host = "127.0.0.1:" + port;
+        Path images = SmallTree.at(tmp.resolve("images")).image("app", "1.0", "FROM {{ registry }}/bookworm:latest\n", null).dir();
+        Path config = Files.writeString(tmp.resolve("config.yaml"), "registry: " + host + "\nbase_images:\n  - " + host + "/bookworm:latest\n");
+        CliRun plan = CliRun.of(NO_ENGINE, "-c", config.toString(), "plan", images.toString());
+        assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
+        assertThat(plan.out()).containsPattern("app:1\\.0 +\\S+ +blocked +.*connection refused: nothing listens at " + java.util.regex.Pattern.quote(host));
+    }
+
     @Test
     void buildJsonHasOnlyJsonOnStandardOutputAndStatesAreSpeltAsPlan() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start()) {
