@@ -168,6 +168,7 @@ public final class ImageTreeEngine {
 
     public List<String> prune(Path dir, Optional<String> select, String nightlySuffix, BuildListener listener) throws EngineException {
         LoadedTree t = load(dir, TagMode.RELEASE);
+        org.imagetree.model.Glob.requireMatch(select, t.tree(), dir);
         return new LocalPruner(engine).prune(t.tree(), select, nightlySuffix, listener);
     }
 }

@@ -90,7 +90,7 @@ final class BlubberCommand {
         @Option(names = {"-p", "--policy"}, paramLabel = "POLICY", description = "Blubber policy file checked against the expanded config.") Path policy;
         @ArgGroup(exclusive = true) FlavourOptions flavour;
         @Parameters(index = "0", paramLabel = "FILE", description = "blubber.yaml") Path file;
-        @Parameters(index = "1", paramLabel = "VARIANT") String variant;
+        @Parameters(index = "1", paramLabel = "VARIANT", description = "Variant to compile.") String variant;
 
         @Override
         public Integer call() {
@@ -105,14 +105,14 @@ final class BlubberCommand {
     @Command(name = "build", description = "Build VARIANT against the Docker Engine; with --publish push every --tag.")
     static final class Build implements Callable<Integer> {
         @ParentCommand BlubberCommand blubber;
-        @Option(names = {"-p", "--policy"}, paramLabel = "POLICY") Path policy;
+        @Option(names = {"-p", "--policy"}, paramLabel = "POLICY", description = "Blubber policy file checked against the expanded config.") Path policy;
         @ArgGroup(exclusive = true) FlavourOptions flavour;
         @Option(names = "--context", paramLabel = "DIR", description = "Build context (default: the config file's directory).") Path context;
         @Option(names = {"-t", "--tag"}, paramLabel = "REF", description = "Full image reference to tag (repeatable).") List<String> tags;
         @Option(names = "--build-arg", paramLabel = "K=V", description = "Build argument (repeatable).") List<String> buildArgs;
         @Option(names = "--publish", description = "Push every tag with the engine config's credentials.") boolean publish;
-        @Parameters(index = "0", paramLabel = "FILE") Path file;
-        @Parameters(index = "1", paramLabel = "VARIANT") String variant;
+        @Parameters(index = "0", paramLabel = "FILE", description = "blubber.yaml") Path file;
+        @Parameters(index = "1", paramLabel = "VARIANT", description = "Variant to build.") String variant;
 
         @Override
         public Integer call() throws Exception {
@@ -136,21 +136,21 @@ final class BlubberCommand {
     @Command(name = "pipeline", description = "Post-merge service pipeline: build and run the test variant, build, tag, label and publish the production variant.")
     static final class Pipeline implements Callable<Integer> {
         @ParentCommand BlubberCommand blubber;
-        @Option(names = {"-p", "--policy"}, paramLabel = "POLICY") Path policy;
+        @Option(names = {"-p", "--policy"}, paramLabel = "POLICY", description = "Blubber policy file checked against the expanded config.") Path policy;
         @ArgGroup(exclusive = true) FlavourOptions flavour;
-        @Option(names = "--context", paramLabel = "DIR") Path context;
-        @Option(names = "--test-variant", defaultValue = "test", description = "Default: ${DEFAULT-VALUE}.") String testVariant;
-        @Option(names = "--production-variant", defaultValue = "production", description = "Default: ${DEFAULT-VALUE}.") String productionVariant;
-        @Option(names = "--registry", paramLabel = "HOST", description = "Default: the engine config's registry.") String registry;
-        @Option(names = "--namespace", paramLabel = "NS", description = "Default: the engine config's namespace.") String namespace;
+        @Option(names = "--context", paramLabel = "DIR", description = "Build context (default: the config file's directory).") Path context;
+        @Option(names = "--test-variant", paramLabel = "VARIANT", defaultValue = "test", description = "Variant built and run as the test (default: ${DEFAULT-VALUE}).") String testVariant;
+        @Option(names = "--production-variant", paramLabel = "VARIANT", defaultValue = "production", description = "Variant published (default: ${DEFAULT-VALUE}).") String productionVariant;
+        @Option(names = "--registry", paramLabel = "HOST", description = "Registry to publish to (default: the engine config's registry).") String registry;
+        @Option(names = "--namespace", paramLabel = "NS", description = "Namespace in the registry (default: the engine config's namespace).") String namespace;
         @Option(names = "--project", paramLabel = "NAME", description = "Image name (default: the context directory's name).") String project;
         @Option(names = {"-t", "--tag"}, paramLabel = "T", description = "Extra tag besides <timestamp>-production, e.g. the git tag or commit (repeatable).") List<String> tags;
-        @Option(names = "--build-arg", paramLabel = "K=V") List<String> buildArgs;
+        @Option(names = "--build-arg", paramLabel = "K=V", description = "Build argument (repeatable).") List<String> buildArgs;
         @Option(names = "--source", paramLabel = "URL", description = "org.opencontainers.image.source label.") String source;
         @Option(names = "--revision", paramLabel = "SHA", description = "org.opencontainers.image.revision label.") String revision;
         @Option(names = "--publish", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Push the production tags (default: true).") boolean publish;
-        @Parameters(index = "0", paramLabel = "FILE") Path file;
+        @Parameters(index = "0", paramLabel = "FILE", description = "blubber.yaml") Path file;
 
         @Override
         public Integer call() throws Exception {

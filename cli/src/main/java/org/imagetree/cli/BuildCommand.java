@@ -28,7 +28,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @ParentCommand ImageTreeCommand root;
 
-    @Option(names = "--select", paramLabel = "GLOB", description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'.")
+    @Option(names = "--select", paramLabel = "GLOB", description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'; matching none is an error.")
     String select;
 
     @ArgGroup(exclusive = true) TagModeOptions tagMode;
@@ -54,19 +54,19 @@ final class BuildCommand implements Callable<Integer> {
             description = "Also rebuild published images whose parent changed since they were built, and everything below them (same tags, changelogs untouched).")
     boolean rebuildStale;
 
-    @Option(names = "--format", defaultValue = "text", description = "Summary format: text or json.")
-    String format;
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Summary format on standard output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); progress goes to standard error with json.")
+    Formats.Text format;
 
     @Parameters(paramLabel = "DIRECTORY", description = "Directory of image definitions.")
     Path directory;
 
     @Override
     public Integer call() throws Exception {
-        if (!"text".equalsIgnoreCase(format) && !"json".equalsIgnoreCase(format)) {
-            throw new org.imagetree.InputError("--format: expected text or json, got '" + format + "'");
-        }
         int parallel = ImageTreeCommand.jobs(jobs);
-        PrintWriter out = root.out();
+        boolean json = format == Formats.Text.json;
+        // With --format json standard output carries the JSON document only: progress goes to standard error.
+        PrintWriter out = json ? root.err() : root.out();
         EngineConfig config = root.config();
         boolean doPublish = publish != null ? publish : ExecuteOptions.publishByDefault(config);
         RegistryClient registry = root.registryClient(config);
@@ -94,15 +94,16 @@ final class BuildCommand implements Callable<Integer> {
             if (!doPublish) out.println("NOT publishing images (no credentials and the registry is not local; use --publish)");
             out.println("== Step 1: building images ==");
             BuildReport report;
-            try (ConsoleListener listener = root.buildListener()) {
+            try (ConsoleListener listener = root.buildListener(out)) {
                 listener.total(plan.work().size());
                 report = it.execute(plan, new ExecuteOptions(parallel, useCache, !noPull, doPublish,
                         ImageTreeCommand.tempDir()), listener);
             }
             out.println("== Build done! ==");
-            if ("json".equalsIgnoreCase(format)) out.print(report.json());
-            else out.print(report.table());
             out.flush();
+            if (json) root.out().print(report.json());
+            else root.out().print(report.table());
+            root.out().flush();
             return report.succeeded() ? 0 : 1;
         }
     }

@@ -15,13 +15,15 @@ import java.util.concurrent.Callable;
 final class GraphCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
 
-    @Option(names = "--format", defaultValue = "dot", description = "dot or mermaid") String format;
-    @Parameters(paramLabel = "DIRECTORY") Path directory;
+    @Option(names = "--format", defaultValue = "dot", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Formats.Graph format;
+    @Parameters(paramLabel = "DIRECTORY", description = "Directory of image definitions.") Path directory;
 
     @Override
     public Integer call() {
         LoadedTree loaded = root.offlineEngine(root.config()).load(directory, org.imagetree.ImageTreeEngine.TagMode.RELEASE);
-        root.out().print("mermaid".equalsIgnoreCase(format) ? PlanReport.mermaid(loaded.tree()) : PlanReport.dot(loaded.tree()));
+        root.out().print(format == Formats.Graph.mermaid ? PlanReport.mermaid(loaded.tree()) : PlanReport.dot(loaded.tree()));
         root.out().flush();
         return 0;
     }

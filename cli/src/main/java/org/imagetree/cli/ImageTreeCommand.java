@@ -56,7 +56,7 @@ final class ImageTreeCommand {
 
     @Spec CommandSpec spec;
 
-    @Option(names = {"-c", "--configfile"}, defaultValue = "config.yaml", description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--configfile"}, paramLabel = "FILE", defaultValue = "config.yaml", description = "Configuration file (default: ${DEFAULT-VALUE}).")
     Path configFile;
 
     static final class Verbosity {
@@ -107,9 +107,12 @@ final class ImageTreeCommand {
     RegistryClient registryClient(EngineConfig config) { return RegistryClient.builder(config).build(); }
 
     /** Build progress on standard output (a live status line on a terminal), the full log in imagetree-build.log. */
-    ConsoleListener buildListener() {
+    ConsoleListener buildListener() { return buildListener(out()); }
+
+    /** As {@link #buildListener()}, the progress on {@code to}. */
+    ConsoleListener buildListener(PrintWriter to) {
         boolean terminal = System.console() != null && !"dumb".equals(env.get("TERM"));
-        return new ConsoleListener(out(), verbose(), terminal, Path.of("imagetree-build.log"));
+        return new ConsoleListener(to, verbose(), terminal, Path.of("imagetree-build.log"));
     }
 
     /** Images built at the same time: as asked, else the number of cores. */

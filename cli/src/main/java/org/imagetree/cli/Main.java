@@ -42,16 +42,40 @@ public final class Main {
         return run(args, env, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true));
     }
 
-    /** As {@link #run(String[], java.util.Map)} with explicit output streams. */
-    public static int run(String[] args, java.util.Map<String, String> env, java.io.PrintWriter out, java.io.PrintWriter err) {
-        ImageTreeCommand root = new ImageTreeCommand(env);
-        CommandLine cl = new CommandLine(root);
+    /** The command line for {@code args}: the action they name, or all of them (help, version, a mistyped action). */
+    static CommandLine commandLine(String[] args, java.util.Map<String, String> env) {
+        CommandLine cl = new CommandLine(new ImageTreeCommand(env));
         java.util.Optional<Class<?>> named = ImageTreeCommand.subcommandIn(args);
         if (named.isPresent()) {
             cl.addSubcommand(named.get());
         } else {
             ImageTreeCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
         }
+        addHelp(cl);
+        return cl;
+    }
+
+    /**
+     * Every command and subcommand answers {@code -h/--help} with its usage (picocli then skips the required
+     * parameters check), and every command with subcommands has a {@code help [COMMAND]} subcommand.
+     */
+    static void addHelp(CommandLine cl) {
+        CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+        if (spec.optionsMap().get("--help") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        if (!cl.getSubcommands().isEmpty() && !cl.getSubcommands().containsKey("help")) {
+            cl.addSubcommand(new CommandLine.HelpCommand());
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) addHelp(sub);
+        }
+    }
+
+    /** As {@link #run(String[], java.util.Map)} with explicit output streams. */
+    public static int run(String[] args, java.util.Map<String, String> env, java.io.PrintWriter out, java.io.PrintWriter err) {
+        CommandLine cl = commandLine(args, env);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());

@@ -23,14 +23,20 @@ import java.util.concurrent.Callable;
 final class PlanCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
 
-    @Option(names = "--select", paramLabel = "GLOB") String select;
+    @Option(names = "--select", paramLabel = "GLOB",
+            description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'; matching none is an error.")
+    String select;
     @ArgGroup(exclusive = true) TagModeOptions tagMode;
-    @Option(names = "--no-pull") boolean noPull;
-    @Option(names = "--publish", negatable = true) Boolean publish;
+    @Option(names = "--no-pull", description = "Plan as 'build --no-pull': local images count before the registry.") boolean noPull;
+    @Option(names = "--publish", negatable = true,
+            description = "Plan as 'build --[no-]publish' (default: when credentials are configured or the registry is on loopback).")
+    Boolean publish;
     @Option(names = "--check-stale", description = "Read each published image's recorded parent digest and report those whose parent changed.")
     boolean checkStale;
-    @Option(names = "--format", defaultValue = "text", description = "text or json") String format;
-    @Parameters(paramLabel = "DIRECTORY") Path directory;
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Formats.Text format;
+    @Parameters(paramLabel = "DIRECTORY", description = "Directory of image definitions.") Path directory;
 
     @Override
     public Integer call() {
@@ -42,13 +48,19 @@ final class PlanCommand implements Callable<Integer> {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             BuildPlan plan = it.loadAndPlan(directory, TagModeOptions.of(tagMode),
                     new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, checkStale, false), loaded -> { });
-            if ("json".equalsIgnoreCase(format)) {
+            if (format == Formats.Text.json) {
                 root.out().print(PlanReport.json(plan));
             } else {
                 plan.warnings().forEach(w -> root.err().println("warning: " + w));
                 root.out().print(PlanReport.text(plan));
             }
             root.out().flush();
+            long blocked = plan.where(p -> p.action() == org.imagetree.plan.Action.BLOCKED).size();
+            if (blocked > 0) {
+                root.err().println("error: " + blocked + " image(s) cannot be built (action 'blocked'; the reason column says why)");
+                root.err().flush();
+                return 1;
+            }
             return 0;
         }
     }

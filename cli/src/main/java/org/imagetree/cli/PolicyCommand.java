@@ -102,7 +102,7 @@ final class PolicyCommand {
         @Option(names = "--allowed", paramLabel = "REGISTRY", description = "Allowed registry (host[:port][/path]); default: the config's.") List<String> allowed;
         @Option(names = "--base-image", paramLabel = "IMAGE", description = "A base image never to deploy (besides the config's base_images).") List<String> baseImages;
         @Option(names = "--exempt", paramLabel = "NAMESPACE", description = "Namespaces not checked (default: kube-system).") List<String> exempt;
-        @Option(names = "--name", defaultValue = AdmissionManifests.DEFAULT_NAME) String name;
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = AdmissionManifests.DEFAULT_NAME, description = "Name of the policy objects (default: ${DEFAULT-VALUE}).") String name;
         @Option(names = "--webhook", paramLabel = "URL", description = "Write the webhook configuration for this https URL instead.") URI webhook;
         @Option(names = "--ca-bundle", paramLabel = "FILE", description = "PEM CA bundle that signed the webhook's certificate.") Path caBundle;
 
@@ -128,12 +128,12 @@ final class PolicyCommand {
     @Command(name = "webhook", description = "Run the validating admission webhook (AdmissionReview v1 over HTTPS) until stopped.")
     static final class Webhook implements Callable<Integer> {
         @ParentCommand PolicyCommand policy;
-        @Option(names = "--tls-cert", required = true, paramLabel = "FILE") Path cert;
-        @Option(names = "--tls-key", required = true, paramLabel = "FILE") Path key;
-        @Option(names = "--allowed", paramLabel = "REGISTRY") List<String> allowed;
-        @Option(names = "--base-image", paramLabel = "IMAGE") List<String> baseImages;
-        @Option(names = "--exempt", paramLabel = "NAMESPACE") List<String> exempt;
-        @Option(names = "--port", defaultValue = "8443") int port;
+        @Option(names = "--tls-cert", required = true, paramLabel = "FILE", description = "PEM certificate (chain) the webhook serves.") Path cert;
+        @Option(names = "--tls-key", required = true, paramLabel = "FILE", description = "PEM private key of that certificate.") Path key;
+        @Option(names = "--allowed", paramLabel = "REGISTRY", description = "Allowed registry (host[:port][/path]); default: the config's.") List<String> allowed;
+        @Option(names = "--base-image", paramLabel = "IMAGE", description = "A base image never to deploy (besides the config's base_images).") List<String> baseImages;
+        @Option(names = "--exempt", paramLabel = "NAMESPACE", description = "Namespaces not checked (default: kube-system).") List<String> exempt;
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).") int port;
 
         @Override
         public Integer call() throws Exception {

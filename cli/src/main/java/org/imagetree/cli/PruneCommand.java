@@ -17,9 +17,11 @@ import java.util.concurrent.Callable;
 final class PruneCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
 
-    @Option(names = "--select", paramLabel = "GLOB") String select;
+    @Option(names = "--select", paramLabel = "GLOB",
+            description = "Only images whose full label matches (fnmatch), e.g. '*python3:*'; matching none is an error.")
+    String select;
     @Option(names = "--nightly", paramLabel = "NIGHTLY_IDENTIFIER", description = "Also keep the tag with this nightly suffix.") String nightly;
-    @Parameters(paramLabel = "DIRECTORY") Path directory;
+    @Parameters(paramLabel = "DIRECTORY", description = "Directory of image definitions.") Path directory;
 
     @Override
     public Integer call() throws Exception {

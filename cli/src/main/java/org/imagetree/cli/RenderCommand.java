@@ -17,13 +17,15 @@ final class RenderCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
 
     @ArgGroup(exclusive = true) TagModeOptions tagMode;
-    @Option(names = "--format", defaultValue = "text", description = "text or json") String format;
-    @Parameters(paramLabel = "DIRECTORY") Path directory;
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (json: docker-pkg's shape; default: ${DEFAULT-VALUE}).")
+    Formats.Text format;
+    @Parameters(paramLabel = "DIRECTORY", description = "Directory of image definitions.") Path directory;
 
     @Override
     public Integer call() {
         LoadedTree loaded = root.offlineEngine(root.config()).load(directory, TagModeOptions.of(tagMode));
-        if ("json".equalsIgnoreCase(format)) {
+        if (format == Formats.Text.json) {
             root.out().print(PlanReport.renderJson(loaded.tree(), directory));
         } else {
             loaded.warnings().forEach(w -> root.err().println("warning: " + w));

@@ -211,6 +211,14 @@ public final class ConfigLoader {
                 throw lines.error("registry", -1, "'" + r + "' is not a registry host[:port]");
             }
         }
+        if (m.get("namespace") instanceof String ns && !ns.isEmpty()) {
+            try {
+                org.imagetree.model.ImageReference.parse("localhost/" + ns + "/image:tag");
+            } catch (IllegalArgumentException e) {
+                throw lines.error("namespace", -1, "'" + ns + "' is not a repository path: lowercase letters and digits,"
+                        + " separated by '.', '_', '__' or '-', in components joined by '/'");
+            }
+        }
         if (m.get("base_images") instanceof List<?> bases) {
             for (int i = 0; i < bases.size(); i++) {
                 try {

@@ -53,15 +53,32 @@ public final class TreeLinter {
     }
 
     /**
+     * The errors of {@link #check}: what would make a build fail or skip an image.
+     *
      * @param dir     the directory of image definitions
      * @param against a git revision to compare changelog versions with; empty to skip that check
-     * @return every problem, in directory order; empty when the tree is fine
+     * @return every error, in directory order; empty when the tree is fine
      * @throws InputError when {@code dir} is not a directory or {@code against} is not a revision of its repository
      */
     public List<LintProblem> lint(Path dir, Optional<String> against) {
+        return check(dir, against).stream().filter(p -> !p.isWarning()).toList();
+    }
+
+    /**
+     * Errors and warnings. Errors: everything {@link #lint} says, including a {@code control} dependency that is
+     * neither an image of the tree nor a base image (docker-pkg stops with "Image X (dependency of Y) not found";
+     * a build skips the image unless the registry happens to have it) and a directory with a
+     * {@code Dockerfile.template} but no {@code changelog} (no build ever sees it). Warnings: in-tree images a
+     * template uses that {@code control} does not declare (builds order them anyway; docker-pkg does not) and a
+     * {@code changelog} without a template.
+     *
+     * @see #lint
+     */
+    public List<LintProblem> check(Path dir, Optional<String> against) {
         Path root = dir.toAbsolutePath().normalize();
         Set<LintProblem> problems = new LinkedHashSet<>();
         List<Path> dirs = ImageScanner.imageDirectories(root, new ArrayList<>());
+        List<LintProblem> halfImages = halfImages(root);
 
         Map<String, ImageDefinition> byName = new HashMap<>();
         List<ImageDefinition> definitions = new ArrayList<>();
@@ -80,6 +97,8 @@ public final class TreeLinter {
             }
         }
         boolean definitionsParse = problems.isEmpty();
+        problems.addAll(halfImages);
+        problems.addAll(missingDependencies(definitions, byName));
 
         List<String> known = new ArrayList<>(config.baseImages());
         for (ImageDefinition def : definitions) {
@@ -112,7 +131,12 @@ public final class TreeLinter {
         if (definitionsParse) {
             // The loader resolves parents from control files and templates alike; it fails on a cycle.
             try {
-                new ImageTreeLoader(config, 2).load(root, "");
+                org.imagetree.model.ImageTree tree = new ImageTreeLoader(config, 2).load(root, "").tree();
+                for (String n : tree.order()) {
+                    org.imagetree.model.TreeImage i = tree.get(n);
+                    Path at = Files.exists(i.definition().control()) ? i.definition().control() : i.definition().template();
+                    for (String w : i.warnings()) problems.add(new LintProblem(at.toString(), 0, w, LintProblem.Severity.WARNING));
+                }
             } catch (InputError e) {
                 LintProblem p = of(e, root);
                 if (problems.stream().noneMatch(q -> q.file().equals(p.file()) && q.message().equals(p.message()))) problems.add(p);
@@ -123,10 +147,72 @@ public final class TreeLinter {
         return List.copyOf(problems);
     }
 
+    /** Directories that look like an image but are not one: every build passes them over without a word. */
+    private static List<LintProblem> halfImages(Path root) {
+        List<LintProblem> out = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            s.filter(Files::isDirectory).sorted().forEach(dirs::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
+        for (Path d : dirs) {
+            boolean template = Files.isRegularFile(d.resolve(ImageDefinition.TEMPLATE));
+            boolean changelog = Files.isRegularFile(d.resolve(ImageDefinition.CHANGELOG));
+            if (template && !changelog) {
+                out.add(new LintProblem(d.resolve(ImageDefinition.TEMPLATE).toString(), 0,
+                        "template without a changelog: builds skip this directory (add a changelog to make it an image)"));
+            } else if (changelog && !template) {
+                out.add(new LintProblem(d.resolve(ImageDefinition.CHANGELOG).toString(), 0,
+                        "changelog without a Dockerfile.template: not an image, builds skip this directory",
+                        LintProblem.Severity.WARNING));
+            }
+        }
+        return out;
+    }
+
+    /** {@code control} dependencies that are neither images of the tree nor base images of the config. */
+    private List<LintProblem> missingDependencies(List<ImageDefinition> definitions, Map<String, ImageDefinition> byName) {
+        Set<String> baseNames = new java.util.HashSet<>();
+        for (String b : config.baseImages()) {
+            String repo = Labels.repositoryOf(b);
+            baseNames.add(repo.substring(repo.lastIndexOf('/') + 1));
+        }
+        List<LintProblem> out = new ArrayList<>();
+        for (ImageDefinition def : definitions) {
+            for (String dep : def.declaredDepends()) {
+                if (byName.containsKey(dep) || baseNames.contains(dep)) continue;
+                Path control = def.control();
+                out.add(new LintProblem(control.toString(), lineOf(control, dep), "depends on '" + dep
+                        + "', which is neither an image of this tree nor a base image (docker-pkg stops: 'Image " + dep
+                        + " (dependency of " + def.name() + ") not found'; a build skips " + def.name()
+                        + " unless the registry has it)"));
+            }
+        }
+        return out;
+    }
+
+    /** The 1-based line of {@code control} that names {@code dep}, 0 when not found. */
+    private static int lineOf(Path control, String dep) {
+        try {
+            List<String> lines = Files.readAllLines(control, StandardCharsets.UTF_8);
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile("(^|[\\s:,])" + java.util.regex.Pattern.quote(dep) + "($|[\\s,(])");
+            for (int i = 0; i < lines.size(); i++) if (p.matcher(lines.get(i)).find()) return i + 1;
+        } catch (IOException e) {
+            // the location is a help, not a requirement
+        }
+        return 0;
+    }
+
     /** Images whose directory changed since {@code rev} but whose newest changelog version did not grow. */
     private List<LintProblem> unbumped(Path root, List<Path> dirs, String rev) {
         Path top = Path.of(git(root, "rev-parse", "--show-toplevel").strip()).toAbsolutePath().normalize();
-        git(root, "rev-parse", "--verify", "--quiet", rev + "^{commit}");
+        GitResult commit = runGit(root, "rev-parse", "--verify", rev + "^{commit}");
+        if (commit.exit != 0) {
+            String why = commit.err.strip().replaceFirst("^fatal: ", "");
+            throw new InputError("--against '" + rev + "': not a commit of the git repository at " + top
+                    + (why.isEmpty() ? "" : " (git: " + why + ")") + "; fetch it first or give a branch, tag or commit that exists");
+        }
         String diff = git(root, "diff", "--name-only", rev, "--", ".");
         // Each changed file belongs to the deepest image directory holding it (images may nest).
         List<Path> byDepth = new ArrayList<>(dirs);

@@ -14,6 +14,20 @@ public final class Glob {
 
     public boolean matches(String s) { return regex.matcher(s).matches(); }
 
+    /**
+     * A selection that matches nothing is a mistake (a typo, a name instead of a label glob), not "nothing to do".
+     *
+     * @throws org.imagetree.InputError when {@code select} is given and matches no image's full label in {@code tree}
+     */
+    public static void requireMatch(java.util.Optional<String> select, ImageTree tree, java.nio.file.Path root) {
+        if (select.isEmpty()) return;
+        Glob g = new Glob(select.get());
+        for (String n : tree.order()) if (g.matches(tree.get(n).label())) return;
+        String example = tree.order().isEmpty() ? "" : " (--select matches full labels such as '" + tree.get(tree.order().get(0)).label()
+                + "'; use '*NAME:*' for an image name)";
+        throw new org.imagetree.InputError("--select '" + select.get() + "' matches no image in " + root + example);
+    }
+
     @Override public String toString() { return pattern; }
 
     static String translate(String pat) {

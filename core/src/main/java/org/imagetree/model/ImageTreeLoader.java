@@ -41,6 +41,14 @@ public final class ImageTreeLoader {
     private static final Pattern LINE_PREFIX = Pattern.compile("line (\\d+): ");
     private static final Pattern FROM_LINE = Pattern.compile("\\s*FROM\\s", Pattern.CASE_INSENSITIVE);
 
+    /** What in a Debian version cannot go into a tag. */
+    private static String tagProblem(String version) {
+        if (version.indexOf(':') >= 0) return ", and the epoch '" + version.substring(0, version.indexOf(':') + 1) + "' has a ':'";
+        if (version.indexOf('~') >= 0) return ", and '~' is not one of them";
+        if (version.indexOf('+') >= 0) return ", and '+' is not one of them";
+        return "";
+    }
+
     /**
      * The model of a directory: the tree, every warning found while reading it, and every image reference that
      * breaks the registry policy ({@code allowed_registries}, default {@code registry}; none when neither is set).
@@ -104,6 +112,13 @@ public final class ImageTreeLoader {
         Map<String, String> nameByRepository = new HashMap<>();
         for (ImageDefinition d : scan.images()) {
             String label = Labels.label(config.registry(), config.namespace(), d.name(), d.version() + tagSuffix);
+            if (!ImageReference.isValidTag(d.version() + tagSuffix)) {
+                // docker-pkg tags with the version as written; docker then refuses the name ("invalid reference format").
+                throw new InputError(d.changelog(), org.imagetree.read.ChangelogReader.newest(d.changelog()).line(),
+                        "version '" + d.version() + "' of image " + d.name() + " cannot be an image tag: a tag has only letters,"
+                                + " digits, '_', '.' and '-' (at most 128)" + tagProblem(d.version())
+                                + "; docker-pkg stops there too (docker: \"invalid reference format\")");
+            }
             try {
                 ImageReference.parse(label);
             } catch (IllegalArgumentException e) {

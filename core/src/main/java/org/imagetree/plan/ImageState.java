@@ -9,5 +9,6 @@ public enum ImageState {
     /** Nowhere yet. */
     TO_BUILD;
 
-    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+    /** {@code published}, {@code built}, {@code to-build}: spelt as build's outcomes ({@code not-selected}). */
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
 }

@@ -179,6 +179,7 @@ public final class Planner {
     /** As {@link #plan(LoadedTree, PlanOptions)}, reusing the answers of {@code early} (see {@link #prefetch}). */
     public BuildPlan plan(LoadedTree loaded, PlanOptions options, Prefetch early) {
         ImageTree tree = loaded.tree();
+        Glob.requireMatch(options.select(), tree, loaded.root());
         List<String> warnings = new ArrayList<>(loaded.warnings());
         Set<String> labels = new LinkedHashSet<>();
         for (String n : tree.order()) labels.add(tree.get(n).label());

@@ -27,20 +27,27 @@ public final class ChangelogWriter {
     /** {@code email.utils.formatdate}: "Fri, 07 Aug 2026 06:00:23 +0000" (English names, zero-padded day). */
     private static final DateTimeFormatter RFC2822 =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss xx", Locale.ROOT);
+    /**
+     * docker-pkg's {@code update} trailer: {@code time.strftime("%a, %e %b %Y %H:%M:%S %z")}, the day padded with a
+     * space ("Thu,  3 Dec 2026 23:37:54 +0000").
+     */
+    private static final DateTimeFormatter STRFTIME_E =
+            DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss xx", Locale.ROOT);
     private static final Pattern BLANK = Pattern.compile("^\\s*$", Pattern.UNICODE_CHARACTER_CLASS);
 
     private ChangelogWriter() {}
 
     /**
-     * One entry, ending with its trailer line and a newline (no separating blank line: {@link #prepend} adds it
-     * when the changelog already has entries, as python-debian's {@code new_block} does).
+     * One entry as docker-pkg's {@code update} writes it, ending with its trailer line and a newline (no separating
+     * blank line: {@link #prepend} adds it when the changelog already has entries, as python-debian's
+     * {@code new_block} does). The trailer date is docker-pkg's {@code %e} format ({@link #formatUpdateDate}).
      *
      * @param reasonLines the reason split on {@code \n}; each becomes a change line indented by 3 spaces
      * @throws InputError if name, version or distribution would not form a valid changelog header
      */
     public static String newBlock(String pkg, String version, String distribution, String urgency, String author,
                                   ZonedDateTime date, List<String> reasonLines) {
-        return newBlockWithChanges(pkg, version, distribution, urgency, author, date,
+        return block(pkg, version, distribution, urgency, author, formatUpdateDate(date),
                 reasonLines.stream().map(line -> "   " + line).toList());
     }
 
@@ -50,6 +57,11 @@ public final class ChangelogWriter {
      */
     public static String newBlockWithChanges(String pkg, String version, String distribution, String urgency, String author,
                                              ZonedDateTime date, List<String> changeLines) {
+        return block(pkg, version, distribution, urgency, author, formatDate(date), changeLines);
+    }
+
+    private static String block(String pkg, String version, String distribution, String urgency, String author,
+                                String date, List<String> changeLines) {
         List<String> changes = new ArrayList<>();
         addChange(changes, "");
         for (String line : changeLines) addChange(changes, line);
@@ -58,13 +70,18 @@ public final class ChangelogWriter {
         ChangelogReader.parseHeader(null, 0, header); // never write an entry the reader would reject
         StringBuilder b = new StringBuilder(header).append('\n');
         for (String change : changes) b.append(change).append('\n');
-        b.append(" -- ").append(author).append("  ").append(formatDate(date)).append('\n');
+        b.append(" -- ").append(author).append("  ").append(date).append('\n');
         return b.toString();
     }
 
     /** The trailer date as {@code email.utils.formatdate(localtime=True)} writes it for {@code date}'s offset. */
     public static String formatDate(ZonedDateTime date) {
         return RFC2822.format(date);
+    }
+
+    /** The trailer date as docker-pkg's {@code update} writes it: {@code %e}, the day padded with a space. */
+    public static String formatUpdateDate(ZonedDateTime date) {
+        return STRFTIME_E.format(date);
     }
 
     /**

@@ -489,10 +489,9 @@ public final class RegistryClient {
                 retryAfter = e.retryAfter().orElse(null);
                 LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, e.getMessage());
             } catch (IOException e) {
-                if (n >= policy.maxAttempts() || isTlsFailure(e)) {
+                if (n >= policy.maxAttempts() || TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) {
                     throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, auth.redact(call.describe() + " failed after "
-                            + n + " attempt(s): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())),
-                            true, null, e);
+                            + n + " attempt(s): " + TransportFailure.describe(e, call.registry)), true, null, e);
                 }
                 retryAfter = null;
                 LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, e.toString());
@@ -507,14 +506,6 @@ public final class RegistryClient {
                 throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
             }
         }
-    }
-
-    /** Certificate and handshake problems do not go away by retrying. */
-    private static boolean isTlsFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException) return true;
-        }
-        return false;
     }
 
     /** One attempt: the request, and once more with credentials if the registry challenges it. */

@@ -33,7 +33,7 @@ public final class PlanReport {
         int k = 1;
         for (PlannedImage p : plan.work()) sb.append(String.format(Locale.ROOT, "%4d. %s%n", k++, p.label()));
         if (plan.work().isEmpty()) sb.append("  (nothing to build)\n");
-        sb.append("\nWaves (images of one wave can build at the same time):\n");
+        if (!plan.waves().isEmpty()) sb.append("\nWaves (images of one wave can build at the same time):\n");
         for (int i = 0; i < plan.waves().size(); i++) {
             sb.append("  ").append(i + 1).append(": ").append(String.join(" ", plan.waves().get(i))).append('\n');
         }

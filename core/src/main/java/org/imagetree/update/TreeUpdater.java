@@ -21,13 +21,27 @@ import java.util.Set;
  * docker-pkg's {@code update}: a new changelog entry for every image matching {@code *NAME:*} and for every
  * image below them, so a fix in one image rebuilds its whole subtree. All new versions are computed and
  * checked before any changelog is written: a version that cannot be bumped leaves every file untouched.
+ *
+ * <p>"Below" means what a build orders below: docker-pkg follows {@code control} only, this also follows what
+ * templates use. An image reached only through such a template edge is a {@link Bump#templateOnly()} dependant
+ * (docker-pkg would leave it alone and it would be built from a stale parent). Entries are docker-pkg's byte for
+ * byte ({@link VersionBump}, {@link ChangelogWriter#newBlock}).
  */
 public final class TreeUpdater {
     private final EngineConfig config;
     private final Map<String, String> env;
 
-    /** One changelog entry written. */
-    public record Bump(String name, Path changelog, String oldVersion, String newVersion) {}
+    /**
+     * One changelog entry written.
+     *
+     * @param templateOnly a dependant reached only through a template's use of an in-tree image (not through
+     *                     {@code control}): docker-pkg's update would skip it
+     */
+    public record Bump(String name, Path changelog, String oldVersion, String newVersion, boolean templateOnly) {
+        public Bump(String name, Path changelog, String oldVersion, String newVersion) {
+            this(name, changelog, oldVersion, newVersion, false);
+        }
+    }
 
     public TreeUpdater(EngineConfig config, Map<String, String> env) {
         this.config = config;
@@ -46,6 +60,7 @@ public final class TreeUpdater {
         if (matched.isEmpty()) throw new InputError("no image matches '" + name + "' in " + root);
         Set<String> selected = new LinkedHashSet<>(matched);
         selected.addAll(tree.descendants(matched));
+        Set<String> throughControl = controlDescendants(tree, matched);
 
         if (version.isPresent()) {
             try {
@@ -72,6 +87,7 @@ public final class TreeUpdater {
                     throw new InputError(i.definition().changelog(), 1, e.getMessage());
                 }
             }
+            boolean templateOnly = !matched.contains(n) && !throughControl.contains(n);
             if (n.equals(name)) {
                 text = List.of(reason.split("\n", -1));
             } else {
@@ -81,9 +97,23 @@ public final class TreeUpdater {
                 text = t;
             }
             blocks.add(ChangelogWriter.newBlock(n, next, config.distribution(), "high", author, now, text));
-            bumps.add(new Bump(n, i.definition().changelog(), old, next));
+            bumps.add(new Bump(n, i.definition().changelog(), old, next, templateOnly));
         }
         for (int k = 0; k < bumps.size(); k++) ChangelogWriter.prepend(bumps.get(k).changelog(), blocks.get(k));
         return bumps;
+    }
+
+    /** The images below {@code from} through {@code control} declarations only: docker-pkg's {@code all_children}. */
+    static Set<String> controlDescendants(ImageTree tree, Set<String> from) {
+        Set<String> out = new LinkedHashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(from);
+        while (!todo.isEmpty()) {
+            String p = todo.pop();
+            for (String c : tree.children(p)) {
+                if (tree.get(c).definition().declaredDepends().contains(p) && out.add(c)) todo.add(c);
+            }
+        }
+        out.removeAll(from);
+        return out;
     }
 }

@@ -106,7 +106,53 @@ class TreeLinterTest {
     }
 
     @Test
-    void anUnknownRevisionIsAnInputError() {
-        assertThatThrownBy(() -> lint(Optional.of("no-such-branch"))).isInstanceOf(InputError.class).hasMessageContaining("no-such-branch");
+    void anUnknownRevisionIsAnInputErrorWithAReason() {
+        assertThatThrownBy(() -> lint(Optional.of("no-such-branch"))).isInstanceOf(InputError.class)
+                .hasMessageContaining("--against 'no-such-branch': not a commit of the git repository at ")
+                .hasMessageContaining("(git: Needed a single revision)");
+    }
+
+    /** What a build would fail on or skip: lint errors; what a build orders anyway: warnings (check only). */
+    @Test
+    void missingDependencyAndTemplateWithoutChangelogAreErrorsUndeclaredUseAWarning() throws IOException {
+        Files.writeString(images.resolve("standalone/control"), "Source: standalone\n\nPackage: standalone\nDepends: no-such-image\n");
+        Path orphan = Files.createDirectories(images.resolve("orphan"));
+        Files.writeString(orphan.resolve("Dockerfile.template"), "FROM {{ \"tools\" | image_tag }}\n");
+        Path notes = Files.createDirectories(images.resolve("notes"));
+        Files.writeString(notes.resolve("changelog"), Files.readString(images.resolve("tools/changelog")).replace("tools", "notes"));
+        Path worker = images.resolve("worker/Dockerfile.template");
+        Files.writeString(worker, Files.readString(worker) + "COPY --from={{ \"standalone\" | image_tag }} /etc/hostname /tmp/\n");
+
+        List<String> errors = lint(Optional.empty()).stream().map(LintProblem::toString).toList();
+        assertThat(errors).containsExactlyInAnyOrder(
+                images.resolve("orphan/Dockerfile.template") + ": template without a changelog: builds skip this directory"
+                        + " (add a changelog to make it an image)",
+                images.resolve("standalone/control") + ":4: depends on 'no-such-image', which is neither an image of this tree"
+                        + " nor a base image (docker-pkg stops: 'Image no-such-image (dependency of standalone) not found';"
+                        + " a build skips standalone unless the registry has it)");
+        List<LintProblem> all = new TreeLinter(config, env).check(images, Optional.empty());
+        assertThat(all.stream().filter(LintProblem::isWarning).map(LintProblem::toString)).containsExactlyInAnyOrder(
+                images.resolve("notes/changelog") + ": warning: changelog without a Dockerfile.template: not an image, builds skip this directory",
+                images.resolve("worker/Dockerfile.template") + ": warning: uses in-tree image 'runtime' that control does not declare;"
+                        + " it is built first anyway",
+                images.resolve("worker/Dockerfile.template") + ": warning: uses in-tree image 'standalone' that control does not declare;"
+                        + " it is built first anyway");
+    }
+
+    /**
+     * Wikimedia's production-images: no errors; the undeclared in-tree dependencies plan warns about are warnings,
+     * one per image and used image, the same as the loader's.
+     */
+    @Test
+    void theRealTreeHasNoErrorsAndWarnsAboutEveryUndeclaredDependency() {
+        Path real = TestEnvironment.shared().resolve("conformance/production-images");
+        EngineConfig wmf = ConfigLoader.load(Optional.of(real.resolve("config.yaml")), Map.of());
+        List<LintProblem> all = new TreeLinter(wmf, env).check(real.resolve("images"), Optional.empty());
+        assertThat(all.stream().filter(p -> !p.isWarning())).isEmpty();
+        List<String> loaderWarnings = new org.imagetree.model.ImageTreeLoader(wmf, 2).load(real.resolve("images"), "").warnings()
+                .stream().filter(w -> w.contains("that control does not declare")).toList();
+        assertThat(loaderWarnings).isNotEmpty();
+        assertThat(all).allMatch(LintProblem::isWarning).hasSize(loaderWarnings.size())
+                .allSatisfy(p -> assertThat(p.message()).contains("that control does not declare"));
     }
 }

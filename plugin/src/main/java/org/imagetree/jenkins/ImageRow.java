@@ -23,7 +23,7 @@ public final class ImageRow implements Serializable {
     private final ArrayList<String> parents;
 
     /**
-     * @param state   build: published, built, unchanged, not-selected, failed, skipped; plan: published, built, to_build
+     * @param state   build: published, built, unchanged, not-selected, failed, skipped; plan: published, built, to-build
      * @param action  plan only: build, publish, none, blocked (null for a build)
      * @param seconds time spent in this run (0 for a plan)
      * @param level   depth in the tree (roots are 0)

@@ -38,7 +38,10 @@ public final class Requirements {
     /** Where a requirement file ends up, relative to the working directory (for pip -r). */
     public static String effectiveDestination(Artifact a) {
         String d = normalizedDestination(a);
-        if (d.endsWith("/") && !isDirectory(a.source())) return PathUtil.clean(d + PathUtil.base(a.source()));
+        // "." (the working directory, e.g. destination: .) is a directory too: Blubber gives -r requirements.txt.
+        if ((d.endsWith("/") || d.equals(".")) && !isDirectory(a.source())) {
+            return PathUtil.clean((d.endsWith("/") ? d : d + "/") + PathUtil.base(a.source()));
+        }
         return d;
     }
 

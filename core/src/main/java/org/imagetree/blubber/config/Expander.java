@@ -14,6 +14,7 @@ public final class Expander {
 
     /** Expands {@code target} and validates every expanded stage again. */
     public static Expansion expand(BlubberConfig config, String target) {
+        requireVariant(config, target);
         Map<String, Variant> expanded = new LinkedHashMap<>();
         DependencyGraph includes = includesGraph(config);
         try {
@@ -44,6 +45,7 @@ public final class Expander {
 
     /** The variants {@code name} includes, transitively, leaves first (spec §3.1 deps(V)). */
     public static List<String> includedVariants(BlubberConfig config, String name) {
+        requireVariant(config, name);
         try {
             return includesGraph(config).dependencies(name);
         } catch (IllegalStateException e) {
@@ -77,12 +79,22 @@ public final class Expander {
                 if (b.requirements() != null) b.requirements().forEach(a -> froms.add(a.from()));
                 if (b instanceof CustomBuilder cb) cb.mountsOrEmpty().forEach(m -> froms.add(m.from()));
             }
-            edges.put(name, froms.stream().filter(config::hasVariant).distinct().toList());
+            // 'local' is the build context, never a variant, even beside a variant named "local" (as Blubber).
+            edges.put(name, froms.stream().filter(f -> !Artifact.LOCAL.equals(f) && config.hasVariant(f)).distinct().toList());
         });
         return new DependencyGraph(edges);
     }
 
-    private static BlubberError error(BlubberConfig config, String message) {
+    /** Blubber's message for a variant that does not exist, with the variants that do. */
+    private static void requireVariant(BlubberConfig config, String name) {
+        if (config.hasVariant(name)) return;
+        String known = config.variants().isEmpty() ? "the config defines no variant"
+                : "existing variants: " + String.join(", ", new java.util.TreeSet<>(config.variants().keySet()));
+        throw error(config, "processing includes for variant '" + name + "': There is no key '" + name
+                + "' in the dependency graph (" + known + ")");
+    }
+
+        private static BlubberError error(BlubberConfig config, String message) {
         return new BlubberError(BlubberError.Kind.EXPANSION, config.file(), 0, message);
     }
 }

@@ -72,6 +72,13 @@ class BlubberCompilerTest {
         assertThat(text).contains("WORKDIR \"/work\"\nENTRYPOINT [\"a\", \"b\"]\n");
     }
 
+    /** Blubber's effective destination: a file copied to "." is installed from its own name, not from ".". */
+    @Test
+    void pythonRequirementCopiedToTheWorkingDirectoryInstallsByItsName() {
+        String text = compile("base: debian:bookworm\npython: {version: python3, requirements: [{from: local, source: requirements.txt, destination: .}]}");
+        assertThat(text).contains("\"-r\" \"requirements.txt\"").doesNotContain("\"-r\" \".\"");
+    }
+
     @Test
     void emptyEntrypointEmitsNone() {
         assertThat(compile("base: debian:bookworm\nentrypoint: []")).doesNotContain("ENTRYPOINT");

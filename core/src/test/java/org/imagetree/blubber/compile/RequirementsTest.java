@@ -25,7 +25,8 @@ class RequirementsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"requirements.txt,'',requirements.txt", "docs/requirements.txt,'',docs/requirements.txt", "bar,./,bar"})
+    @CsvSource({"requirements.txt,'',requirements.txt", "docs/requirements.txt,'',docs/requirements.txt", "bar,./,bar",
+            "requirements.txt,.,requirements.txt", "docs/requirements.txt,.,requirements.txt", "requirements.txt,/srv/app/,/srv/app/requirements.txt"})
     void effectiveDestinations(String source, String dest, String out) {
         assertThat(Requirements.effectiveDestination(local(source, dest))).isEqualTo(out);
     }

@@ -34,7 +34,19 @@ class ExpanderTest {
             assertThat(e.exitCode()).isEqualTo(3);
         });
         assertThatThrownBy(() -> Expander.expand(c, "zzz"))
-                .hasMessageContaining("processing includes for variant 'zzz': There is no key 'zzz' in the dependency graph");
+                .hasMessageContaining("processing includes for variant 'zzz': There is no key 'zzz' in the dependency graph"
+                        + " (existing variants: aaa, bbb)");
+        assertThatThrownBy(() -> Expander.includedVariants(c, "zzz")).hasMessageEndingWith("(existing variants: aaa, bbb)");
+    }
+
+    /** Blubber never takes {@code from: local} for a variant, not even beside a variant named "local". */
+    @Test
+    void fromLocalIsTheBuildContextEvenBesideAVariantNamedLocal() {
+        BlubberConfig c = decode("version: v4\nvariants:\n  local:\n    base: debian:bookworm\n    copies: [{from: local, source: ., destination: .}]\n"
+                + "  production:\n    base: debian:bookworm\n    copies: [local, {from: local, source: a.txt}]\n"
+                + "    python: {version: python3, requirements: [{from: local, source: requirements.txt}]}\n");
+        assertThat(Expander.expand(c, "local").stages()).extracting(Variant::name).containsExactly("local");
+        assertThat(Expander.expand(c, "production").stages()).extracting(Variant::name).containsExactly("production");
     }
 
     @Test

@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Regenerates the *.out golden files with Debian's python3-debian, the way docker-pkg 4.0.4's
 DockerImage.create_update writes a changelog entry. Run from this directory: /usr/bin/python3 generate.py
-Each case: input file, output file, package, version, reason, author, date (email.utils format)."""
+Each case: input file, output file, package, version, reason, author, date (docker-pkg's
+time.strftime("%a, %e %b %Y %H:%M:%S %z"): the day padded with a space, "Mon,  3 Aug 2026")."""
 import datetime
-import email.utils
 from debian.changelog import Changelog
 
 def date(y, mo, d, h, mi, s, offset_minutes):
     tz = datetime.timezone(datetime.timedelta(minutes=offset_minutes))
-    return email.utils.format_datetime(datetime.datetime(y, mo, d, h, mi, s, tzinfo=tz))
+    return datetime.datetime(y, mo, d, h, mi, s, tzinfo=tz).strftime("%a, %e %b %Y %H:%M:%S %z")
 
 CASES = [
     ("simple.in", "simple-security.out", "nutcracker", "0.0.3-s1", "Security update",
