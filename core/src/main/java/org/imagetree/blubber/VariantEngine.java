@@ -73,10 +73,13 @@ public final class VariantEngine {
 
     public Optional<RegistryPolicy> registryPolicy() { return Optional.ofNullable(registryPolicy); }
 
-    /** Fails with every violation (file, line, reference) when a base of {@code variant}'s stages is not allowed. */
-    public void checkRegistryPolicy(Path file, BlubberConfig config, String variant) {
+    /**
+     * Fails with every violation (file, line, reference) when an image a build of {@code variant} may pull is not
+     * allowed: stage bases, copies, requirements and mounts from images, and everything {@code compiled} names.
+     */
+    public void checkRegistryPolicy(Path file, BlubberConfig config, String variant, CompiledDockerfile compiled) {
         if (registryPolicy == null) return;
-        PolicyChecker.requireNone(BlubberRegistryPolicy.check(file, config, variant, registryPolicy));
+        PolicyChecker.requireNone(BlubberRegistryPolicy.check(file, config, variant, compiled, registryPolicy));
     }
 
     /** Builds {@code df} in {@code context}; returns the image id. */
