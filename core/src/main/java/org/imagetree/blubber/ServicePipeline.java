@@ -93,6 +93,7 @@ public final class ServicePipeline {
     }
 
     public Result run(Options o) throws EngineException {
+        org.imagetree.read.ContextBoundary.of(o.context()).requireInside(o.blubberFile());
         BlubberConfig config = ConfigDecoder.readAndValidate(o.blubberFile());
         ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC);
         String stamp = TIMESTAMP.format(now);

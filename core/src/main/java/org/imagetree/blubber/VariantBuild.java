@@ -54,6 +54,7 @@ public final class VariantBuild {
     public Result run(Request r) throws EngineException {
         if (r.publish() && r.tags().isEmpty()) throw new IllegalArgumentException("publishing needs at least one tag");
         Policy policy = r.policy() == null ? null : Policy.read(r.policy());
+        org.imagetree.read.ContextBoundary.of(r.context()).requireInside(r.file());
         BlubberConfig config = ConfigDecoder.readAndValidate(r.file());
         CompiledDockerfile df = BlubberCompiler.compile(config, r.variant(), policy, r.options());
         engine.checkRegistryPolicy(r.file(), config, r.variant(), df);

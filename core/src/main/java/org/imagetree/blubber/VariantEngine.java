@@ -11,6 +11,7 @@ import org.imagetree.model.ImageReference;
 import org.imagetree.policy.PolicyChecker;
 import org.imagetree.policy.RegistryPolicy;
 import org.imagetree.read.BuildContextWriter;
+import org.imagetree.read.ContextBoundary;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,15 +83,20 @@ public final class VariantEngine {
         PolicyChecker.requireNone(BlubberRegistryPolicy.check(file, config, variant, compiled, registryPolicy));
     }
 
-    /** Builds {@code df} in {@code context}; returns the image id. */
+    /**
+     * Builds {@code df} in {@code context}; returns the image id. Whichever the builder, a symlink in what the build
+     * would send that resolves outside {@code context} is refused first ({@link ContextBoundary}).
+     */
     public String build(CompiledDockerfile df, Path context, List<String> tags, Map<String, String> buildArgs,
                         Map<String, String> labels, Consumer<String> log) throws EngineException {
+        ContextBoundary boundary = ContextBoundary.of(context);
+        ContextBoundary.requireNone(boundary.contextProblems(context));
         if (df.buildKit() || classic == null) {
             return cli.build(new DockerCli.BuildRequest(context, df.text(), tags, buildArgs, labels, df.buildKit(), "", false), log);
         }
         Path tmp = tempDirectory("imagetree-blubber-context");
         try {
-            Path prepared = BuildContextWriter.assemble(context, tmp.resolve("context"), df.text());
+            Path prepared = BuildContextWriter.assemble(context, tmp.resolve("context"), df.text(), context);
             return classic.build(new ContainerEngine.BuildRequest(prepared, tags, buildArgs, labels, false,
                     ContainerEngine.ResourceLimits.NONE, df.target()), log);
         } finally {
