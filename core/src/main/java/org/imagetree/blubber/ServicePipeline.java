@@ -103,6 +103,7 @@ public final class ServicePipeline {
         // Both variants' bases are checked before anything is built.
         engine.checkRegistryPolicy(o.blubberFile(), config, o.testVariant(), test);
         engine.checkRegistryPolicy(o.blubberFile(), config, o.productionVariant(), production);
+        engine.checkContext(o.context());
         String testTag = o.repository() + ":" + stamp + "-" + o.testVariant();
         log.accept("building " + o.testVariant() + " as " + testTag);
         String testId = engine.build(test, o.context(), List.of(testTag), o.buildArgs(), Map.of(), log);

@@ -58,6 +58,7 @@ public final class VariantBuild {
         BlubberConfig config = ConfigDecoder.readAndValidate(r.file());
         CompiledDockerfile df = BlubberCompiler.compile(config, r.variant(), policy, r.options());
         engine.checkRegistryPolicy(r.file(), config, r.variant(), df);
+        engine.checkContext(r.context());
         log.accept("building " + r.variant() + (df.buildKit() ? " (BuildKit)" : " (classic builder)")
                 + (r.tags().isEmpty() ? "" : " as " + String.join(", ", r.tags())));
         String id = engine.build(df, r.context(), r.tags(), r.buildArgs(), Map.of(), log);

@@ -84,13 +84,20 @@ public final class VariantEngine {
     }
 
     /**
+     * Fails when a symlink in what a build of {@code context} would send ({@code .dockerignore} applied) resolves
+     * outside {@code context}: {@code file: symlink points outside the build context (-> target)}.
+     */
+    public void checkContext(Path context) {
+        ContextBoundary.requireNone(ContextBoundary.of(context).contextProblems(context));
+    }
+
+    /**
      * Builds {@code df} in {@code context}; returns the image id. Whichever the builder, a symlink in what the build
      * would send that resolves outside {@code context} is refused first ({@link ContextBoundary}).
      */
     public String build(CompiledDockerfile df, Path context, List<String> tags, Map<String, String> buildArgs,
                         Map<String, String> labels, Consumer<String> log) throws EngineException {
-        ContextBoundary boundary = ContextBoundary.of(context);
-        ContextBoundary.requireNone(boundary.contextProblems(context));
+        checkContext(context);
         if (df.buildKit() || classic == null) {
             return cli.build(new DockerCli.BuildRequest(context, df.text(), tags, buildArgs, labels, df.buildKit(), "", false), log);
         }

@@ -60,7 +60,7 @@ class BuildBypassTest {
         Files.writeString(host.resolve("secret.txt"), SECRET + "\n");
         Files.writeString(host.resolve("Dockerfile.template"), "FROM " + base + "\n# " + SECRET + "\n");
         Files.writeString(host.resolve("changelog"), SECRET + " (1.0) x; urgency=low\n");
-        try (LocalRegistry ours = LocalRegistry.start(); LocalRegistry foreign = LocalRegistry.start();
+        try (LocalRegistry ours = LocalRegistry.start(); LocalRegistry foreign = LocalRegistry.startLoggingRequests();
              ContainerEngine docker = TestEnvironment.engine()) {
             ContainerEngine engine = builder.equals("buildkit") ? new BuildKitEngine(DockerCli.locateWithBuildKit(System.getenv()), docker) : docker;
             String evil = foreign.host() + "/evil/x-" + run + ":1";
@@ -68,6 +68,8 @@ class BuildBypassTest {
             docker.push(evil, Optional.empty(), l -> { });
             docker.remove(evil);
             assertThat(docker.inspect(evil)).isEmpty();
+            String repository = "/v2/evil/x-" + run + "/";
+            long seeded = requests(foreign, repository);
 
             String allowedBase = "docker.io/imagetree-local";
             Map<String, BiConsumer<SmallTree, Path>> bypasses = new LinkedHashMap<>();
@@ -121,6 +123,7 @@ class BuildBypassTest {
                 assertThat(RegistryClient.builder(config).build().catalog(ours.host())).as(b.getKey() + ": nothing published")
                         .hasValue(Set.of());
                 assertThat(docker.inspect(evil)).as(b.getKey() + ": the foreign image was not pulled").isEmpty();
+                assertThat(requests(foreign, repository)).as(b.getKey() + ": the foreign registry was not asked").isEqualTo(seeded);
                 assertThat(docker.inspect(ours.host() + "/good-" + run + ":1.0")).as(b.getKey() + ": the good image was not built").isEmpty();
             }
 
@@ -139,12 +142,18 @@ class BuildBypassTest {
                 BuildReport report = lenient.execute(plan, new ExecuteOptions(2, true, false, true, tmp.resolve("work")), new BuildListener() { });
                 assertThat(report.images()).extracting(ImageResult::outcome).containsExactly(Outcome.PUBLISHED);
                 assertThat(RegistryClient.builder(open).build().catalog(ours.host())).hasValue(Set.of("copy-" + run));
+                assertThat(requests(foreign, repository)).as("the build pulled from the foreign registry").isGreaterThan(seeded);
             } finally {
                 docker.remove(label);
                 docker.remove(ours.host() + "/copy-" + run + ":latest");
                 docker.remove(evil);
             }
         }
+    }
+
+    /** How many requests for {@code path} the registry has logged. */
+    private static long requests(LocalRegistry registry, String path) {
+        return registry.log().lines().filter(l -> l.contains(path)).count();
     }
 
     private static void link(Path link, Path target) {
