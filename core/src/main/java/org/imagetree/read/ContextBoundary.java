@@ -140,9 +140,16 @@ public final class ContextBoundary {
         return new InputError(shown, 0, OUTSIDE + " (-> " + linkText(shown) + ")");
     }
 
-    /** The text of the first symlink on the way to {@code file} below the root (the file itself, or a directory). */
+    /** The text of the link {@code file}, or else of the first symlinked directory on its way below the root. */
     private String linkText(Path file) {
         Path abs = file.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(abs)) {
+            try {
+                return Files.readSymbolicLink(abs).toString();
+            } catch (IOException e) {
+                return "?";
+            }
+        }
         List<Path> chain = new ArrayList<>();
         for (Path p = abs; p != null && !p.equals(root); p = p.getParent()) chain.add(0, p);
         for (Path p : chain) {
