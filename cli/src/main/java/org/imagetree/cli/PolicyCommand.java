@@ -10,6 +10,7 @@ import org.imagetree.policy.kubernetes.AdmissionManifests;
 import org.imagetree.policy.kubernetes.WebhookTarget;
 import org.imagetree.policy.webhook.AdmissionWebhookServer;
 import org.imagetree.InputError;
+import org.imagetree.read.ContextBoundary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,7 +62,7 @@ final class PolicyCommand {
         return fromConfig;
     }
 
-    @Command(name = "check", description = "Report every image reference outside the allowed registries (exit 1 if any).")
+    @Command(name = "check", description = "Report every image reference outside the allowed registries and every symlink leaving the build context (exit 1 if any).")
     static final class Check implements Callable<Integer> {
         @ParentCommand PolicyCommand policy;
         @Parameters(paramLabel = "DIR|blubber.yaml", arity = "1..*",
@@ -72,8 +73,17 @@ final class PolicyCommand {
             ImageTreeCommand root = policy.root;
             EngineConfig config = root.config();
             List<Violation> all = new ArrayList<>();
+            List<String> escapes = new ArrayList<>();
             for (Path p : paths) {
                 if (Files.isRegularFile(p)) {
+                    Path context = p.toAbsolutePath().getParent();
+                    ContextBoundary boundary = ContextBoundary.of(context);
+                    Optional<InputError> self = boundary.problem(p);
+                    if (self.isPresent()) {
+                        escapes.add(self.get().getMessage());
+                        continue; // not read
+                    }
+                    boundary.contextProblems(context).forEach(e -> escapes.add(e.getMessage()));
                     RegistryPolicy build;
                     try {
                         build = RegistryPolicy.forBuild(config);
@@ -86,13 +96,24 @@ final class PolicyCommand {
                     continue;
                 }
                 if (!Files.isDirectory(p)) throw new InputError(p, 0, "neither a directory of image definitions nor a Blubber config file");
+                ContextBoundary boundary = ContextBoundary.of(p);
+                List<String> treeEscapes = new ArrayList<>();
+                for (Path d : org.imagetree.read.ImageScanner.imageDirectories(p, new ArrayList<>())) {
+                    boundary.imageProblems(d).forEach(e -> treeEscapes.add(e.getMessage()));
+                }
+                if (!treeEscapes.isEmpty()) {
+                    escapes.addAll(treeEscapes);
+                    continue; // the tree cannot be loaded without reading them
+                }
                 LoadedTree t = root.offlineEngine(config).load(p, org.imagetree.ImageTreeEngine.TagMode.RELEASE);
                 for (Violation v : t.violations()) if (!all.contains(v)) all.add(v);
             }
             all.forEach(v -> root.out().println(v));
-            root.out().println(all.isEmpty() ? "registry policy holds" : all.size() + " violation(s)");
+            escapes.forEach(e -> root.out().println(e));
+            int problems = all.size() + escapes.size();
+            root.out().println(problems == 0 ? "registry policy holds" : problems + " violation(s)");
             root.out().flush();
-            return all.isEmpty() ? 0 : 1;
+            return problems == 0 ? 0 : 1;
         }
     }
 

@@ -93,6 +93,36 @@ class BlubberCliTest {
     }
 
     @Test
+    void policyCheckReportsCopiesRequirementsAndMountsFromImages() throws IOException {
+        Path config = write("config.yaml", "registry: docker-registry.example.org\n");
+        Path file = write("blubber.yaml", """
+                version: v4
+                base: docker-registry.example.org/bookworm:latest
+                variants:
+                  build:
+                    builder:
+                      command: [make]
+                      requirements: [{from: quay.io/acme/sources:1, source: /src, destination: .}]
+                      mounts: [{from: 127.0.0.1:5443/evil/tools:1, destination: /tools}]
+                  production:
+                    copies:
+                      - build
+                      - from: docker.io/library/busybox:1
+                        source: /bin/busybox
+                        destination: /bin/busybox
+                """);
+        CliRun r = CliRun.of("-c", config.toString(), "policy", "check", file.toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains(file + ":7: image 'quay.io/acme/sources:1' is not from an allowed registry")
+                .contains(file + ":8: image '127.0.0.1:5443/evil/tools:1' is not from an allowed registry")
+                .contains(file + ":12: image 'docker.io/library/busybox:1' is not from an allowed registry")
+                .contains("3 violation(s)");
+        CliRun build = CliRun.of("-c", config.toString(), "blubber", "build", file.toString(), "production");
+        assertThat(build.exitCode()).as(build.all()).isEqualTo(2);
+        assertThat(build.err()).contains(file + ":12: image 'docker.io/library/busybox:1'").contains(file + ":7: image 'quay.io/acme/sources:1'");
+    }
+
+    @Test
     @Tag("docker")
     void pipelineTestsBuildsAndPublishesWithTheEnginesCredentials() throws IOException {
         new BaseImagesAccess(DockerCli.locateWithBuildKit(System.getenv()), TestEnvironment.repo()).ensure("debian:bookworm");

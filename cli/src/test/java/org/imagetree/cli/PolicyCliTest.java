@@ -67,4 +67,42 @@ class PolicyCliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("no allowed registry: give --allowed REGISTRY");
     }
+
+    @Test
+    void checkReportsEveryImageABuildMayPullAndEveryLinkLeavingTheTree() throws IOException {
+        Path bad = image("bad", """
+                # syntax=docker.io/docker/dockerfile:1
+                FROM {{ "bookworm" | image_tag }} AS build
+                COPY --from=127.0.0.1:5443/evil/x:1 /x /x
+                RUN --mount=type=bind,from=quay.io/evil/tools,target=/t true
+                ONBUILD ADD --from=evil.example/onbuild /a /a
+                COPY --from=build /x /y
+                """);
+        CliRun r = CliRun.of("-c", config().toString(), "policy", "check", dir.resolve("images").toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        Path t = bad.resolve("Dockerfile.template");
+        assertThat(r.out())
+                .contains(t + ":1: image 'docker.io/docker/dockerfile:1' is not from an allowed registry")
+                .contains(t + ":3: image '127.0.0.1:5443/evil/x:1' is not from an allowed registry")
+                .contains(t + ":4: image 'quay.io/evil/tools' is not from an allowed registry")
+                .contains(t + ":5: image 'evil.example/onbuild' is not from an allowed registry")
+                .contains("4 violation(s)");
+
+        Path secret = Files.writeString(dir.resolve("shadow"), "root:secret-hash:1::\n");
+        Files.createSymbolicLink(bad.resolve("leak"), secret);
+        Path other = image("other", "FROM {{ \"bookworm\" | image_tag }}\n");
+        Files.delete(other.resolve("Dockerfile.template"));
+        Files.createSymbolicLink(other.resolve("Dockerfile.template"), secret);
+        CliRun leaks = CliRun.of("-c", config().toString(), "policy", "check", dir.resolve("images").toString());
+        assertThat(leaks.exitCode()).as(leaks.all()).isEqualTo(1);
+        assertThat(leaks.out())
+                .contains(bad.resolve("leak") + ": symlink points outside the build context (-> " + secret + ")")
+                .contains(other.resolve("Dockerfile.template") + ": symlink points outside the build context (-> " + secret + ")")
+                .doesNotContain("secret-hash");
+        for (String command : new String[] {"render", "plan", "lint"}) {
+            CliRun c = CliRun.of("-c", config().toString(), command, dir.resolve("images").toString());
+            assertThat(c.exitCode()).as(command + ": " + c.all()).isNotZero();
+            assertThat(c.all()).as(command).contains("symlink points outside the build context").doesNotContain("secret-hash");
+        }
+    }
 }

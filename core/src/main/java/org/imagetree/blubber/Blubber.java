@@ -20,6 +20,8 @@ public final class Blubber {
     /** @param policyFile may be null */
     public static CompiledDockerfile compile(Path file, String variant, Path policyFile, CompileOptions options) {
         Policy policy = policyFile == null ? null : Policy.read(policyFile);
+        // The default context is the file's directory: a blubber.yaml linked from outside it is not read.
+        org.imagetree.read.ContextBoundary.of(file.toAbsolutePath().getParent()).requireInside(file);
         return BlubberCompiler.compile(ConfigDecoder.readAndValidate(file), variant, policy, options);
     }
 

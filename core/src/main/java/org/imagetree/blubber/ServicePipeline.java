@@ -93,6 +93,7 @@ public final class ServicePipeline {
     }
 
     public Result run(Options o) throws EngineException {
+        org.imagetree.read.ContextBoundary.of(o.context()).requireInside(o.blubberFile());
         BlubberConfig config = ConfigDecoder.readAndValidate(o.blubberFile());
         ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC);
         String stamp = TIMESTAMP.format(now);
@@ -100,8 +101,9 @@ public final class ServicePipeline {
         CompiledDockerfile test = BlubberCompiler.compile(config, o.testVariant(), o.policy(), o.compileOptions());
         CompiledDockerfile production = BlubberCompiler.compile(config, o.productionVariant(), o.policy(), o.compileOptions());
         // Both variants' bases are checked before anything is built.
-        engine.checkRegistryPolicy(o.blubberFile(), config, o.testVariant());
-        engine.checkRegistryPolicy(o.blubberFile(), config, o.productionVariant());
+        engine.checkRegistryPolicy(o.blubberFile(), config, o.testVariant(), test);
+        engine.checkRegistryPolicy(o.blubberFile(), config, o.productionVariant(), production);
+        engine.checkContext(o.context());
         String testTag = o.repository() + ":" + stamp + "-" + o.testVariant();
         log.accept("building " + o.testVariant() + " as " + testTag);
         String testId = engine.build(test, o.context(), List.of(testTag), o.buildArgs(), Map.of(), log);

@@ -54,9 +54,11 @@ public final class VariantBuild {
     public Result run(Request r) throws EngineException {
         if (r.publish() && r.tags().isEmpty()) throw new IllegalArgumentException("publishing needs at least one tag");
         Policy policy = r.policy() == null ? null : Policy.read(r.policy());
+        org.imagetree.read.ContextBoundary.of(r.context()).requireInside(r.file());
         BlubberConfig config = ConfigDecoder.readAndValidate(r.file());
         CompiledDockerfile df = BlubberCompiler.compile(config, r.variant(), policy, r.options());
-        engine.checkRegistryPolicy(r.file(), config, r.variant());
+        engine.checkRegistryPolicy(r.file(), config, r.variant(), df);
+        engine.checkContext(r.context());
         log.accept("building " + r.variant() + (df.buildKit() ? " (BuildKit)" : " (classic builder)")
                 + (r.tags().isEmpty() ? "" : " as " + String.join(", ", r.tags())));
         String id = engine.build(df, r.context(), r.tags(), r.buildArgs(), Map.of(), log);

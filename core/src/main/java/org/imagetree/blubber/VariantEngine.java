@@ -11,6 +11,7 @@ import org.imagetree.model.ImageReference;
 import org.imagetree.policy.PolicyChecker;
 import org.imagetree.policy.RegistryPolicy;
 import org.imagetree.read.BuildContextWriter;
+import org.imagetree.read.ContextBoundary;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,21 +74,36 @@ public final class VariantEngine {
 
     public Optional<RegistryPolicy> registryPolicy() { return Optional.ofNullable(registryPolicy); }
 
-    /** Fails with every violation (file, line, reference) when a base of {@code variant}'s stages is not allowed. */
-    public void checkRegistryPolicy(Path file, BlubberConfig config, String variant) {
+    /**
+     * Fails with every violation (file, line, reference) when an image a build of {@code variant} may pull is not
+     * allowed: stage bases, copies, requirements and mounts from images, and everything {@code compiled} names.
+     */
+    public void checkRegistryPolicy(Path file, BlubberConfig config, String variant, CompiledDockerfile compiled) {
         if (registryPolicy == null) return;
-        PolicyChecker.requireNone(BlubberRegistryPolicy.check(file, config, variant, registryPolicy));
+        PolicyChecker.requireNone(BlubberRegistryPolicy.check(file, config, variant, compiled, registryPolicy));
     }
 
-    /** Builds {@code df} in {@code context}; returns the image id. */
+    /**
+     * Fails when a symlink in what a build of {@code context} would send ({@code .dockerignore} applied) resolves
+     * outside {@code context}: {@code file: symlink points outside the build context (-> target)}.
+     */
+    public void checkContext(Path context) {
+        ContextBoundary.requireNone(ContextBoundary.of(context).contextProblems(context));
+    }
+
+    /**
+     * Builds {@code df} in {@code context}; returns the image id. Whichever the builder, a symlink in what the build
+     * would send that resolves outside {@code context} is refused first ({@link ContextBoundary}).
+     */
     public String build(CompiledDockerfile df, Path context, List<String> tags, Map<String, String> buildArgs,
                         Map<String, String> labels, Consumer<String> log) throws EngineException {
+        checkContext(context);
         if (df.buildKit() || classic == null) {
             return cli.build(new DockerCli.BuildRequest(context, df.text(), tags, buildArgs, labels, df.buildKit(), "", false), log);
         }
         Path tmp = tempDirectory("imagetree-blubber-context");
         try {
-            Path prepared = BuildContextWriter.assemble(context, tmp.resolve("context"), df.text());
+            Path prepared = BuildContextWriter.assemble(context, tmp.resolve("context"), df.text(), context);
             return classic.build(new ContainerEngine.BuildRequest(prepared, tags, buildArgs, labels, false,
                     ContainerEngine.ResourceLimits.NONE, df.target()), log);
         } finally {

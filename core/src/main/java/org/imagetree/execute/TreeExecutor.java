@@ -273,7 +273,7 @@ public final class TreeExecutor {
         Path tmp = Files.createTempDirectory(options.workDir(), "imagetree-" + image.name() + "-");
         try {
             Path dir = image.definition().directory();
-            Path context = BuildContextWriter.assemble(dir, tmp.resolve("context"), image.dockerfile(), repositoryRoot(dir));
+            Path context = BuildContextWriter.assemble(dir, tmp.resolve("context"), image.dockerfile(), image.definition().contextRoot());
             BuildRequest req = new BuildRequest(context, List.of(image.label()), Verifier.proxyBuildArgs(config), labels,
                     !options.useCache(), limits());
             listener.log(image.name(), "building " + image.label());
@@ -283,18 +283,6 @@ public final class TreeExecutor {
         } finally {
             deleteTree(tmp);
         }
-    }
-
-    /**
-     * Symlinks may reach shared files anywhere in the repository (production-images links across image
-     * directories) but not outside it: the enclosing git work tree, or the image directory's parent's parent.
-     */
-    static Path repositoryRoot(Path imageDir) {
-        Path abs = imageDir.toAbsolutePath().normalize();
-        for (Path d = abs; d != null; d = d.getParent()) {
-            if (Files.exists(d.resolve(".git"))) return d;
-        }
-        return null;
     }
 
     /**

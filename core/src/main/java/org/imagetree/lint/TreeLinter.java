@@ -79,12 +79,21 @@ public final class TreeLinter {
         Set<LintProblem> problems = new LinkedHashSet<>();
         List<Path> dirs = ImageScanner.imageDirectories(root, new ArrayList<>());
         List<LintProblem> halfImages = halfImages(root);
+        org.imagetree.read.ContextBoundary boundary = org.imagetree.read.ContextBoundary.of(root);
+        Set<Path> escaping = new java.util.HashSet<>();
+        for (Path d : dirs) {
+            for (InputError e : boundary.imageProblems(d)) {
+                problems.add(of(e, d));
+                escaping.add(d);
+            }
+        }
 
         Map<String, ImageDefinition> byName = new HashMap<>();
         List<ImageDefinition> definitions = new ArrayList<>();
         for (Path d : dirs) {
+            if (escaping.contains(d)) continue; // its definition files are not read
             try {
-                ImageDefinition def = ImageScanner.read(d);
+                ImageDefinition def = ImageScanner.read(root, d);
                 ImageDefinition earlier = byName.putIfAbsent(def.name(), def);
                 if (earlier != null) {
                     problems.add(new LintProblem(def.changelog().toString(), ChangelogReader.newest(def.changelog()).line(),
@@ -128,7 +137,7 @@ public final class TreeLinter {
             }
         }
 
-        if (definitionsParse) {
+        if (definitionsParse && escaping.isEmpty()) {
             // The loader resolves parents from control files and templates alike; it fails on a cycle.
             try {
                 org.imagetree.model.ImageTree tree = new ImageTreeLoader(config, 2).load(root, "").tree();
@@ -143,7 +152,7 @@ public final class TreeLinter {
             }
         }
 
-        against.filter(r -> !r.isBlank()).ifPresent(rev -> problems.addAll(unbumped(root, dirs, rev)));
+        against.filter(r -> !r.isBlank()).ifPresent(rev -> problems.addAll(unbumped(root, dirs.stream().filter(d -> !escaping.contains(d)).toList(), rev)));
         return List.copyOf(problems);
     }
 

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param name             package name of the newest changelog entry
  * @param version          version of the newest changelog entry, as written
  * @param declaredDepends  names from {@code control}; empty when there is no control file
+ * @param contextRoot      the build context boundary: no symlink the build sends may resolve outside it (the tree
+ *                         directory the image was scanned from)
  */
-public record ImageDefinition(Path directory, String name, String version, List<String> declaredDepends) {
+public record ImageDefinition(Path directory, String name, String version, List<String> declaredDepends, Path contextRoot) {
     public static final String TEMPLATE = "Dockerfile.template";
     public static final String CHANGELOG = "changelog";
     public static final String CONTROL = "control";
@@ -24,6 +26,12 @@ public record ImageDefinition(Path directory, String name, String version, List<
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
         declaredDepends = List.copyOf(declaredDepends);
+        Objects.requireNonNull(contextRoot, "contextRoot");
+    }
+
+    /** A definition whose context boundary is its own directory. */
+    public ImageDefinition(Path directory, String name, String version, List<String> declaredDepends) {
+        this(directory, name, version, declaredDepends, directory);
     }
 
     public Path template() { return directory.resolve(TEMPLATE); }

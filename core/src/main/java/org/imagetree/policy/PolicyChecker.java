@@ -1,10 +1,8 @@
 package org.imagetree.policy;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -12,17 +10,17 @@ import java.util.function.IntUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.imagetree.model.Dockerfiles;
-import org.imagetree.model.Dockerfiles.FromInstruction;
+import org.imagetree.model.Dockerfiles.ImageUse;
 
 /**
- * Applies a {@link RegistryPolicy} to what a build would pull: the {@code FROM} lines of rendered Dockerfiles,
- * Blubber {@code base} images and configured base image references. Collects every violation instead of
+ * Applies a {@link RegistryPolicy} to what a build would pull: every image a rendered Dockerfile may pull
+ * ({@link Dockerfiles#pulledImages}), Blubber {@code base} images and configured base image references. Collects every violation instead of
  * stopping at the first, so one run reports them all.
  *
  * <p>Line numbers of {@link #checkDockerfile(String, String)} are those of the rendered Dockerfile. They equal
  * the template's when the template has no construct that adds or removes lines before the FROM (true of every
  * production template's FROM forms: {@code {{ "x" | image_tag }}}, {@code {{ registry }}/…}); otherwise use
- * {@link #checkTemplate(String, String, String)}, which maps FROM lines back to the template, or pass a line
+ * {@link #checkTemplate(String, String, String)}, which maps lines back to the template, or pass a line
  * mapping to {@link #checkDockerfile(String, String, IntUnaryOperator)}.
  *
  * <p>Immutable and thread-safe.
@@ -44,59 +42,59 @@ public final class PolicyChecker {
     }
 
     /**
-     * Every violation in a rendered Dockerfile; {@code scratch} and references to earlier stages are skipped.
+     * Every violation in a rendered Dockerfile: every image a build of it may pull ({@link Dockerfiles#pulledImages}:
+     * the {@code # syntax} frontend, {@code FROM}, {@code COPY --from}, {@code ADD --from}, {@code RUN --mount from=},
+     * also in {@code ONBUILD}); {@code scratch}, stages and stage indexes are not images.
      *
      * @param file        the name to report (the template path, say)
      * @param lineMapping maps a rendered line to the line to report (0 for unknown)
      */
     public List<Violation> checkDockerfile(String file, String dockerfile, IntUnaryOperator lineMapping) {
         Objects.requireNonNull(lineMapping, "lineMapping");
-        List<FromInstruction> froms;
+        return check(dockerfile, line -> new Location(file, lineMapping.applyAsInt(line)));
+    }
+
+    private record Location(String file, int line) {}
+
+    private List<Violation> check(String dockerfile, java.util.function.IntFunction<Location> at) {
+        List<ImageUse> uses;
         try {
-            froms = Dockerfiles.froms(dockerfile);
+            uses = Dockerfiles.pulledImages(dockerfile);
         } catch (IllegalArgumentException e) {
             Matcher m = LINE_PREFIX.matcher(String.valueOf(e.getMessage()));
-            int line = m.lookingAt() ? lineMapping.applyAsInt(Integer.parseInt(m.group(1))) : 0;
-            return List.of(new Violation(file, line, "FROM", "cannot be checked: " + (m.lookingAt() ? e.getMessage().substring(m.end()) : e.getMessage())));
+            Location l = at.apply(m.lookingAt() ? Integer.parseInt(m.group(1)) : 0);
+            return List.of(new Violation(l.file(), l.line(), "FROM", "cannot be checked: " + (m.lookingAt() ? e.getMessage().substring(m.end()) : e.getMessage())));
         }
         List<Violation> out = new ArrayList<>();
-        for (FromInstruction from : froms) {
-            if (!from.pullsImage()) continue;
-            int line = lineMapping.applyAsInt(from.line());
-            if (from.unresolvedArg()) {
-                out.add(new Violation(file, line, from.rawImage(), "cannot be checked: cannot resolve ARG "
-                        + String.join(", ", variables(from.resolvedImage()))
-                        + " (give it a default in an ARG before the first FROM)"));
+        for (ImageUse use : uses) {
+            Location l = at.apply(use.line());
+            Violation v;
+            if (use.unresolvedArg()) {
+                v = new Violation(l.file(), l.line(), use.rawImage(), "cannot be checked"
+                        + (use.source() == Dockerfiles.Source.FROM ? "" : " (" + use.form() + ")") + ": cannot resolve ARG "
+                        + String.join(", ", variables(use.resolvedImage()))
+                        + (use.source() == Dockerfiles.Source.FROM ? " (give it a default in an ARG before the first FROM)"
+                                : " (give it a default in an ARG of the stage)"));
             } else {
-                checkReference(file, line, from.resolvedImage()).ifPresent(out::add);
+                v = checkReference(l.file(), l.line(), use.resolvedImage()).orElse(null);
             }
+            if (v != null && !out.contains(v)) out.add(v);
         }
         return List.copyOf(out);
     }
 
     /**
-     * Every violation of a template, reported at template lines: the n-th {@code FROM} of the rendered Dockerfile
-     * is reported at the line of the n-th {@code FROM} of the template. When the counts differ (a FROM inside
-     * {@code {% if %}}, say), lines are those of the rendered Dockerfile and the file is reported as
+     * Every violation of a template, reported at template lines: rendered lines are aligned with the template's (lines
+     * the rendering left as they were anchor the alignment; between anchors a line is matched by its keyword, then by
+     * position). A line that cannot be placed in the template is reported at its rendered line, the file as
      * {@code templateFile (rendered)}.
      */
     public List<Violation> checkTemplate(String templateFile, String template, String rendered) {
-        List<Integer> templateLines = fromLines(template);
-        List<Integer> renderedLines = fromLines(rendered);
-        if (templateLines == null || renderedLines == null || templateLines.size() != renderedLines.size()) {
-            return checkDockerfile(templateFile + " (rendered)", rendered);
-        }
-        Map<Integer, Integer> mapping = new HashMap<>();
-        for (int i = 0; i < renderedLines.size(); i++) mapping.put(renderedLines.get(i), templateLines.get(i));
-        return checkDockerfile(templateFile, rendered, line -> mapping.getOrDefault(line, line));
-    }
-
-    private static List<Integer> fromLines(String dockerfile) {
-        try {
-            return Dockerfiles.froms(dockerfile).stream().map(FromInstruction::line).toList();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        IntUnaryOperator toTemplate = TemplateLines.mapping(template, rendered);
+        return check(rendered, line -> {
+            int t = toTemplate.applyAsInt(line);
+            return t > 0 ? new Location(templateFile, t) : new Location(templateFile + " (rendered)", line);
+        });
     }
 
     /**

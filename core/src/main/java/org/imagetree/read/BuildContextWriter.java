@@ -37,14 +37,17 @@ public final class BuildContextWriter {
     }
 
     /**
-     * Like {@link #assemble(Path, Path, String)}, but a symlink whose target is outside {@code boundary} (for example
-     * the repository root) is an {@link InputError}, so a definition cannot pull arbitrary host files into a context.
+     * Like {@link #assemble(Path, Path, String)}, but a symlink the build would send whose target is outside
+     * {@code boundary} (the tree directory, or a Blubber context) is an {@link InputError}
+     * ({@code file: symlink points outside the build context (-> target)}), so a definition cannot pull host files into a
+     * context. Excluded entries ({@code .dockerignore}) are not sent and not looked at.
      */
     public static Path assemble(Path imageDir, Path targetDir, String dockerfileContent, Path boundary) {
         try {
             Path source = imageDir.toRealPath();
-            Path realBoundary = boundary == null ? null : boundary.toRealPath();
+            ContextBoundary realBoundary = boundary == null ? null : ContextBoundary.of(boundary);
             prepareTarget(targetDir);
+            if (realBoundary != null) realBoundary.requireInside(imageDir.resolve(DockerIgnore.FILE_NAME));
             DockerIgnore ignore = DockerIgnore.forContext(imageDir);
             Deque<Path> stack = new ArrayDeque<>();
             stack.push(source);
@@ -58,7 +61,7 @@ public final class BuildContextWriter {
         }
     }
 
-    private record Copy(Path imageDir, DockerIgnore ignore, Path boundary) {}
+    private record Copy(Path imageDir, DockerIgnore ignore, ContextBoundary boundary) {}
 
     private static void prepareTarget(Path targetDir) throws IOException {
         if (Files.isDirectory(targetDir)) {
@@ -88,15 +91,15 @@ public final class BuildContextWriter {
             Path childShown = shown.resolve(name);
             if (childRel.equals(DOCKERFILE)) continue; // replaced by the rendered Dockerfile
             boolean alwaysSent = childRel.equals(DockerIgnore.FILE_NAME);
-            Path resolved = resolve(c, childShown, child);
-            boolean isDir = Files.isDirectory(resolved);
             Path dest = target.resolve(name);
             if (!alwaysSent && c.ignore().excluded(childRel)) {
-                if (isDir && c.ignore().mayReincludeUnder(childRel)) {
-                    descend(c, childShown, resolved, dest, childRel, stack, false);
+                if (Files.isDirectory(child) && c.ignore().mayReincludeUnder(childRel)) {
+                    descend(c, childShown, resolve(c, childShown, child), dest, childRel, stack, false);
                 }
                 continue;
             }
+            Path resolved = resolve(c, childShown, child);
+            boolean isDir = Files.isDirectory(resolved);
             if (isDir) {
                 descend(c, childShown, resolved, dest, childRel, stack, true);
             } else if (Files.isRegularFile(resolved)) {
@@ -124,6 +127,10 @@ public final class BuildContextWriter {
 
     private static Path resolve(Copy c, Path shown, Path child) {
         if (!Files.isSymbolicLink(child)) return child;
+        if (c.boundary() != null) {
+            // Outside the boundary is refused whether or not the target exists; the target is never opened.
+            c.boundary().requireInside(shown);
+        }
         Path real;
         try {
             real = child.toRealPath();
@@ -134,9 +141,6 @@ public final class BuildContextWriter {
             throw new InputError(shown, 0, "symlink loop: " + readLink(child));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        if (c.boundary() != null && !real.startsWith(c.boundary())) {
-            throw new InputError(shown, 0, "symlink points outside " + c.boundary() + ": " + real);
         }
         return real;
     }

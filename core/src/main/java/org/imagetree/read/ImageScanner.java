@@ -38,13 +38,19 @@ public final class ImageScanner {
         this.threads = threads;
     }
 
-    /** Scans {@code root}; duplicate image names and unreadable definitions are {@link InputError}s. */
+    /**
+     * Scans {@code root}; duplicate image names, unreadable definitions and symlinks that leave {@code root} (a
+     * definition file, or anything a build would send: {@link ContextBoundary}) are {@link InputError}s, raised before
+     * any definition is read.
+     */
     public ScanResult scan(Path root) {
         if (!Files.isDirectory(root)) throw new InputError(root, 0, "image directory not found");
         List<Path> imageDirs = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         walk(root, imageDirs, warnings);
-        List<ImageDefinition> images = readAll(imageDirs);
+        ContextBoundary boundary = ContextBoundary.of(root);
+        for (Path dir : imageDirs) ContextBoundary.requireNone(boundary.imageProblems(dir));
+        List<ImageDefinition> images = readAll(root, imageDirs);
         checkUniqueNames(images);
         return new ScanResult(images, warnings);
     }
@@ -81,7 +87,7 @@ public final class ImageScanner {
         for (Path child : children) walk(child, imageDirs, warnings);
     }
 
-    private List<ImageDefinition> readAll(List<Path> dirs) {
+    private List<ImageDefinition> readAll(Path root, List<Path> dirs) {
         if (dirs.isEmpty()) return List.of();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, dirs.size()), r -> {
             Thread t = new Thread(r, "imagetree-scan");
@@ -90,7 +96,7 @@ public final class ImageScanner {
         });
         try {
             List<Future<ImageDefinition>> futures = new ArrayList<>();
-            for (Path dir : dirs) futures.add(pool.submit(() -> read(dir)));
+            for (Path dir : dirs) futures.add(pool.submit(() -> read(root, dir)));
             List<ImageDefinition> images = new ArrayList<>();
             for (Future<ImageDefinition> f : futures) images.add(get(f)); // in directory order: first error wins
             return images;
@@ -99,12 +105,15 @@ public final class ImageScanner {
         }
     }
 
-    /** One image directory: newest changelog entry and {@code control} dependencies. */
-    public static ImageDefinition read(Path dir) {
+    /**
+     * One image directory of the tree at {@code root}: newest changelog entry and {@code control} dependencies. The
+     * caller checks the context boundary first ({@link ContextBoundary#definitionProblems}).
+     */
+    public static ImageDefinition read(Path root, Path dir) {
         ChangelogEntry newest = ChangelogReader.newest(dir.resolve(ImageDefinition.CHANGELOG));
         Path control = dir.resolve(ImageDefinition.CONTROL);
         List<String> depends = Files.exists(control) ? ControlFile.dependencies(control) : List.of();
-        return new ImageDefinition(dir, newest.packageName(), newest.version(), depends);
+        return new ImageDefinition(dir, newest.packageName(), newest.version(), depends, root);
     }
 
     private static ImageDefinition get(Future<ImageDefinition> future) {

@@ -200,4 +200,153 @@ class DockerfilesTest {
         assertThat(froms).extracting(FromInstruction::rawImage)
                 .containsExactly("docker-registry.wikimedia.org/bookworm", "evil.example/after-quoted-marker", "evil.example/after-unterminated");
     }
+
+    // ---------------------------------------------------------------- every image a build may pull
+
+    private static List<String> pulled(String dockerfile) {
+        return Dockerfiles.pulledImages(dockerfile).stream().map(u -> u.line() + " " + u.form() + " " + u.resolvedImage()).toList();
+    }
+
+    @Test
+    void copyAndAddFromNameImagesUnlessTheyNameAStageOrAnIndex() {
+        assertThat(pulled("""
+                FROM registry.example/base:1 AS Build
+                FROM registry.example/base:1
+                COPY --from=build /a /a
+                COPY --from=BUILD /a /a
+                COPY --from=0 /a /a
+                COPY --from=7 /a /a
+                COPY --chown=1:1 --from=evil.example/x:1 /b /b
+                ADD --from=docker.io/library/busybox /c /c
+                COPY --from=later /d /d
+                FROM scratch AS later
+                COPY --from=later /e /e
+                """)).containsExactly(
+                "1 FROM registry.example/base:1",
+                "2 FROM registry.example/base:1",
+                "7 COPY --from evil.example/x:1",
+                "8 ADD --from docker.io/library/busybox",
+                "9 COPY --from later");
+    }
+
+    @Test
+    void runMountFromInEveryMountAndEveryForm() {
+        assertThat(pulled("""
+                FROM registry.example/base AS tools
+                RUN --mount=type=cache,target=/root/.cache --mount=type=bind,from=tools,target=/t \
+                    --mount=type=bind,FROM=evil.example/a:1,target=/a \
+                    --mount="type=bind,target=/b,from=evil.example/b" \
+                    --mount=type=bind,"from=evil.example/c",target=/c make
+                RUN --network=none ["sh", "-c", "--mount=from=not.a.flag/x"]
+                """)).containsExactly(
+                "1 FROM registry.example/base",
+                "2 RUN --mount from= evil.example/a:1",
+                "2 RUN --mount from= evil.example/b",
+                "2 RUN --mount from= evil.example/c");
+    }
+
+    @Test
+    void flagsAreSplitLikeBuildKitWithQuotesAndBackslashes() {
+        Dockerfiles.Instruction copy = Dockerfiles.parse("COPY --fr\"om\"=\"evil.example/x y\" --link -- --from=z a b\n").instructions().get(0);
+        assertThat(copy.flags()).containsExactly("from=evil.example/x y", "link");
+        assertThat(copy.arguments()).isEqualTo("--from=z a b");
+        assertThat(copy.flag("FROM")).containsExactly("evil.example/x y");
+        assertThat(Dockerfiles.parse("COPY [\"--from=x\", \"/d\"]\n").instructions().get(0))
+                .satisfies(i -> {
+                    assertThat(i.flags()).isEmpty();
+                    assertThat(i.json()).isTrue();
+                });
+    }
+
+    @Test
+    void onbuildTriggersAreCheckedWhereOnlyAnIndexIsNotAnImage() {
+        assertThat(pulled("""
+                FROM registry.example/base AS build
+                ONBUILD COPY --from=build /a /a
+                onbuild  ADD --from=1 /a /a
+                ONBUILD RUN --mount=type=bind,from=evil.example/m,target=/m true
+                ONBUILD FROM evil.example/never-a-trigger
+                """)).containsExactly(
+                "1 FROM registry.example/base",
+                "2 ONBUILD COPY --from build",
+                "4 ONBUILD RUN --mount from= evil.example/m");
+        Dockerfiles.Instruction onbuild = Dockerfiles.parse("ONBUILD COPY --from=x a b\n").instructions().get(0);
+        assertThat(onbuild.trigger().keyword()).isEqualTo("COPY");
+        assertThat(onbuild.trigger().flag("from")).containsExactly("x");
+    }
+
+    @Test
+    void syntaxDirectiveInEveryFormBuildKitDetects() {
+        assertThat(pulled("# syntax=evil.example/frontend:1\nFROM scratch\n")).containsExactly("1 # syntax evil.example/frontend:1");
+        assertThat(pulled("#   SYNTAX = evil.example/f  --opt\nFROM scratch\n")).containsExactly("1 # syntax evil.example/f");
+        assertThat(pulled("# escape=`\n# syntax=evil.example/f\nFROM scratch\n")).containsExactly("2 # syntax evil.example/f");
+        assertThat(pulled("#!/usr/bin/env buildctl\n# syntax=evil.example/f\nFROM scratch\n")).containsExactly("2 # syntax evil.example/f");
+        assertThat(pulled("// syntax=evil.example/f\n")).containsExactly("1 # syntax evil.example/f");
+        assertThat(pulled("{\"syntax\": \"evil.example/f\"}")).containsExactly("1 # syntax evil.example/f");
+        // After a comment, a blank line, an unknown directive or an instruction it is only a comment.
+        assertThat(pulled("# hello\n# syntax=evil.example/f\nFROM scratch\n")).isEmpty();
+        assertThat(pulled("\n# syntax=evil.example/f\nFROM scratch\n")).isEmpty();
+        assertThat(pulled("FROM scratch\n# syntax=evil.example/f\n")).isEmpty();
+        assertThat(Dockerfiles.parse("# Syntax=x\n# escape=`\nFROM a\n").directives())
+                .containsExactly(new Dockerfiles.Directive(1, "syntax", "x"), new Dockerfiles.Directive(2, "escape", "`"));
+    }
+
+    @Test
+    void escapeDirectiveAppliesToEveryInstruction() {
+        assertThat(pulled("""
+                # escape=`
+                FROM registry.example/base
+                COPY `
+                  --from=evil.example/x `
+                  C:\\a C:\\b
+                """)).containsExactly("2 FROM registry.example/base", "3 COPY --from evil.example/x");
+    }
+
+    @Test
+    void continuationWithTrailingBlanksAndCommentsInside() {
+        assertThat(pulled("FROM registry.example/base\nCOPY \\  \n# note\n\n  --from=evil.example/x /a /b\n"))
+                .containsExactly("1 FROM registry.example/base", "2 COPY --from evil.example/x");
+    }
+
+    @Test
+    void heredocBodiesAreCheckedAsWellBecauseOlderBuildersReadThemAsInstructions() {
+        List<String> uses = pulled("""
+                FROM registry.example/base
+                RUN <<RUN
+                FROM evil.example/hidden
+                from x import y
+                RUN
+                COPY --from=registry.example/tools /a /a
+                """);
+        assertThat(uses).containsExactly("1 FROM registry.example/base", "3 FROM evil.example/hidden",
+                "6 COPY --from registry.example/tools");
+        // BuildKit's own reading skips the body.
+        assertThat(Dockerfiles.froms("FROM a\nRUN <<EOF\nFROM b\nEOF\n")).extracting(FromInstruction::rawImage).containsExactly("a");
+        assertThat(Dockerfiles.froms("FROM a\nONBUILD RUN <<EOF\nFROM b\nEOF\n")).extracting(FromInstruction::rawImage).containsExactly("a");
+        assertThat(Dockerfiles.froms("FROM a\nRUN [\"sh\", \"<<EOF\"]\nFROM b\nEOF\n")).extracting(FromInstruction::rawImage)
+                .containsExactly("a", "b");
+        assertThat(Dockerfiles.froms("FROM a\nRUN echo x<<EOF\nFROM b\nEOF\n")).extracting(FromInstruction::rawImage)
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void stageArgsResolveFromAndMountValues() {
+        List<Dockerfiles.ImageUse> uses = Dockerfiles.pulledImages("""
+                ARG TOOLS=registry.example/tools:1
+                FROM registry.example/base
+                ARG TOOLS
+                ARG OTHER=evil.example/o
+                COPY --from=$TOOLS /a /a
+                RUN --mount=from=${OTHER},target=/o true
+                COPY --from=$UNSET /b /b
+                """);
+        assertThat(uses).extracting(Dockerfiles.ImageUse::resolvedImage)
+                .containsExactly("registry.example/base", "registry.example/tools:1", "evil.example/o", "$UNSET");
+        assertThat(uses.get(3).unresolvedArg()).isTrue();
+    }
+
+    @Test
+    void fromScratchAndStagesPullNothing() {
+        assertThat(pulled("FROM scratch AS a\nFROM a\nCOPY --from=a / /\n")).isEmpty();
+    }
 }

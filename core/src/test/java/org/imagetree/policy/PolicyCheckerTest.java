@@ -120,7 +120,7 @@ class PolicyCheckerTest {
     }
 
     @Test
-    void conditionalFromsFallBackToRenderedLines() {
+    void conditionalFromsAreFoundInTheTemplate() {
         String template = """
                 {% if http_proxy %}
                 FROM docker-registry.wikimedia.org/x
@@ -129,7 +129,67 @@ class PolicyCheckerTest {
                 {% endif %}
                 """;
         assertThat(checker.checkTemplate("t", template, "\nFROM nginx\n")).singleElement()
-                .hasToString("t (rendered):2: image 'nginx' is not from an allowed registry: it resolves to"
+                .hasToString("t:4: image 'nginx' is not from an allowed registry: it resolves to"
                         + " 'docker.io/library/nginx:latest' (registry 'docker.io'); allowed: docker-registry.wikimedia.org");
+    }
+
+    @Test
+    void linesATemplateExpressionMadeFallBackToRenderedLines() {
+        assertThat(checker.checkTemplate("t", "{{ body }}\n", "FROM nginx\nRUN true\n")).singleElement()
+                .hasToString("t (rendered):1: image 'nginx' is not from an allowed registry: it resolves to"
+                        + " 'docker.io/library/nginx:latest' (registry 'docker.io'); allowed: docker-registry.wikimedia.org");
+    }
+
+    @Test
+    void everyImageABuildMayPullIsCheckedAtItsTemplateLine() {
+        String template = """
+                # syntax={{ syntax }}
+                FROM {{ "bookworm" | image_tag }} AS build
+                {% if x %}
+                RUN true
+                {% endif %}
+                COPY --from=build /a /a
+                COPY --from={{ foreign }} /b /b
+                RUN --mount=type=bind,from=evil.example/tools:1,target=/t make
+                ADD --from=1 /c /c
+                ONBUILD COPY --from=onbuild.example/x /d /d
+                FROM scratch
+                COPY --from=0 /a /a
+                """;
+        String rendered = """
+                # syntax=docker.io/docker/dockerfile:1
+                FROM docker-registry.wikimedia.org/bookworm:20240101 AS build
+                COPY --from=build /a /a
+                COPY --from=127.0.0.1:5443/evil/x:1 /b /b
+                RUN --mount=type=bind,from=evil.example/tools:1,target=/t make
+                ADD --from=1 /c /c
+                ONBUILD COPY --from=onbuild.example/x /d /d
+                FROM scratch
+                COPY --from=0 /a /a
+                """;
+        assertThat(checker.checkTemplate("t", template, rendered)).extracting(Violation::file, Violation::line, Violation::reference)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("t", 1, "docker.io/docker/dockerfile:1"),
+                        org.assertj.core.groups.Tuple.tuple("t", 7, "127.0.0.1:5443/evil/x:1"),
+                        org.assertj.core.groups.Tuple.tuple("t", 8, "evil.example/tools:1"),
+                        org.assertj.core.groups.Tuple.tuple("t", 10, "onbuild.example/x"));
+        assertThat(checker.checkTemplate("t", template, rendered).get(1).toString())
+                .startsWith("t:7: image '127.0.0.1:5443/evil/x:1' is not from an allowed registry");
+    }
+
+    @Test
+    void anUnresolvedVariableInCopyFromCannotBeChecked() {
+        assertThat(checker.checkDockerfile("f", """
+                FROM docker-registry.wikimedia.org/bookworm
+                ARG TOOLS
+                COPY --from=$TOOLS /a /a
+                """)).singleElement().hasToString("f:3: image '$TOOLS' cannot be checked (COPY --from): cannot resolve ARG TOOLS"
+                + " (give it a default in an ARG of the stage)");
+        assertThat(checker.checkDockerfile("f", """
+                ARG TOOLS=docker-registry.wikimedia.org/tools
+                FROM docker-registry.wikimedia.org/bookworm
+                ARG TOOLS
+                COPY --from=${TOOLS} /a /a
+                """)).isEmpty();
     }
 }

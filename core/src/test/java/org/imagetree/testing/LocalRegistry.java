@@ -73,7 +73,14 @@ public final class LocalRegistry implements AutoCloseable {
         return start(username, password, relativeUrls, false);
     }
 
+    /** An anonymous registry that logs every request it serves (see {@link #log()}), to tell whether it was asked at all. */
+    public static LocalRegistry startLoggingRequests() { return start(null, null, false, false, true); }
+
     private static LocalRegistry start(String username, String password, boolean relativeUrls, boolean https) {
+        return start(username, password, relativeUrls, https, false);
+    }
+
+    private static LocalRegistry start(String username, String password, boolean relativeUrls, boolean https, boolean accessLog) {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port can be taken between probe and bind
             Path dir = null;
@@ -94,7 +101,7 @@ public final class LocalRegistry implements AutoCloseable {
                 }
                 Path config = dir.resolve("config.yml");
                 Files.writeString(config, "version: 0.1\n"
-                        + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+                        + "log:\n  level: warn\n  accesslog:\n    disabled: " + !accessLog + "\n"
                         + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n  delete:\n    enabled: true\n"
                         + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: " + UUID.randomUUID() + "\n  relativeurls: " + relativeUrls + "\n"
                         + tlsConfig + auth);
