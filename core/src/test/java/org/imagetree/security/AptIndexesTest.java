@@ -1,6 +1,7 @@
 package org.imagetree.security;
 
 import org.imagetree.read.DebianVersion;
+import org.imagetree.testing.SignedAptRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -18,6 +18,7 @@ import org.imagetree.report.ImageResult;
 import org.imagetree.report.Outcome;
 import org.imagetree.testing.LocalRegistry;
 import org.imagetree.testing.TestEnvironment;
+import org.imagetree.testing.SignedAptRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -1,9 +1,11 @@
 package org.imagetree.jenkins;
 
+import hudson.AbortException;
 import hudson.model.TaskListener;
 import org.imagetree.ImageTreeEngine;
 import org.imagetree.config.EngineConfig;
 import org.imagetree.security.ScanReport;
+import org.imagetree.security.SecurityScanException;
 import org.imagetree.security.SecurityUpdates;
 import org.imagetree.update.TreeUpdater;
 
@@ -32,10 +34,15 @@ final class SecurityCalls {
         }
 
         @Override
-        ArrayList<HashMap<String, Object>> call(File workspace, EngineConfig config, ConsoleBuildListener console) {
+        ArrayList<HashMap<String, Object>> call(File workspace, EngineConfig config, ConsoleBuildListener console) throws AbortException {
             ImageTreeEngine engine = connectedEngine(config, null);
-            ScanReport report = images != null && !images.isEmpty() ? engine.securityScan(images)
-                    : engine.securityScan(settings.imageDirectory(workspace));
+            ScanReport report;
+            try {
+                report = images != null && !images.isEmpty() ? engine.securityScan(images)
+                        : engine.securityScan(settings.imageDirectory(workspace));
+            } catch (SecurityScanException e) {
+                throw new AbortException("imageTreeSecurityScan: " + e.getMessage());
+            }
             report.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
             report.text().lines().forEach(l -> console.println("[imagetree] " + l));
             ArrayList<HashMap<String, Object>> out = new ArrayList<>();
@@ -53,8 +60,13 @@ final class SecurityCalls {
         }
 
         @Override
-        HashMap<String, Object> call(File workspace, EngineConfig config, ConsoleBuildListener console) {
-            ImageTreeEngine.SecurityUpdate u = connectedEngine(config, null).securityUpdate(settings.imageDirectory(workspace));
+        HashMap<String, Object> call(File workspace, EngineConfig config, ConsoleBuildListener console) throws AbortException {
+            ImageTreeEngine.SecurityUpdate u;
+            try {
+                u = connectedEngine(config, null).securityUpdate(settings.imageDirectory(workspace));
+            } catch (SecurityScanException e) {
+                throw new AbortException("imageTreeSecurityUpdate: " + e.getMessage() + " (nothing was changed)");
+            }
             u.scan().warnings().forEach(w -> console.println("[imagetree] warning: " + w));
             ArrayList<HashMap<String, Object>> bumps = new ArrayList<>();
             for (TreeUpdater.Bump b : u.bumps()) {

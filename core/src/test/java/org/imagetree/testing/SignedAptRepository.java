@@ -1,4 +1,4 @@
-package org.imagetree.security;
+package org.imagetree.testing;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -21,14 +21,14 @@ import java.util.stream.Stream;
  * Release clear-signed by {@code gpg} ({@code InRelease}) with a throwaway key; served over HTTP on 127.0.0.1 at a
  * free port (containers built with host networking reach it). {@link #publish} replaces the repository's content.
  */
-final class SignedAptRepository implements AutoCloseable {
+public final class SignedAptRepository implements AutoCloseable {
     private final Path root;
     private final Path gnupg;
     private final HttpServer server;
     private final String suite;
     private final String architecture;
 
-    SignedAptRepository(String suite) throws IOException, InterruptedException {
+    public SignedAptRepository(String suite) throws IOException, InterruptedException {
         this.suite = suite;
         this.root = Files.createTempDirectory("itsecapt");
         // Short path: gpg-agent's socket lives in the home and socket paths are limited to ~100 bytes.
@@ -54,31 +54,31 @@ final class SignedAptRepository implements AutoCloseable {
         server.start();
     }
 
-    String url() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/repo"; }
+    public String url() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/repo"; }
 
-    String suite() { return suite; }
+    public String suite() { return suite; }
 
     /** The public key, ASCII-armoured (for {@code signed-by} inside an image). */
-    String publicKey() throws IOException, InterruptedException {
+    public String publicKey() throws IOException, InterruptedException {
         return gpg(gnupg, "--armor", "--export");
     }
 
     /** Writes the public key as a keyring file. */
-    Path writeKeyring(Path file) throws IOException, InterruptedException {
+    public Path writeKeyring(Path file) throws IOException, InterruptedException {
         Files.writeString(file, publicKey());
         return file;
     }
 
     /** The one-line source for this repository, with {@code keyring} as {@code signed-by}. */
-    String sourceLine(Path keyring) { return "deb [signed-by=" + keyring + "] " + url() + " " + suite + " main"; }
+    public String sourceLine(Path keyring) { return "deb [signed-by=" + keyring + "] " + url() + " " + suite + " main"; }
 
     /** Replaces the repository with these packages ({@code name version} pairs), signed with this repository's key. */
-    void publish(String... nameVersion) throws IOException, InterruptedException {
+    public void publish(String... nameVersion) throws IOException, InterruptedException {
         publishSignedBy(gnupg, nameVersion);
     }
 
     /** As {@link #publish}, but the InRelease is signed by another key (in {@code otherHome}). */
-    void publishSignedBy(Path home, String... nameVersion) throws IOException, InterruptedException {
+    public void publishSignedBy(Path home, String... nameVersion) throws IOException, InterruptedException {
         Path repo = root.resolve("repo");
         deleteTree(repo);
         Path pool = Files.createDirectories(repo.resolve("pool/main"));
@@ -105,23 +105,23 @@ final class SignedAptRepository implements AutoCloseable {
     }
 
     /** A gpg home with another throwaway key (not this repository's). */
-    static Path otherKey() throws IOException, InterruptedException {
+    public static Path otherKey() throws IOException, InterruptedException {
         Path home = Files.createTempDirectory(Path.of("/tmp"), "itsecgpg");
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
         gpg(home, "--quick-gen-key", "Not the repository's key <other@imagetree.invalid>", "ed25519", "sign", "1d");
         return home;
     }
 
-    Path inRelease() { return root.resolve("repo/dists/" + suite + "/InRelease"); }
+    public Path inRelease() { return root.resolve("repo/dists/" + suite + "/InRelease"); }
 
-    static String gpg(Path home, String... args) throws IOException, InterruptedException {
+    public static String gpg(Path home, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("gpg", "--batch", "--quiet", "--homedir", home.toString(),
                 "--pinentry-mode", "loopback", "--passphrase", ""));
         cmd.addAll(List.of(args));
         return run(home, cmd.toArray(String[]::new));
     }
 
-    static void killAgent(Path home) {
+    public static void killAgent(Path home) {
         try {
             run(home, "gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent");
         } catch (IOException | InterruptedException ignored) {
@@ -137,7 +137,7 @@ final class SignedAptRepository implements AutoCloseable {
         return out;
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
