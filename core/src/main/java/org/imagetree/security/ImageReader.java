@@ -93,7 +93,13 @@ public final class ImageReader {
 
     /** Empty when the registry does not know the reference. */
     public Optional<Image> read(String reference) {
-        return AptIndexes.once(images, reference, () -> doRead(reference));
+        Optional<Image> image = AptIndexes.once(images, reference, () -> doRead(reference));
+        // The same image by digest (how children record their parent) costs nothing more.
+        image.ifPresent(i -> {
+            ImageReference r = ImageReference.parse(reference);
+            if (r.digest() == null) images.putIfAbsent(r.registry() + "/" + r.repository() + "@" + i.digest(), CompletableFuture.completedFuture(image));
+        });
+        return image;
     }
 
     private Optional<Image> doRead(String reference) {
