@@ -79,25 +79,37 @@ public final class AptIndexes {
         Map<String, String> sums = release(source, suite);
         String base = source.url() + "/dists/" + suite + "/";
         String plain = component + "/binary-" + arch + "/Packages";
-        for (String candidate : List.of(plain + ".gz", plain)) {
+        List<String> missing = new java.util.ArrayList<>();
+        for (String candidate : List.of(plain + ".gz", plain + ".xz", plain)) {
             String sum = sums.get(candidate);
             if (sum == null) continue;
-            byte[] body = get(base + candidate).orElseThrow(() -> new SecurityScanException(
-                    base + candidate + " is listed in the signed Release but not found (404)"));
+            Optional<byte[]> fetched = get(base + candidate);
+            if (fetched.isEmpty()) { // archives list the uncompressed index's checksum without serving it
+                missing.add(candidate);
+                continue;
+            }
+            byte[] body = fetched.get();
             String actual = sha256(body);
             if (!actual.equals(sum)) {
                 throw new SecurityScanException(base + candidate + ": SHA256 " + actual + " does not match the signed Release (" + sum + ")");
             }
-            try (InputStream in = candidate.endsWith(".gz") ? new GZIPInputStream(new ByteArrayInputStream(body)) : new ByteArrayInputStream(body)) {
+            try (InputStream in = decompress(candidate, body)) {
                 return parsePackages(in, base + candidate);
             } catch (IOException e) {
                 throw new SecurityScanException(base + candidate + ": cannot read: " + e.getMessage(), e);
             }
         }
-        if (sums.keySet().stream().anyMatch(k -> k.startsWith(plain))) {
-            throw new SecurityScanException(base + plain + ": only compressed forms other than gzip are offered (" + source + ")");
+        if (!missing.isEmpty()) {
+            throw new SecurityScanException(base + String.join(", ", missing) + " listed in the signed Release but not found (404)");
         }
         return Map.of(); // the suite has no such component/architecture: nothing available from it
+    }
+
+    private static InputStream decompress(String name, byte[] body) throws IOException {
+        InputStream raw = new ByteArrayInputStream(body);
+        if (name.endsWith(".gz")) return new GZIPInputStream(raw, 1 << 16);
+        if (name.endsWith(".xz")) return new org.tukaani.xz.XZInputStream(raw);
+        return raw;
     }
 
     static Map<String, DebianVersion> parsePackages(InputStream in, String what) throws IOException {

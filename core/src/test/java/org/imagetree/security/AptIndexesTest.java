@@ -67,6 +67,14 @@ class AptIndexesTest {
     }
 
     @Test
+    void anArchiveServingOnlyXzIsRead() throws Exception {
+        repo.publish("pkg", "2.0");
+        repo.onlyXz();
+        AptIndexes indexes = new AptIndexes(AptIndexes.defaultClient());
+        assertThat(indexes.available(List.of(AptSource.parse(repo.sourceLine(keyring))), "bookworm", arch()).get("pkg")).hasToString("2.0");
+    }
+
+    @Test
     void aWronglySignedRepositoryIsAnError() throws Exception {
         otherHome = SignedAptRepository.otherKey();
         repo.publishSignedBy(otherHome, "pkg", "1.0");

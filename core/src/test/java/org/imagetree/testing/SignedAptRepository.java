@@ -96,6 +96,7 @@ public final class SignedAptRepository implements AutoCloseable {
         Path binary = Files.createDirectories(repo.resolve("dists/" + suite + "/main/binary-" + architecture));
         Files.writeString(binary.resolve("Packages"), run(repo, "apt-ftparchive", "packages", "pool"));
         run(repo, "gzip", "-9kn", binary.resolve("Packages").toString());
+        run(repo, "xz", "-k", binary.resolve("Packages").toString());
         Path dist = repo.resolve("dists/" + suite);
         String release = run(dist, "apt-ftparchive", "-o", "APT::FTPArchive::Release::Suite=" + suite,
                 "-o", "APT::FTPArchive::Release::Codename=" + suite, "-o", "APT::FTPArchive::Release::Components=main",
@@ -110,6 +111,18 @@ public final class SignedAptRepository implements AutoCloseable {
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
         gpg(home, "--quick-gen-key", "Not the repository's key <other@imagetree.invalid>", "ed25519", "sign", "1d");
         return home;
+    }
+
+    /**
+     * Removes the uncompressed and gzip indexes, as Debian's -updates and -security suites serve them: their checksums
+     * stay listed in the Release, only {@code Packages.xz} is there.
+     */
+    public void onlyXz() throws IOException {
+        try (Stream<Path> s = Files.walk(root.resolve("repo/dists"))) {
+            for (Path p : s.filter(f -> f.getFileName().toString().equals("Packages") || f.getFileName().toString().equals("Packages.gz")).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     public Path inRelease() { return root.resolve("repo/dists/" + suite + "/InRelease"); }
