@@ -193,12 +193,45 @@ public final class ImageTreeEngine {
 
     /** Images whose recorded base digest is no longer their base's, and the pods' workloads to redeploy. */
     public org.imagetree.security.StaleImages.Report stale(List<String> references, Optional<Path> pods) {
+        return stale(references, pods, false);
+    }
+
+    /**
+     * {@link #stale(List, Optional)}; with {@code scanPackages}, the images (those given and, from our registries, those
+     * the pods run) are also scanned for security updates, and workloads running an outdated image are listed.
+     */
+    public org.imagetree.security.StaleImages.Report stale(List<String> references, Optional<Path> pods, boolean scanPackages) {
         if (registry == null) throw new IllegalStateException("no registry client");
-        return new org.imagetree.security.StaleImages(registry, 8).check(references, pods);
+        Map<String, String> outdated = new java.util.HashMap<>();
+        if (scanPackages) {
+            java.util.Set<String> refs = new java.util.LinkedHashSet<>(references);
+            pods.ifPresent(p -> refs.addAll(org.imagetree.security.StaleImages.podImages(p)));
+            java.util.function.Predicate<String> ours = ourRegistries();
+            List<String> readable = refs.stream().filter(r -> {
+                try {
+                    return ours.test(org.imagetree.model.ImageReference.parse(r).registry());
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }).toList();
+            for (org.imagetree.security.ScanReport.ImageScan i : securityScan(readable).images()) {
+                if (!i.outdated()) continue;
+                outdated.put(i.reference(), String.join(", ", i.packages().stream()
+                        .map(p -> p.name() + " " + p.installed() + " -> " + p.available()).toList()));
+            }
+        }
+        return new org.imagetree.security.StaleImages(registry, 8).check(references, pods, outdated);
     }
 
     private org.imagetree.security.SecurityScanner securityScanner() {
         if (registry == null) throw new IllegalStateException("no registry client");
+        return new org.imagetree.security.SecurityScanner(new org.imagetree.security.ImageReader(registry),
+                new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient()), config.securitySources(),
+                ourRegistries(), 8);
+    }
+
+    /** The registries a scan reads parents from: the config's {@code registry}, {@code allowed_registries}, loopback. */
+    private java.util.function.Predicate<String> ourRegistries() {
         java.util.Set<String> ours = new java.util.HashSet<>();
         if (!config.registry().isEmpty()) ours.add(config.registry());
         for (String a : config.allowedRegistries()) {
@@ -208,9 +241,7 @@ public final class ImageTreeEngine {
                 // validated when the config was read
             }
         }
-        return new org.imagetree.security.SecurityScanner(new org.imagetree.security.ImageReader(registry),
-                new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient()), config.securitySources(),
-                host -> ours.contains(host) || org.imagetree.model.ImageReference.isLoopbackRegistry(host), 8);
+        return host -> ours.contains(host) || org.imagetree.model.ImageReference.isLoopbackRegistry(host);
     }
 
     private static List<org.imagetree.security.SecurityScanner.Target> securityTargets(LoadedTree t) {

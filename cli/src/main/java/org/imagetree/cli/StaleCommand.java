@@ -21,6 +21,8 @@ final class StaleCommand implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "text", description = "text or json") String format;
     @Option(names = "--pods", paramLabel = "FILE", description = "Pod list as 'kubectl get pods -A -o json' writes it.") Path pods;
+    @Option(names = "--security", description = "Also scan the images (those given, and those of the pods on our registries) for Debian security updates; list the workloads running outdated images.")
+    boolean security;
     @Parameters(paramLabel = "REFERENCE", arity = "0..*") List<String> references;
 
     @Override
@@ -30,7 +32,7 @@ final class StaleCommand implements Callable<Integer> {
         if (pods != null && !java.nio.file.Files.isRegularFile(pods)) throw new InputError(pods, 0, "no such file");
         EngineConfig config = root.configIfPresent().orElseGet(() -> org.imagetree.config.ConfigLoader.fromMap(java.util.Map.of()));
         StaleImages.Report report = root.connectedEngine(config, null, root.registryClient(config))
-                .stale(references == null ? List.of() : references, Optional.ofNullable(pods));
+                .stale(references == null ? List.of() : references, Optional.ofNullable(pods), security);
         root.out().print(format.equalsIgnoreCase("json") ? report.json() : report.text());
         root.out().flush();
         return 0;

@@ -148,6 +148,15 @@ class SecurityCliTest {
         assertThat(root.path("workloads").get(0).path("kind").asText()).isEqualTo("StatefulSet");
         assertThat(root.path("workloads").get(0).path("name").asText()).isEqualTo("svc");
 
+        // --security: a workload running an image that is not stale but has security updates pending.
+        Files.writeString(pods, "{\"items\": [{\"metadata\": {\"name\": \"child-0\", \"namespace\": \"web\"}, "
+                + "\"spec\": {\"containers\": [{\"name\": \"main\", \"image\": \"" + registry.host() + "/clichild:2.0\"}]}}]}");
+        CliRun plain = CliRun.of("-c", config.toString(), "stale", "--pods", pods.toString());
+        assertThat(plain.out()).as(plain.all()).contains("0 stale, 0 workload containers to redeploy");
+        CliRun security = CliRun.of("-c", config.toString(), "stale", "--security", "--pods", pods.toString());
+        assertThat(security.exitCode()).as(security.all()).isZero();
+        assertThat(security.out()).contains("redeploy: web/Pod/child-0", "has security updates pending: basepkg 1.0 -> 2.0, pkg 1.0 -> 1.1");
+
         Files.writeString(pods, "not json");
         CliRun bad = CliRun.of("-c", config.toString(), "stale", "--pods", pods.toString());
         assertThat(bad.exitCode()).isEqualTo(2);

@@ -124,7 +124,23 @@ public final class StaleImages {
 
     /** Judges {@code references}; with {@code pods}, also every image the pods run, and lists the workloads to redeploy. */
     public Report check(List<String> references, Optional<Path> pods) {
-        List<PodContainer> containers = pods.map(StaleImages::readPods).orElse(List.of());
+        return check(references, pods.map(StaleImages::readPods).orElse(List.of()), Map.of());
+    }
+
+    /** The images of a pod list ({@code kubectl get pods -A -o json}), each once. */
+    public static List<String> podImages(Path pods) {
+        return readPods(pods).stream().map(PodContainer::image).distinct().toList();
+    }
+
+    /**
+     * As {@link #check(List, Optional)}, and workloads running an image of {@code outdated} (reference → why, e.g. the
+     * packages with security updates pending) are listed too.
+     */
+    public Report check(List<String> references, Optional<Path> pods, Map<String, String> outdated) {
+        return check(references, pods.map(StaleImages::readPods).orElse(List.of()), outdated);
+    }
+
+    private Report check(List<String> references, List<PodContainer> containers, Map<String, String> outdated) {
         Set<String> all = new LinkedHashSet<>(references);
         for (PodContainer c : containers) all.add(c.image());
         for (String r : all) {
@@ -164,6 +180,8 @@ public final class StaleImages {
                             + ScanReport.shortDigest(i.digest())));
                 } else if (i.stale()) {
                     workloads.add(c.workload(c.image() + " is stale: its base " + i.base() + " moved on; rebuild it, then redeploy"));
+                } else if (outdated.containsKey(c.image())) {
+                    workloads.add(c.workload(c.image() + " has security updates pending: " + outdated.get(c.image())));
                 }
             }
             return new Report(images.stream().filter(i -> references.contains(i.reference()) || i.stale()).toList(), workloads);
