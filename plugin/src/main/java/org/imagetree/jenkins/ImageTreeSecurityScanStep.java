@@ -1,6 +1,7 @@
 package org.imagetree.jenkins;
 
 import hudson.Extension;
+import org.jenkinsci.Symbol;
 import hudson.model.Result;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -70,6 +71,7 @@ public class ImageTreeSecurityScanStep extends TreeStep {
     }
 
     @Extension
+    @Symbol("imageTreeSecurityScan")
     public static final class DescriptorImpl extends ImageTreeStepDescriptor {
         public DescriptorImpl() { super("imageTreeSecurityScan", ImageTreeSecurityScanStep.class); }
     }

@@ -1,6 +1,7 @@
 package org.imagetree.jenkins;
 
 import hudson.Extension;
+import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -48,6 +49,7 @@ public class ImageTreeSecurityUpdateStep extends TreeStep {
     }
 
     @Extension
+    @Symbol("imageTreeSecurityUpdate")
     public static final class DescriptorImpl extends ImageTreeStepDescriptor {
         public DescriptorImpl() { super("imageTreeSecurityUpdate", ImageTreeSecurityUpdateStep.class); }
     }
