@@ -226,7 +226,7 @@ public final class ImageTreeEngine {
     private org.imagetree.security.SecurityScanner securityScanner() {
         if (registry == null) throw new IllegalStateException("no registry client");
         return new org.imagetree.security.SecurityScanner(new org.imagetree.security.ImageReader(registry),
-                new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient()), config.securitySources(),
+                new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient(), clock), config.securitySources(),
                 ourRegistries(), 8);
     }
 

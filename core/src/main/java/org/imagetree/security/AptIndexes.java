@@ -41,8 +41,16 @@ public final class AptIndexes {
     private final Map<Path, CompletableFuture<PGPPublicKeyRingCollection>> keyrings = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
+    private final java.time.Clock clock;
+
     public AptIndexes(HttpClient http) {
+        this(http, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock for the signed Release's {@code Valid-Until} */
+    public AptIndexes(HttpClient http, java.time.Clock clock) {
         this.http = http;
+        this.clock = clock;
     }
 
     /** A client that follows the archive's redirects (mirror networks redirect). */
@@ -153,8 +161,29 @@ public final class AptIndexes {
             } catch (IOException e) {
                 throw new SecurityScanException(url + ": cannot read its signature: " + e.getMessage(), e);
             }
+            checkValidUntil(text, url);
             return sha256Section(text);
         });
+    }
+
+    /**
+     * A Release past its {@code Valid-Until} is an error, as for APT: an old, correctly signed Release (served by a stale
+     * mirror or an attacker) would hide the updates published since.
+     */
+    private void checkValidUntil(String release, String url) {
+        for (String line : release.split("\n")) {
+            if (!line.startsWith("Valid-Until:")) continue;
+            String value = line.substring("Valid-Until:".length()).strip();
+            java.time.ZonedDateTime until;
+            try {
+                until = java.time.ZonedDateTime.parse(value.replace(" UTC", " GMT"), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new SecurityScanException(url + ": Valid-Until '" + value + "' is not a date");
+            }
+            if (clock.instant().isAfter(until.toInstant())) {
+                throw new SecurityScanException(url + " expired at " + value + " (Valid-Until): the mirror is stale or the Release was replayed");
+            }
+        }
     }
 
     static Map<String, String> sha256Section(String release) {

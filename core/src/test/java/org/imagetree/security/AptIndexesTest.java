@@ -75,6 +75,22 @@ class AptIndexesTest {
     }
 
     @Test
+    void aReleasePastItsValidUntilIsAnError() throws Exception {
+        repo.validUntil("Tue, 01 Dec 2026 19:40:00 UTC");
+        try {
+            repo.publish("pkg", "1.0");
+        } finally {
+            repo.validUntil(null);
+        }
+        List<AptSource> sources = List.of(AptSource.parse(repo.sourceLine(keyring)));
+        java.time.Clock before = java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T19:39:00Z"), java.time.ZoneOffset.UTC);
+        assertThat(new AptIndexes(AptIndexes.defaultClient(), before).available(sources, "bookworm", arch())).containsKey("pkg");
+        java.time.Clock after = java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T19:41:00Z"), java.time.ZoneOffset.UTC);
+        assertThatThrownBy(() -> new AptIndexes(AptIndexes.defaultClient(), after).available(sources, "bookworm", arch()))
+                .isInstanceOf(SecurityScanException.class).hasMessageContaining("expired at Tue, 01 Dec 2026 19:40:00 UTC");
+    }
+
+    @Test
     void aWronglySignedRepositoryIsAnError() throws Exception {
         otherHome = SignedAptRepository.otherKey();
         repo.publishSignedBy(otherHome, "pkg", "1.0");

@@ -77,6 +77,20 @@ class ImageReaderTest {
     }
 
     @Test
+    void layersAreStreamedWithTheRegistrysAuthentication() {
+        try (LocalRegistry secured = LocalRegistry.start("reader", "s3cret-pw")) {
+            RegistryClient withCredentials = RegistryClient.builder()
+                    .credentials(new org.imagetree.registry.RegistryCredentials(secured.host(), "reader", "s3cret-pw")).build();
+            LayeredImage.push(withCredentials, secured.host() + "/imagereader-test/auth:1", List.of(base), Map.of());
+            ImageReader.Image image = new ImageReader(withCredentials).read(secured.host() + "/imagereader-test/auth:1").orElseThrow();
+            assertThat(image.packages()).containsEntry("libc6", "2.36-9");
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() ->
+                    new ImageReader(RegistryClient.builder().build()).read(secured.host() + "/imagereader-test/auth:1"));
+            assertThat(refused).isInstanceOf(SecurityScanException.class).hasMessageContaining("401").hasMessageNotContaining("s3cret-pw");
+        }
+    }
+
+    @Test
     void whiteoutsAndOpaqueDirectoriesHideLowerLayers() {
         LayeredImage.push(client, ref("nodpkg:1"), List.of(base, LayeredImage.layer().whiteout("var/lib/dpkg/status")), Map.of());
         LayeredImage.push(client, ref("opaque:1"), List.of(base, LayeredImage.layer().opaque("var/lib/dpkg").file("var/lib/dpkg/other", "")), Map.of());

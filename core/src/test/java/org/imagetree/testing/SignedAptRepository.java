@@ -78,6 +78,11 @@ public final class SignedAptRepository implements AutoCloseable {
     }
 
     /** As {@link #publish}, but the InRelease is signed by another key (in {@code otherHome}). */
+    private String validUntil;
+
+    /** The next {@link #publish} writes this {@code Valid-Until} (RFC 1123, UTC) into the Release; null for none. */
+    public void validUntil(String date) { this.validUntil = date; }
+
     public void publishSignedBy(Path home, String... nameVersion) throws IOException, InterruptedException {
         Path repo = root.resolve("repo");
         deleteTree(repo);
@@ -101,6 +106,7 @@ public final class SignedAptRepository implements AutoCloseable {
         String release = run(dist, "apt-ftparchive", "-o", "APT::FTPArchive::Release::Suite=" + suite,
                 "-o", "APT::FTPArchive::Release::Codename=" + suite, "-o", "APT::FTPArchive::Release::Components=main",
                 "-o", "APT::FTPArchive::Release::Architectures=" + architecture, "release", ".");
+        if (validUntil != null) release = release.replaceFirst("(?m)^Date: .*$", "$0\nValid-Until: " + validUntil);
         Files.writeString(dist.resolve("Release"), release);
         gpg(home, "--digest-algo", "SHA256", "--clearsign", "--output", dist.resolve("InRelease").toString(), dist.resolve("Release").toString());
     }
