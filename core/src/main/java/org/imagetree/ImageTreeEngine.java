@@ -161,6 +161,100 @@ public final class ImageTreeEngine {
         return new WeeklyBump(config).bump(t.tree(), dir, ZonedDateTime.now(clock));
     }
 
+    /**
+     * Security scan of a tree: every image published under its current version tag, read from the registry (see
+     * {@link org.imagetree.security.SecurityScanner}); unpublished images are listed as warnings.
+     */
+    public org.imagetree.security.ScanReport securityScan(Path dir) {
+        LoadedTree t = load(dir, TagMode.RELEASE);
+        return securityScanner().scan(securityTargets(t));
+    }
+
+    /** Security scan of image references (service images), each compared with the parent it records. */
+    public org.imagetree.security.ScanReport securityScan(List<String> references) {
+        return securityScanner().scan(references.stream().map(org.imagetree.security.SecurityScanner.Target::of).toList());
+    }
+
+    /** What {@link #securityUpdate} did: the scan, the plan made from it, and the changelog entries written. */
+    public record SecurityUpdate(org.imagetree.security.ScanReport scan, org.imagetree.security.SecurityUpdates.Plan plan,
+                                 List<TreeUpdater.Bump> bumps) {}
+
+    /**
+     * Scan, then bump the changelogs of the images that installed an outdated package themselves and of their
+     * dependants (all or nothing); packages that come from a base image are in the plan's {@code bases}.
+     */
+    public SecurityUpdate securityUpdate(Path dir) {
+        LoadedTree t = load(dir, TagMode.RELEASE);
+        org.imagetree.security.ScanReport scan = securityScanner().scan(securityTargets(t));
+        org.imagetree.security.SecurityUpdates.Plan plan = org.imagetree.security.SecurityUpdates.plan(t.tree(), scan);
+        List<TreeUpdater.Bump> bumps = new TreeUpdater(config, env).updateEach(t.tree(), dir, plan.reasons(), ZonedDateTime.now(clock));
+        return new SecurityUpdate(scan, plan, bumps);
+    }
+
+    /** Images whose recorded base digest is no longer their base's, and the pods' workloads to redeploy. */
+    public org.imagetree.security.StaleImages.Report stale(List<String> references, Optional<Path> pods) {
+        return stale(references, pods, false);
+    }
+
+    /**
+     * {@link #stale(List, Optional)}; with {@code scanPackages}, the images (those given and, from our registries, those
+     * the pods run) are also scanned for security updates, and workloads running an outdated image are listed.
+     */
+    public org.imagetree.security.StaleImages.Report stale(List<String> references, Optional<Path> pods, boolean scanPackages) {
+        if (registry == null) throw new IllegalStateException("no registry client");
+        Map<String, String> outdated = new java.util.HashMap<>();
+        if (scanPackages) {
+            java.util.Set<String> refs = new java.util.LinkedHashSet<>(references);
+            pods.ifPresent(p -> refs.addAll(org.imagetree.security.StaleImages.podImages(p)));
+            java.util.function.Predicate<String> ours = ourRegistries();
+            List<String> readable = refs.stream().filter(r -> {
+                try {
+                    return ours.test(org.imagetree.model.ImageReference.parse(r).registry());
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }).toList();
+            for (org.imagetree.security.ScanReport.ImageScan i : securityScan(readable).images()) {
+                if (!i.outdated()) continue;
+                outdated.put(i.reference(), String.join(", ", i.packages().stream()
+                        .map(p -> p.name() + " " + p.installed() + " -> " + p.available()).toList()));
+            }
+        }
+        return new org.imagetree.security.StaleImages(registry, 8).check(references, pods, outdated);
+    }
+
+    private org.imagetree.security.SecurityScanner securityScanner() {
+        if (registry == null) throw new IllegalStateException("no registry client");
+        return new org.imagetree.security.SecurityScanner(new org.imagetree.security.ImageReader(registry),
+                new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient(), clock), config.securitySources(),
+                ourRegistries(), 8);
+    }
+
+    /** The registries a scan reads parents from: the config's {@code registry}, {@code allowed_registries}, loopback. */
+    private java.util.function.Predicate<String> ourRegistries() {
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        if (!config.registry().isEmpty()) ours.add(config.registry());
+        for (String a : config.allowedRegistries()) {
+            try {
+                ours.add(org.imagetree.policy.AllowedRegistry.parse(a).host());
+            } catch (IllegalArgumentException e) {
+                // validated when the config was read
+            }
+        }
+        return host -> ours.contains(host) || org.imagetree.model.ImageReference.isLoopbackRegistry(host);
+    }
+
+    private static List<org.imagetree.security.SecurityScanner.Target> securityTargets(LoadedTree t) {
+        List<org.imagetree.security.SecurityScanner.Target> targets = new java.util.ArrayList<>();
+        for (String n : t.tree().order()) {
+            org.imagetree.model.TreeImage i = t.tree().get(n);
+            String parent = org.imagetree.model.BaseImageOf.of(i, t.tree()).flatMap(org.imagetree.model.BaseImageOf.Parent::inTree)
+                    .map(p -> t.tree().get(p).label()).orElse(null);
+            targets.add(new org.imagetree.security.SecurityScanner.Target(n, i.label(), parent));
+        }
+        return targets;
+    }
+
     /** Base image builds with debuerreotype, published through this engine's registry and loaded into its engine. */
     public BaseImages baseImages() {
         return new BaseImages(config, new DebuerreotypeBuilder(env), registry, engine, clock);

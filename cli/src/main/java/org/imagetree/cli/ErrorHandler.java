@@ -24,7 +24,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             cl.getErr().println("error: " + e.getMessage());
             return INPUT_ERROR;
         }
-        if (ex instanceof EngineException || ex instanceof DockerCli.DockerException) {
+        if (ex instanceof EngineException || ex instanceof DockerCli.DockerException
+                || ex instanceof org.imagetree.security.SecurityScanException) {
             cl.getErr().println("error: " + ex.getMessage());
             return 1;
         }

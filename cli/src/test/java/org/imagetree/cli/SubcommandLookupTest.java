@@ -24,7 +24,7 @@ class SubcommandLookupTest {
         assertThat(ImageTreeCommand.subcommandIn(new String[]{"-c", "x.yaml", "bogus", "build"})).isEmpty();
         assertThat(ImageTreeCommand.subcommandIn(new String[]{})).isEmpty();
         CliRun help = CliRun.of(java.util.Map.of(), "--help");
-        for (String action : new String[]{"build", "prune", "update", "plan", "render", "graph", "policy", "lint", "blubber", "base", "refresh"}) {
+        for (String action : new String[]{"build", "prune", "update", "plan", "render", "graph", "policy", "lint", "blubber", "base", "refresh", "security", "stale"}) {
             assertThat(help.out()).as(action).containsPattern("(?m)^  " + action + " ");
         }
     }

@@ -43,6 +43,8 @@ public final class VariantEngine {
     private final ContainerEngine classic;
     private final RegistryAuth auth;
     private final RegistryPolicy registryPolicy;
+    private final org.imagetree.registry.RegistryClient registry;
+    private final java.util.function.Predicate<String> ourRegistry;
 
     /**
      * @param cli            BuildKit-capable docker client (BuildKit builds, test runs, their pushes)
@@ -51,10 +53,26 @@ public final class VariantEngine {
      * @param registryPolicy the build-time registry policy, if any
      */
     public VariantEngine(DockerCli cli, ContainerEngine classic, Optional<RegistryAuth> auth, Optional<RegistryPolicy> registryPolicy) {
+        this(cli, classic, auth, registryPolicy, null, host -> false);
+    }
+
+    private VariantEngine(DockerCli cli, ContainerEngine classic, Optional<RegistryAuth> auth, Optional<RegistryPolicy> registryPolicy,
+                          org.imagetree.registry.RegistryClient registry, java.util.function.Predicate<String> ourRegistry) {
         this.cli = Objects.requireNonNull(cli);
         this.classic = classic;
         this.auth = auth.orElse(null);
         this.registryPolicy = registryPolicy.orElse(null);
+        this.registry = registry;
+        this.ourRegistry = ourRegistry;
+    }
+
+    /**
+     * This engine, asking {@code registry} for the digest a variant's base has when it is built (recorded as
+     * {@link org.imagetree.model.BaseImageOf#DIGEST_LABEL}) for bases on registries {@code ours} accepts; other bases
+     * record the local image id when the engine has the image, else their name only.
+     */
+    public VariantEngine withBaseDigests(org.imagetree.registry.RegistryClient registry, java.util.function.Predicate<String> ours) {
+        return new VariantEngine(cli, classic, Optional.ofNullable(auth), Optional.ofNullable(registryPolicy), registry, ours);
     }
 
     /** Everything through the CLI, no credentials, no registry policy. */
@@ -69,7 +87,52 @@ public final class VariantEngine {
     public static VariantEngine forConfig(Optional<EngineConfig> config, DockerCli cli, ContainerEngine classic) {
         Optional<RegistryAuth> auth = config.filter(c -> !c.registry().isEmpty()).flatMap(RegistryAuth::of);
         Optional<RegistryPolicy> policy = config.filter(c -> !c.allowedRegistries().isEmpty()).map(RegistryPolicy::forBuild);
-        return new VariantEngine(cli, classic, auth, policy);
+        VariantEngine e = new VariantEngine(cli, classic, auth, policy);
+        if (config.isEmpty()) return e;
+        EngineConfig c = config.get();
+        java.util.Set<String> ours = new java.util.HashSet<>(c.insecureRegistries());
+        if (!c.registry().isEmpty()) ours.add(c.registry());
+        for (String a : c.allowedRegistries()) {
+            try {
+                ours.add(org.imagetree.policy.AllowedRegistry.parse(a).host());
+            } catch (IllegalArgumentException ignored) {
+                // validated when the config was read
+            }
+        }
+        return e.withBaseDigests(org.imagetree.registry.RegistryClient.builder(c).build(),
+                host -> ours.contains(host) || ImageReference.isLoopbackRegistry(host));
+    }
+
+    /**
+     * The OCI base labels of {@code df}: the final stage's base ({@link org.imagetree.model.BaseImageOf#NAME_LABEL})
+     * and its digest now ({@link org.imagetree.model.BaseImageOf#DIGEST_LABEL}): the registry's manifest digest for a
+     * base on our registries, else the local image id if the engine has it. Empty for {@code FROM scratch}.
+     */
+    public Map<String, String> baseLabels(CompiledDockerfile df) {
+        Optional<String> base = org.imagetree.model.BaseImageOf.finalBase(df.text());
+        if (base.isEmpty()) return Map.of();
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        labels.put(org.imagetree.model.BaseImageOf.NAME_LABEL, base.get());
+        baseDigest(base.get()).ifPresent(d -> labels.put(org.imagetree.model.BaseImageOf.DIGEST_LABEL, d));
+        return labels;
+    }
+
+    private Optional<String> baseDigest(String base) {
+        try {
+            ImageReference ref = ImageReference.parse(base);
+            if (ref.digest() != null) return Optional.of(ref.digest());
+            if (registry != null && ourRegistry.test(ref.registry())) {
+                Optional<String> d = registry.headManifest(ref).map(org.imagetree.registry.ManifestDescriptor::digest);
+                if (d.isPresent()) return d;
+            }
+        } catch (IllegalArgumentException | org.imagetree.registry.RegistryException e) {
+            // fall back to the local image
+        }
+        try {
+            return cli.imageExists(base) ? Optional.of(cli.inspect(base, "{{.Id}}")).filter(id -> id.startsWith("sha256:")) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     public Optional<RegistryPolicy> registryPolicy() { return Optional.ofNullable(registryPolicy); }
@@ -92,12 +155,15 @@ public final class VariantEngine {
     }
 
     /**
-     * Builds {@code df} in {@code context}; returns the image id. Whichever the builder, a symlink in what the build
+     * Builds {@code df} in {@code context} with {@code extraLabels} and the {@link #baseLabels} (every image this
+     * project builds records its base); returns the image id. Whichever the builder, a symlink in what the build
      * would send that resolves outside {@code context} is refused first ({@link ContextBoundary}).
      */
     public String build(CompiledDockerfile df, Path context, List<String> tags, Map<String, String> buildArgs,
-                        Map<String, String> labels, Consumer<String> log) throws EngineException {
+                        Map<String, String> extraLabels, Consumer<String> log) throws EngineException {
         checkContext(context);
+        Map<String, String> labels = new java.util.LinkedHashMap<>(baseLabels(df));
+        labels.putAll(extraLabels);
         if (df.buildKit() || classic == null) {
             return cli.build(new DockerCli.BuildRequest(context, df.text(), tags, buildArgs, labels, df.buildKit(), "", false), log);
         }

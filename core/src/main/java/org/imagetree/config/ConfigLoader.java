@@ -172,7 +172,7 @@ public final class ConfigLoader {
                 throw lines.error(k, -1, "must be a string, not " + (EngineConfig.SECRET_KEYS.contains(k) ? kind(v) : describe(v)));
             }
         }
-        for (String k : List.of("base_images", "verify_args", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude")) {
+        for (String k : List.of("base_images", "verify_args", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude", "security_sources")) {
             Object v = m.get(k);
             if (v == null) continue;
             if (!(v instanceof List<?> list)) throw lines.error(k, -1, "must be a list, not " + describe(v));
@@ -235,6 +235,15 @@ public final class ConfigLoader {
                     org.imagetree.policy.AllowedRegistry.parse((String) hosts.get(i));
                 } catch (IllegalArgumentException e) {
                     throw lines.error(k, i, e.getMessage().replace("allowed registry '", "'"));
+                }
+            }
+        }
+        if (m.get("security_sources") instanceof List<?> sources) {
+            for (int i = 0; i < sources.size(); i++) {
+                try {
+                    org.imagetree.security.AptSource.parse((String) sources.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw lines.error("security_sources", i, e.getMessage());
                 }
             }
         }

@@ -69,6 +69,16 @@ public final class EngineConfig {
     public String builder() { return Optional.ofNullable(string("builder")).filter(x -> !x.isEmpty()).orElse("classic"); }
 
     /** Registries reached over plain HTTP (besides loopback ones, which always may be). */
+    /**
+     * {@code security_sources}: one-line APT sources whose Packages indexes a security scan compares images with;
+     * default: the Debian mirror's SUITE and SUITE-updates and the security archive ({@link org.imagetree.security.AptSource#debianDefaults()}).
+     */
+    public List<org.imagetree.security.AptSource> securitySources() {
+        List<String> lines = stringList("security_sources");
+        if (!values.containsKey("security_sources")) return org.imagetree.security.AptSource.debianDefaults();
+        return lines.stream().map(org.imagetree.security.AptSource::parse).toList();
+    }
+
     public List<String> insecureRegistries() { return stringList("insecure_registries"); }
 
     /** Registries images may come from (issue: registry policy); default: the configured registry. */

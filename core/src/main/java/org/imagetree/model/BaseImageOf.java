@@ -26,9 +26,25 @@ public final class BaseImageOf {
 
     /** Empty for {@code FROM scratch}, an unresolved ARG or a Dockerfile without FROM. */
     public static Optional<Parent> of(TreeImage image, ImageTree tree) {
+        Optional<String> base = finalBase(image.dockerfile());
+        if (base.isEmpty()) return Optional.empty();
+        String ref = base.get();
+        String repo = Labels.repositoryOf(ref);
+        for (String p : image.parents()) {
+            TreeImage parent = tree.get(p);
+            if (parent != null && Labels.repositoryOf(parent.label()).equals(repo)) return Optional.of(new Parent(ref, p));
+        }
+        return Optional.of(new Parent(ref, null));
+    }
+
+    /**
+     * The image the final stage of {@code dockerfile} is built on (stage aliases followed); empty for {@code FROM
+     * scratch}, an unresolved ARG or a Dockerfile without FROM. Blubber variants record it as trees do.
+     */
+    public static Optional<String> finalBase(String dockerfile) {
         List<Dockerfiles.FromInstruction> froms;
         try {
-            froms = Dockerfiles.froms(image.dockerfile());
+            froms = Dockerfiles.froms(dockerfile);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -48,12 +64,6 @@ public final class BaseImageOf {
             from = stage;
         }
         if (from.kind() != Dockerfiles.Kind.IMAGE || from.unresolvedArg()) return Optional.empty();
-        String ref = from.resolvedImage();
-        String repo = Labels.repositoryOf(ref);
-        for (String p : image.parents()) {
-            TreeImage parent = tree.get(p);
-            if (parent != null && Labels.repositoryOf(parent.label()).equals(repo)) return Optional.of(new Parent(ref, p));
-        }
-        return Optional.of(new Parent(ref, null));
+        return Optional.of(from.resolvedImage());
     }
 }

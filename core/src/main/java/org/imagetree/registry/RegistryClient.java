@@ -289,6 +289,55 @@ public final class RegistryClient {
         });
     }
 
+    /** Reads a blob's bytes as they arrive; may stop early (see {@link #readBlob}). */
+    @FunctionalInterface
+    public interface BlobReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /**
+     * {@code GET} of a blob, streamed to {@code reader}, which may stop reading at any point (the rest is not
+     * downloaded: the stream is closed). Empty on 404. A redirect to blob storage is followed once, without our
+     * credentials. The bytes are not checked against the digest (a reader that stops early never sees them all);
+     * callers use it for large layers they only look into. A transport failure while reading is retried from the start.
+     */
+    public <T> Optional<T> readBlob(String registry, String repository, String digest, BlobReader<T> reader) {
+        Digests.requireDigest(digest);
+        Call call = new Call("GET", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, pull(repository));
+        return withRetries(call, () -> {
+            String authorization = auth.upfront(call.registry, call.scopes).orElse(null);
+            HttpResponse<InputStream> r = stream(call, authorization);
+            if (r.statusCode() == 401) {
+                r.body().close();
+                Optional<AuthChallenge> challenge = AuthChallenge.select(r.headers().allValues("WWW-Authenticate"));
+                Optional<String> retry = challenge.isEmpty() ? Optional.empty()
+                        : auth.answer(call.registry, challenge.get(), call.scopes, authorization);
+                if (retry.isEmpty()) throw failure(call, r.statusCode(), new byte[0], r);
+                r = stream(call, retry.get());
+            }
+            if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303 || r.statusCode() == 301) {
+                r.body().close();
+                URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(
+                        () -> new RegistryException(registry, 0, null, call.describe() + ": redirect without a Location")));
+                r = transport.stream(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build());
+            }
+            try (InputStream in = r.body()) {
+                if (r.statusCode() == 404) return Optional.empty();
+                if (r.statusCode() != 200) throw failure(call, r.statusCode(), in.readNBytes(4096), r);
+                return Optional.of(reader.read(in));
+            }
+        });
+    }
+
+    private HttpResponse<InputStream> stream(Call call, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = transport.request(call.uri).method(call.method, call.body);
+        call.headers.forEach(b::header);
+        if (authorization != null) b.header("Authorization", authorization);
+        HttpResponse<InputStream> r = transport.stream(b.build());
+        LOG.debug("{} -> {}", call.describe(), r.statusCode());
+        return r;
+    }
+
     /**
      * Every repository of a registry ({@code GET /v2/_catalog}, following {@code Link} pages), or empty when the
      * registry does not offer its catalog to us (401, 403, 404: many hosted registries do not). One request per page
@@ -538,11 +587,14 @@ public final class RegistryClient {
     }
 
     private RegistryException failure(Call call, HttpResponse<byte[]> r) {
-        int status = r.statusCode();
+        return failure(call, r.statusCode(), r.body(), r);
+    }
+
+    private RegistryException failure(Call call, int status, byte[] body, HttpResponse<?> r) {
         String code = null;
         String detail = null;
         try {
-            JsonNode first = json.readTree(r.body()).path("errors").path(0);
+            JsonNode first = json.readTree(body).path("errors").path(0);
             if (first.hasNonNull("code")) code = first.get("code").asText();
             if (first.hasNonNull("message")) detail = first.get("message").asText();
         } catch (IOException | RuntimeException e) {

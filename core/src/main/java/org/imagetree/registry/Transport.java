@@ -64,6 +64,15 @@ final class Transport {
         return r;
     }
 
+    /** As {@link #send} with the body as a stream (the caller closes it; closing early abandons the rest). */
+    HttpResponse<java.io.InputStream> stream(HttpRequest request) throws IOException, InterruptedException {
+        requests.incrementAndGet();
+        URI uri = request.uri();
+        HttpResponse<java.io.InputStream> r = client(uri).send(request, HttpResponse.BodyHandlers.ofInputStream());
+        versions.put(authority(uri), r.version());
+        return r;
+    }
+
     private HttpClient client(URI uri) {
         if ("http".equalsIgnoreCase(uri.getScheme())) return plain.get();
         String authority = authority(uri);

@@ -116,4 +116,44 @@ public final class TreeUpdater {
         out.removeAll(from);
         return out;
     }
+
+    /**
+     * {@link #update} for several images at once, each with its own reason (exact image names): one new changelog
+     * entry per image of the union of their subtrees; a dependant's entry names every updated ancestor with its
+     * reason. All versions are computed before any changelog is written.
+     */
+    public List<Bump> updateEach(ImageTree tree, Path root, Map<String, String> reasons, ZonedDateTime now) {
+        for (String n : reasons.keySet()) {
+            if (tree.get(n) == null) throw new InputError("no image named '" + n + "' in " + root);
+        }
+        if (reasons.isEmpty()) return List.of();
+        Set<String> selected = new LinkedHashSet<>(reasons.keySet());
+        selected.addAll(tree.descendants(reasons.keySet()));
+        String author = ChangelogAuthor.resolve(env, root, config.fallbackAuthor(), config.fallbackEmail());
+        List<Bump> bumps = new ArrayList<>();
+        List<String> blocks = new ArrayList<>();
+        for (String n : tree.order()) {
+            if (!selected.contains(n)) continue;
+            TreeImage i = tree.get(n);
+            String old = i.definition().version();
+            String next;
+            try {
+                next = VersionBump.next(old, config.updateId());
+            } catch (IllegalArgumentException e) {
+                throw new InputError(i.definition().changelog(), 1, e.getMessage());
+            }
+            List<String> text = new ArrayList<>();
+            if (reasons.containsKey(n)) text.addAll(List.of(reasons.get(n).split("\n", -1)));
+            Set<String> ancestors = tree.ancestors(n);
+            for (String a : tree.order()) {
+                if (!ancestors.contains(a) || !reasons.containsKey(a)) continue;
+                text.add("Refresh for update in parent image " + a + ":");
+                text.addAll(List.of(reasons.get(a).split("\n", -1)));
+            }
+            blocks.add(ChangelogWriter.newBlock(n, next, config.distribution(), "high", author, now, text));
+            bumps.add(new Bump(n, i.definition().changelog(), old, next));
+        }
+        for (int k = 0; k < bumps.size(); k++) ChangelogWriter.prepend(bumps.get(k).changelog(), blocks.get(k));
+        return bumps;
+    }
 }

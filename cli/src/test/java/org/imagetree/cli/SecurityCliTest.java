@@ -1,0 +1,165 @@
+package org.imagetree.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagetree.model.BaseImageOf;
+import org.imagetree.model.ImageReference;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.testing.LayeredImage;
+import org.imagetree.testing.LocalRegistry;
+import org.imagetree.testing.SignedAptRepository;
+import org.imagetree.testing.SmallTree;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code security scan}, {@code security update} and {@code stale} as a user runs them, against images pushed to a
+ * LocalRegistry as plain layers (no Docker) and a signed APT repository on loopback.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecurityCliTest {
+    static final String STATUS = "Package: basepkg\nStatus: install ok installed\nVersion: 1.0\n";
+    LocalRegistry registry;
+    RegistryClient client;
+    SignedAptRepository repo;
+    Path work;
+    Path config;
+    Path images;
+    String baseDigest;
+    LayeredImage.Layer base;
+    LayeredImage.Layer own;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        work = Files.createTempDirectory("itseccli");
+        registry = LocalRegistry.start();
+        client = RegistryClient.builder().build();
+        repo = new SignedAptRepository("bookworm-cli");
+        repo.publish("pkg", "1.1", "basepkg", "2.0");
+        Path keyring = repo.writeKeyring(work.resolve("repo.asc"));
+        String r = registry.host();
+        base = LayeredImage.layer().file("etc/os-release", "VERSION_CODENAME=bookworm\n").file("var/lib/dpkg/status", STATUS);
+        baseDigest = LayeredImage.push(client, r + "/cli-base:1", List.of(base), Map.of());
+        own = LayeredImage.layer().file("var/lib/dpkg/status", STATUS + "\nPackage: pkg\nStatus: install ok installed\nVersion: 1.0\n");
+        String appDigest = LayeredImage.push(client, r + "/clisec:1.0", List.of(base, own),
+                Map.of(BaseImageOf.NAME_LABEL, r + "/cli-base:1", BaseImageOf.DIGEST_LABEL, baseDigest));
+        LayeredImage.push(client, r + "/clisec:latest", List.of(base, own),
+                Map.of(BaseImageOf.NAME_LABEL, r + "/cli-base:1", BaseImageOf.DIGEST_LABEL, baseDigest));
+        LayeredImage.push(client, r + "/clichild:2.0", List.of(base, own, LayeredImage.layer().file("etc/child", "x")),
+                Map.of(BaseImageOf.NAME_LABEL, r + "/clisec:1.0", BaseImageOf.DIGEST_LABEL, appDigest));
+        LayeredImage.push(client, r + "/clisvc:prod", List.of(base, own, LayeredImage.layer().file("srv/app", "x")),
+                Map.of(BaseImageOf.NAME_LABEL, r + "/clisec:latest", BaseImageOf.DIGEST_LABEL, appDigest));
+        images = work.resolve("images");
+        SmallTree.at(images)
+                .image("clisec", "1.0", "FROM " + r + "/cli-base:1\n", null)
+                .image("clichild", "2.0", "FROM {{ \"clisec\" | image_tag }}\n", "clisec");
+        config = work.resolve("config.yaml");
+        Files.writeString(config, "registry: " + r + "\nsecurity_sources:\n  - " + repo.sourceLine(keyring) + "\n");
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (registry != null) registry.close();
+        if (repo != null) repo.close();
+        if (work != null) SignedAptRepository.deleteTree(work);
+    }
+
+    @Test
+    void scanPrintsTheIssuesJsonShapeAndUpdateBumpsTheImageThatInstalledThePackage() throws Exception {
+        CliRun json = CliRun.of("-c", config.toString(), "security", "scan", "--format", "json", images.toString());
+        assertThat(json.exitCode()).as(json.all()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        JsonNode app = root.path("images").get(0);
+        assertThat(app.path("name").asText()).isEqualTo("clisec");
+        assertThat(app.path("tag").asText()).isEqualTo("1.0");
+        assertThat(app.path("digest").asText()).startsWith("sha256:");
+        assertThat(app.path("suite").asText()).isEqualTo("bookworm");
+        assertThat(app.path("packages").toString()).isEqualTo("[{\"name\":\"basepkg\",\"installed\":\"1.0\",\"available\":\"2.0\",\"from\":\"parent\"},"
+                + "{\"name\":\"pkg\",\"installed\":\"1.0\",\"available\":\"1.1\",\"from\":\"own\"}]");
+        assertThat(root.path("images").get(1).path("packages").findValuesAsText("from")).containsExactly("parent", "parent");
+
+        CliRun gate = CliRun.of("-c", config.toString(), "security", "scan", "--fail-if-outdated", images.toString());
+        assertThat(gate.exitCode()).isEqualTo(1);
+        assertThat(gate.out()).contains("pkg 1.0 -> 1.1 (own)", "2 images scanned, 2 with security updates pending");
+
+        CliRun update = CliRun.of(Map.of("DEBFULLNAME", "Sec Bot", "DEBEMAIL", "sec@example.org"),
+                "-c", config.toString(), "security", "update", images.toString());
+        assertThat(update.exitCode()).as(update.all()).isZero();
+        assertThat(update.out()).contains("* clisec: 1.0 -> 1.0-s1", "* clichild: 2.0 -> 2.0-s1",
+                "rebuild the base image " + registry.host() + "/cli-base:1", "Security update: basepkg 1.0 -> 2.0");
+        assertThat(Files.readString(images.resolve("clisec/changelog"))).startsWith("clisec (1.0-s1)")
+                .contains("* Security update: pkg 1.0 -> 1.1").doesNotContain("basepkg");
+        assertThat(Files.readString(images.resolve("clichild/changelog"))).contains("Refresh for update in parent image clisec:");
+    }
+
+    @Test
+    void aWronglySignedRepositoryIsOneErrorLineAndExit1() throws Exception {
+        Path otherHome = SignedAptRepository.otherKey();
+        try {
+            Path other = work.resolve("other.yaml");
+            Files.writeString(other, "registry: " + registry.host() + "\nsecurity_sources:\n  - deb [signed-by=" + work.resolve("wrong.asc")
+                    + "] " + repo.url() + " bookworm-cli main\n");
+            Files.writeString(work.resolve("wrong.asc"), SignedAptRepository.gpg(otherHome, "--armor", "--export"));
+            CliRun r = CliRun.of("-c", other.toString(), "security", "scan", "--image", registry.host() + "/clisec:1.0");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).startsWith("error: ").contains("InRelease is not signed by any key of the keyring");
+            assertThat(r.out()).isEmpty();
+        } finally {
+            SignedAptRepository.killAgent(otherHome);
+        }
+    }
+
+    @Test
+    void aBadSourceLineNamesTheConfigFileAndLine() throws Exception {
+        Path bad = work.resolve("bad.yaml");
+        Files.writeString(bad, "registry: " + registry.host() + "\nsecurity_sources:\n  - deb http://127.0.0.1:1/x bookworm main\n");
+        CliRun r = CliRun.of("-c", bad.toString(), "security", "scan", images.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":3").contains("signed-by");
+    }
+
+    @Test
+    void staleListsTheServiceImageOnceItsBaseTagMovedAndThePodsRunningIt() throws Exception {
+        String svc = registry.host() + "/clisvc:prod";
+        CliRun before = CliRun.of("-c", config.toString(), "stale", svc);
+        assertThat(before.exitCode()).as(before.all()).isZero();
+        assertThat(before.out()).contains("1 image checked, 0 stale");
+        // clisec rebuilt: its latest tag moves.
+        LayeredImage.push(client, registry.host() + "/clisec:latest", List.of(base, own, LayeredImage.layer().file("etc/rebuilt", "1")), Map.of());
+        Path pods = work.resolve("pods.json");
+        Files.writeString(pods, "{\"items\": [{\"metadata\": {\"name\": \"svc-0\", \"namespace\": \"web\", \"ownerReferences\": "
+                + "[{\"kind\": \"StatefulSet\", \"name\": \"svc\"}]}, \"spec\": {\"containers\": [{\"name\": \"main\", \"image\": \"" + svc + "\"}]}}]}");
+        CliRun after = CliRun.of("-c", config.toString(), "stale", "--format", "json", "--pods", pods.toString());
+        assertThat(after.exitCode()).as(after.all()).isZero();
+        JsonNode root = new ObjectMapper().readTree(after.out());
+        assertThat(root.path("images").get(0).path("reference").asText()).isEqualTo(svc);
+        assertThat(root.path("images").get(0).path("stale").asBoolean()).isTrue();
+        assertThat(root.path("images").get(0).path("current").asText())
+                .isEqualTo(client.headManifest(ImageReference.parse(registry.host() + "/clisec:latest")).orElseThrow().digest());
+        assertThat(root.path("workloads").get(0).path("kind").asText()).isEqualTo("StatefulSet");
+        assertThat(root.path("workloads").get(0).path("name").asText()).isEqualTo("svc");
+
+        // --security: a workload running an image that is not stale but has security updates pending.
+        Files.writeString(pods, "{\"items\": [{\"metadata\": {\"name\": \"child-0\", \"namespace\": \"web\"}, "
+                + "\"spec\": {\"containers\": [{\"name\": \"main\", \"image\": \"" + registry.host() + "/clichild:2.0\"}]}}]}");
+        CliRun plain = CliRun.of("-c", config.toString(), "stale", "--pods", pods.toString());
+        assertThat(plain.out()).as(plain.all()).contains("0 stale, 0 workload containers to redeploy");
+        CliRun security = CliRun.of("-c", config.toString(), "stale", "--security", "--pods", pods.toString());
+        assertThat(security.exitCode()).as(security.all()).isZero();
+        assertThat(security.out()).contains("redeploy: web/Pod/child-0", "has security updates pending: basepkg 1.0 -> 2.0, pkg 1.0 -> 1.1");
+
+        Files.writeString(pods, "not json");
+        CliRun bad = CliRun.of("-c", config.toString(), "stale", "--pods", pods.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains(pods.toString());
+    }
+}

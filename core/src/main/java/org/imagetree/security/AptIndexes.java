@@ -1,0 +1,257 @@
+package org.imagetree.security;
+
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
+import org.imagetree.read.DebianVersion;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The {@code Packages} indexes of APT sources, each fetched once per run (an instance is one run): the suite's
+ * {@code InRelease} is verified with the source's keyring (a bad signature is an error), each index is checked against
+ * the SHA256 the signed Release gives, and only the newest version of each package is kept. Thread-safe: images
+ * scanned in parallel share the fetches.
+ */
+public final class AptIndexes {
+    private final HttpClient http;
+    private final Map<String, CompletableFuture<Map<String, String>>> releases = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Map<String, DebianVersion>>> indexes = new ConcurrentHashMap<>();
+    private final Map<Path, CompletableFuture<PGPPublicKeyRingCollection>> keyrings = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+
+    private final java.time.Clock clock;
+
+    public AptIndexes(HttpClient http) {
+        this(http, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock for the signed Release's {@code Valid-Until} */
+    public AptIndexes(HttpClient http, java.time.Clock clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** A client that follows the archive's redirects (mirror networks redirect). */
+    public static HttpClient defaultClient() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** Bytes of InRelease and Packages files downloaded so far. */
+    public long bytesRead() { return bytes.get(); }
+
+    /**
+     * Newest available version of each package for images of {@code suite} and {@code arch} (a Debian architecture),
+     * over every source that applies.
+     */
+    public Map<String, DebianVersion> available(List<AptSource> sources, String suite, String arch) {
+        Map<String, DebianVersion> out = new HashMap<>();
+        for (AptSource s : sources) {
+            if (!s.appliesTo(suite)) continue;
+            for (String component : s.components()) {
+                for (Map.Entry<String, DebianVersion> e : index(s, s.suiteFor(suite), component, arch).entrySet()) {
+                    out.merge(e.getKey(), e.getValue(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, DebianVersion> index(AptSource source, String suite, String component, String arch) {
+        String key = source.url() + " " + suite + " " + component + " " + arch + " " + source.keyring();
+        return once(indexes, key, () -> fetchIndex(source, suite, component, arch));
+    }
+
+    private Map<String, DebianVersion> fetchIndex(AptSource source, String suite, String component, String arch) {
+        Map<String, String> sums = release(source, suite);
+        String base = source.url() + "/dists/" + suite + "/";
+        String plain = component + "/binary-" + arch + "/Packages";
+        List<String> missing = new java.util.ArrayList<>();
+        for (String candidate : List.of(plain + ".gz", plain + ".xz", plain)) {
+            String sum = sums.get(candidate);
+            if (sum == null) continue;
+            Optional<byte[]> fetched = get(base + candidate);
+            if (fetched.isEmpty()) { // archives list the uncompressed index's checksum without serving it
+                missing.add(candidate);
+                continue;
+            }
+            byte[] body = fetched.get();
+            String actual = sha256(body);
+            if (!actual.equals(sum)) {
+                throw new SecurityScanException(base + candidate + ": SHA256 " + actual + " does not match the signed Release (" + sum + ")");
+            }
+            try (InputStream in = decompress(candidate, body)) {
+                return parsePackages(in, base + candidate);
+            } catch (IOException e) {
+                throw new SecurityScanException(base + candidate + ": cannot read: " + e.getMessage(), e);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new SecurityScanException(base + String.join(", ", missing) + " listed in the signed Release but not found (404)");
+        }
+        return Map.of(); // the suite has no such component/architecture: nothing available from it
+    }
+
+    private static InputStream decompress(String name, byte[] body) throws IOException {
+        InputStream raw = new ByteArrayInputStream(body);
+        if (name.endsWith(".gz")) return new GZIPInputStream(raw, 1 << 16);
+        if (name.endsWith(".xz")) return new org.tukaani.xz.XZInputStream(raw);
+        return raw;
+    }
+
+    static Map<String, DebianVersion> parsePackages(InputStream in, String what) throws IOException {
+        Map<String, DebianVersion> out = new HashMap<>();
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        String name = null;
+        String version = null;
+        for (String line; ; ) {
+            line = r.readLine();
+            if (line == null || line.isEmpty()) {
+                if (name != null && version != null) {
+                    try {
+                        DebianVersion v = DebianVersion.parse(version);
+                        out.merge(name, v, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException(what + ": package " + name + " has an invalid version '" + version + "'");
+                    }
+                }
+                name = version = null;
+                if (line == null) break;
+                continue;
+            }
+            if (line.startsWith("Package:")) name = line.substring(8).strip();
+            else if (line.startsWith("Version:")) version = line.substring(8).strip();
+        }
+        return out;
+    }
+
+    /** The verified Release's SHA256 section: path → checksum. */
+    private Map<String, String> release(AptSource source, String suite) {
+        String key = source.url() + " " + suite + " " + source.keyring();
+        return once(releases, key, () -> {
+            String url = source.url() + "/dists/" + suite + "/InRelease";
+            byte[] body = get(url).orElseThrow(() -> new SecurityScanException(url + " not found (404): no such suite in " + source));
+            PGPPublicKeyRingCollection keys = keyring(source.keyring());
+            String text;
+            try {
+                text = InReleaseVerifier.verify(body, keys, url);
+            } catch (InReleaseVerifier.BadSignature e) {
+                throw new SecurityScanException(e.getMessage() + " (keyring " + source.keyring() + ")");
+            } catch (IOException e) {
+                throw new SecurityScanException(url + ": cannot read its signature: " + e.getMessage(), e);
+            }
+            checkValidUntil(text, url);
+            return sha256Section(text);
+        });
+    }
+
+    /**
+     * A Release past its {@code Valid-Until} is an error, as for APT: an old, correctly signed Release (served by a stale
+     * mirror or an attacker) would hide the updates published since.
+     */
+    private void checkValidUntil(String release, String url) {
+        for (String line : release.split("\n")) {
+            if (!line.startsWith("Valid-Until:")) continue;
+            String value = line.substring("Valid-Until:".length()).strip();
+            java.time.ZonedDateTime until;
+            try {
+                until = java.time.ZonedDateTime.parse(value.replace(" UTC", " GMT"), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new SecurityScanException(url + ": Valid-Until '" + value + "' is not a date");
+            }
+            if (clock.instant().isAfter(until.toInstant())) {
+                throw new SecurityScanException(url + " expired at " + value + " (Valid-Until): the mirror is stale or the Release was replayed");
+            }
+        }
+    }
+
+    static Map<String, String> sha256Section(String release) {
+        Map<String, String> sums = new LinkedHashMap<>();
+        boolean in = false;
+        for (String line : release.split("\n")) {
+            if (!line.startsWith(" ")) {
+                in = line.startsWith("SHA256:");
+                continue;
+            }
+            if (!in) continue;
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 3) sums.put(f[2], f[0]);
+        }
+        return sums;
+    }
+
+    private PGPPublicKeyRingCollection keyring(Path path) {
+        return once(keyrings, path, () -> {
+            try {
+                return InReleaseVerifier.readKeyring(path);
+            } catch (IOException e) {
+                throw new SecurityScanException(e.getMessage(), e);
+            }
+        });
+    }
+
+    private Optional<byte[]> get(String url) {
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
+                    .header("User-Agent", "image-tree").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() == 404) return Optional.empty();
+            if (r.statusCode() != 200) throw new SecurityScanException("GET " + url + " answered HTTP " + r.statusCode());
+            bytes.addAndGet(r.body().length);
+            return Optional.of(r.body());
+        } catch (IOException e) {
+            throw new SecurityScanException("GET " + url + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SecurityScanException("GET " + url + " interrupted", e);
+        }
+    }
+
+    /** Computes {@code make} once per key, even when several threads ask at once; a failure is remembered too. */
+    static <K, V> V once(Map<K, CompletableFuture<V>> cache, K key, java.util.function.Supplier<V> make) {
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> existing = cache.putIfAbsent(key, mine);
+        if (existing == null) {
+            try {
+                mine.complete(make.get());
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+            }
+            existing = mine;
+        }
+        try {
+            return existing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

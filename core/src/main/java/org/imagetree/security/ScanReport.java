@@ -1,0 +1,118 @@
+package org.imagetree.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The result of a scan: per image read from the registry, the packages for which a newer version is available, with
+ * whether the image's own layers installed them ({@code own}) or its parent's did ({@code parent}); plus images that
+ * could not be judged (not published, no dpkg database, unknown suite) as warnings, and what the scan cost.
+ */
+public record ScanReport(List<ImageScan> images, List<String> warnings, Stats stats) {
+    public ScanReport {
+        images = List.copyOf(images);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Where an outdated package comes from. */
+    public enum From {
+        OWN, PARENT;
+
+        public String json() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    public record Outdated(String name, String installed, String available, From from) {}
+
+    /**
+     * @param name      the tree image's name, or the repository for a plain reference
+     * @param reference what was read ({@code registry/name:tag})
+     * @param parent    the reference the {@code from} judgement compared with, if any
+     */
+    public record ImageScan(String name, String tag, String reference, String digest, String suite, List<Outdated> packages,
+                            Optional<String> parent, long bytesRead) {
+        public ImageScan {
+            packages = List.copyOf(packages);
+        }
+
+        public boolean outdated() { return !packages.isEmpty(); }
+
+        public List<Outdated> own() { return packages.stream().filter(p -> p.from() == From.OWN).toList(); }
+
+        public List<Outdated> inherited() { return packages.stream().filter(p -> p.from() == From.PARENT).toList(); }
+    }
+
+    /** Cost of the scan: wall time, compressed layer bytes read, distinct layers read, APT index bytes. */
+    public record Stats(long millis, long layerBytes, long layerReads, long indexBytes) {}
+
+    public boolean updatesPending() { return images.stream().anyMatch(ImageScan::outdated); }
+
+    public Optional<ImageScan> get(String name) { return images.stream().filter(i -> i.name().equals(name)).findFirst(); }
+
+    /** {@code {"images": [{"name", "tag", "digest", "suite", "packages": [{"name", "installed", "available", "from"}]}]}} */
+    public String json() {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = m.createObjectNode();
+        ArrayNode arr = root.putArray("images");
+        for (Map<String, Object> i : asMaps()) arr.add(m.valueToTree(i));
+        try {
+            return m.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The images as plain maps and lists (the JSON's shape), e.g. for a Jenkins step's return value. */
+    public List<Map<String, Object>> asMaps() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ImageScan i : images) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", i.name());
+            o.put("tag", i.tag());
+            o.put("digest", i.digest());
+            o.put("suite", i.suite());
+            List<Map<String, Object>> pkgs = new ArrayList<>();
+            for (Outdated p : i.packages()) {
+                Map<String, Object> po = new LinkedHashMap<>();
+                po.put("name", p.name());
+                po.put("installed", p.installed());
+                po.put("available", p.available());
+                po.put("from", p.from().json());
+                pkgs.add(po);
+            }
+            o.put("packages", pkgs);
+            out.add(o);
+        }
+        return out;
+    }
+
+    public String text() {
+        StringBuilder b = new StringBuilder();
+        int outdated = 0;
+        for (ImageScan i : images) {
+            if (!i.outdated()) continue;
+            outdated++;
+            b.append(i.name()).append(':').append(i.tag()).append(" (").append(i.suite()).append(", ")
+                    .append(shortDigest(i.digest())).append("): ").append(i.packages().size()).append(" outdated package")
+                    .append(i.packages().size() == 1 ? "" : "s").append('\n');
+            for (Outdated p : i.packages()) {
+                b.append("  ").append(p.name()).append(' ').append(p.installed()).append(" -> ").append(p.available())
+                        .append(" (").append(p.from().json()).append(")\n");
+            }
+        }
+        b.append(images.size()).append(" image").append(images.size() == 1 ? "" : "s").append(" scanned, ")
+                .append(outdated).append(" with security updates pending\n");
+        return b.toString();
+    }
+
+    static String shortDigest(String d) {
+        return d == null ? "" : d.length() > 19 ? d.substring(0, 19) : d;
+    }
+}
