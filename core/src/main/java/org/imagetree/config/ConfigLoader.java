@@ -73,18 +73,33 @@ public final class ConfigLoader {
     public static EngineConfig load(Optional<Path> configFile, Map<String, String> env) {
         Map<String, Object> merged = defaults();
         List<String> warnings = new ArrayList<>();
-        userConfigFile(env).filter(Files::isRegularFile).ifPresent(p -> merged.putAll(readYaml(p, warnings)));
+        String[] passwordFrom = {null};
+        userConfigFile(env).filter(Files::isRegularFile).ifPresent(p -> {
+            Map<String, Object> values = readYaml(p, warnings);
+            if (values.containsKey("password")) passwordFrom[0] = p.toString();
+            merged.putAll(values);
+        });
         if (configFile.isPresent()) {
             Path p = configFile.get();
             if (!Files.isRegularFile(p)) {
                 throw new InputError(p, 0, "config file does not exist");
             }
-            merged.putAll(readYaml(p, warnings));
+            Map<String, Object> values = readYaml(p, warnings);
+            if (values.containsKey("password")) passwordFrom[0] = p.toString();
+            merged.putAll(values);
         }
         // CI keeps the password out of files: the environment wins over the config files.
         for (Map.Entry<String, String> e : Map.of("username", USERNAME_ENV, "password", PASSWORD_ENV).entrySet()) {
             String v = env.get(e.getValue());
-            if (v != null && !v.isEmpty()) merged.put(e.getKey(), v);
+            if (v != null && !v.isEmpty()) {
+                merged.put(e.getKey(), v);
+                if (e.getKey().equals("password")) passwordFrom[0] = "$" + PASSWORD_ENV;
+            }
+        }
+        // A password too short to mask would leak into logs, or garble them when masked.
+        if (merged.get("password") instanceof String pw) {
+            Optional<String> tooShort = SecretMask.tooShort("password", pw);
+            if (tooShort.isPresent()) throw new InputError(passwordFrom[0], 0, tooShort.get(), null);
         }
         return finish(merged, warnings);
     }
