@@ -35,6 +35,14 @@ class EngineSettingsTest {
     }
 
     @Test
+    void unknownConfigKeysAreWarnedAbout() throws IOException {
+        Files.writeString(workspace.resolve("config.yaml"), "registry: r.example.org\nregsitry: x\n");
+        EngineSettings s = new EngineSettings(null, "config.yaml", null, null, null, List.of(), Map.of());
+        assertThat(s.config(workspace.toFile()).warnings()).singleElement().asString()
+                .endsWith("config.yaml:2: unknown key 'regsitry' (did you mean 'registry'?); it is kept for templates");
+    }
+
+    @Test
     void aPasswordTooShortToMaskIsRefused() {
         EngineSettings s = new EngineSettings("images", null, "r.example.org", "bot", Secret.fromString("pw"), List.of(), Map.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.config(workspace.toFile()))

@@ -83,7 +83,7 @@ public final class EngineSettings implements Serializable {
         if (!values.containsKey("allowed_registries") && !defaultAllowedRegistries.isEmpty()) {
             values.put("allowed_registries", List.copyOf(defaultAllowedRegistries));
         }
-        return ConfigLoader.fromMap(values);
+        return new EngineConfig(ConfigLoader.fromMap(values).values(), loaded.warnings());
     }
 
     /** {@code https://registry.example.org/} or {@code registry.example.org:5000} → {@code host[:port]}. */
