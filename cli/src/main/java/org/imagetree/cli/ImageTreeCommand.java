@@ -79,7 +79,9 @@ final class ImageTreeCommand {
     PrintWriter err() { return spec.commandLine().getErr(); }
 
     EngineConfig config() {
-        return ConfigLoader.load(Optional.of(configFile), env);
+        EngineConfig config = ConfigLoader.load(Optional.of(configFile), env);
+        config.warnings().forEach(w -> err().println("warning: " + w));
+        return config;
     }
 
     /** The configuration when its file exists (commands that can do without one). */

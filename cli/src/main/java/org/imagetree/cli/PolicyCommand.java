@@ -154,7 +154,9 @@ final class PolicyCommand {
         @Option(names = "--allowed", paramLabel = "REGISTRY", description = "Allowed registry (host[:port][/path]); default: the config's.") List<String> allowed;
         @Option(names = "--base-image", paramLabel = "IMAGE", description = "A base image never to deploy (besides the config's base_images).") List<String> baseImages;
         @Option(names = "--exempt", paramLabel = "NAMESPACE", description = "Namespaces not checked (default: kube-system).") List<String> exempt;
-        @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).") int port;
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443", description = "HTTPS port to listen on (default: ${DEFAULT-VALUE}).") int port;
+        @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+                description = "Address to listen on (default: ${DEFAULT-VALUE}, every interface).") String bind;
 
         @Override
         public Integer call() throws Exception {
@@ -163,15 +165,36 @@ final class PolicyCommand {
             RegistryPolicy p = deploymentPolicy(config, allowed, baseImages);
             Set<String> exemptNs = Set.copyOf(exempt == null ? AdmissionManifests.DEFAULT_EXEMPT_NAMESPACES : exempt);
             CountDownLatch stopped = new CountDownLatch(1);
-            try (AdmissionWebhookServer server = AdmissionWebhookServer.create(cert, key, p, exemptNs,
-                    AdmissionWebhookServer.Options.defaults().withPort(port))) {
-                server.start();
+            if (port < 0 || port > 65535) throw new InputError("--port: " + port + " is not a port (0-65535)");
+            java.net.InetSocketAddress address;
+            try {
+                address = new java.net.InetSocketAddress(java.net.InetAddress.getByName(bind), port);
+            } catch (java.net.UnknownHostException e) {
+                throw new InputError("--bind: '" + bind + "' is not an address of this machine");
+            }
+            AdmissionWebhookServer created;
+            try {
+                created = AdmissionWebhookServer.create(cert, key, p, exemptNs, AdmissionWebhookServer.Options.defaults().withAddress(address));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new InputError(e.getFile() + ": no such file (--tls-cert / --tls-key)");
+            } catch (IOException e) {
+                throw new InputError("cannot read --tls-cert " + cert + " or --tls-key " + key + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new InputError(e.getMessage());
+            }
+            try (AdmissionWebhookServer server = created) {
+                try {
+                    server.start();
+                } catch (IOException e) {
+                    throw new InputError("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+                }
                 Thread hook = new Thread(() -> {
                     server.close();
                     stopped.countDown();
                 }, "imagetree-webhook-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                root.out().println("admission webhook listening on https://0.0.0.0:" + server.port() + "/validate (health: /healthz)");
+                root.out().println("admission webhook listening on https://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":"
+                        + server.port() + "/validate (health: /healthz)");
                 root.out().flush();
                 stopped.await();
             }

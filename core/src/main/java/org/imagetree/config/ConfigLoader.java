@@ -19,10 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Loads the configuration exactly as docker-pkg does: its defaults, then
@@ -70,35 +72,51 @@ public final class ConfigLoader {
      */
     public static EngineConfig load(Optional<Path> configFile, Map<String, String> env) {
         Map<String, Object> merged = defaults();
-        userConfigFile(env).filter(Files::isRegularFile).ifPresent(p -> merged.putAll(readYaml(p)));
+        List<String> warnings = new ArrayList<>();
+        String[] passwordFrom = {null};
+        userConfigFile(env).filter(Files::isRegularFile).ifPresent(p -> {
+            Map<String, Object> values = readYaml(p, warnings);
+            if (values.containsKey("password")) passwordFrom[0] = p.toString();
+            merged.putAll(values);
+        });
         if (configFile.isPresent()) {
             Path p = configFile.get();
             if (!Files.isRegularFile(p)) {
                 throw new InputError(p, 0, "config file does not exist");
             }
-            merged.putAll(readYaml(p));
+            Map<String, Object> values = readYaml(p, warnings);
+            if (values.containsKey("password")) passwordFrom[0] = p.toString();
+            merged.putAll(values);
         }
         // CI keeps the password out of files: the environment wins over the config files.
         for (Map.Entry<String, String> e : Map.of("username", USERNAME_ENV, "password", PASSWORD_ENV).entrySet()) {
             String v = env.get(e.getValue());
-            if (v != null && !v.isEmpty()) merged.put(e.getKey(), v);
+            if (v != null && !v.isEmpty()) {
+                merged.put(e.getKey(), v);
+                if (e.getKey().equals("password")) passwordFrom[0] = "$" + PASSWORD_ENV;
+            }
         }
-        return finish(merged);
+        // A password too short to mask would leak into logs, or garble them when masked.
+        if (merged.get("password") instanceof String pw) {
+            Optional<String> tooShort = SecretMask.tooShort("password", pw);
+            if (tooShort.isPresent()) throw new InputError(passwordFrom[0], 0, tooShort.get(), null);
+        }
+        return finish(merged, warnings);
     }
 
     /** Defaults merged with the given values (no files read); for embedding and tests. */
     public static EngineConfig fromMap(Map<String, ?> values) {
         Map<String, Object> merged = defaults();
         merged.putAll(values);
-        return finish(merged);
+        return finish(merged, List.of());
     }
 
-    private static EngineConfig finish(Map<String, Object> merged) {
+    private static EngineConfig finish(Map<String, Object> merged, List<String> warnings) {
         Object proxy = merged.get("http_proxy");
         if (proxy != null && merged.get("apt_only_proxy") == null) {
             merged.put("apt_only_proxy", proxy);
         }
-        return new EngineConfig(merged);
+        return new EngineConfig(merged, warnings);
     }
 
     static Optional<Path> userConfigFile(Map<String, String> env) {
@@ -109,13 +127,29 @@ public final class ConfigLoader {
         return Optional.empty();
     }
 
+    /**
+     * The keys docker-pkg 4.0.4 and Image Tree read, and {@code seed_image}, which Wikimedia's configs still carry
+     * (docker-pkg dropped it in 4.0.0). Any other key is kept for templates, with a warning.
+     */
+    public static final Set<String> KNOWN_KEYS = Set.copyOf(union(defaults().keySet(), List.of("container_limits",
+            "seed_image", "certs_dir", "builder", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude")));
+
     /** Reads a YAML mapping; errors name the file and line. */
     public static Map<String, Object> readYaml(Path file) {
-        Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+        return readYaml(file, new ArrayList<>());
+    }
+
+    /** Reads a YAML mapping, adding a warning for each unknown key to {@code warnings}; errors name the file and line. */
+    static Map<String, Object> readYaml(Path file, List<String> warnings) {
+        Yaml yaml = new Yaml(new SafeConstructor(StrictYaml.options()));
         Object doc;
         String text;
         try {
+            Optional<StrictYaml.Problem> tooBig = StrictYaml.checkSize(file);
+            if (tooBig.isPresent()) throw new InputError(file, 0, tooBig.get().message());
             text = Files.readString(file, StandardCharsets.UTF_8);
+            Optional<StrictYaml.Problem> problem = StrictYaml.check(yaml.compose(new java.io.StringReader(text)));
+            if (problem.isPresent()) throw new InputError(file, problem.get().line(), problem.get().message());
             doc = yaml.load(text);
         } catch (NoSuchFileException e) {
             throw new InputError(file, 0, "config file does not exist");
@@ -139,6 +173,42 @@ public final class ConfigLoader {
         Lines lines = new Lines(file, yaml.compose(new java.io.StringReader(text)));
         validateTypes(lines, out);
         validateValues(lines, out);
+        for (String key : out.keySet()) {
+            if (KNOWN_KEYS.contains(key)) continue;
+            int line = lines.line(key, -1);
+            warnings.add((line > 0 ? file + ":" + line : file.toString()) + ": unknown key '" + key + "' (did you mean '"
+                    + closest(key) + "'?); it is kept for templates");
+        }
+        return out;
+    }
+
+    /** The known key nearest to {@code key} by edit distance (ties: alphabetical). */
+    static String closest(String key) {
+        return KNOWN_KEYS.stream().sorted()
+                .min(java.util.Comparator.comparingInt(k -> editDistance(key, k)))
+                .orElseThrow();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static List<String> union(java.util.Collection<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
         return out;
     }
 
@@ -149,7 +219,7 @@ public final class ConfigLoader {
             return new InputError(file, line(key, index), path + ": " + problem);
         }
 
-        private int line(String key, int index) {
+        int line(String key, int index) {
             if (!(root instanceof MappingNode map)) return 0;
             for (NodeTuple t : map.getValue()) {
                 if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {

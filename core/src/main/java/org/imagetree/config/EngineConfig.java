@@ -19,10 +19,20 @@ public final class EngineConfig {
     public static final List<String> SECRET_KEYS = List.of("username", "password");
 
     private final Map<String, Object> values;
+    private final List<String> warnings;
 
     public EngineConfig(Map<String, Object> values) {
-        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(values)));
+        this(values, List.of());
     }
+
+    /** @param warnings problems found while reading the files that do not stop anything (an unknown key) */
+    public EngineConfig(Map<String, Object> values, List<String> warnings) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(values)));
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Warnings from reading the configuration files, each {@code file:line: message}. */
+    public List<String> warnings() { return warnings; }
 
     /** Every key, as merged (including credentials). */
     public Map<String, Object> values() { return values; }

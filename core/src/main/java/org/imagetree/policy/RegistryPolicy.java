@@ -28,7 +28,10 @@ public final class RegistryPolicy {
 
     /**
      * @param allowedRegistries entries for {@link AllowedRegistry#parse}
-     * @param deniedImages      image references whose repository is refused with any tag or digest
+     * @param deniedImages      images whose repository is refused with any tag or digest, <em>under every allowed
+     *                          registry</em>: {@code bookworm} or {@code docker-registry.example.org/bookworm:latest}
+     *                          deny {@code bookworm} in each allowed registry (and below each allowed path prefix),
+     *                          however the reference names it
      * @throws IllegalArgumentException on an invalid entry
      */
     public static RegistryPolicy of(Collection<String> allowedRegistries, Collection<String> deniedImages) {
@@ -39,10 +42,21 @@ public final class RegistryPolicy {
         }
         Set<String> denied = new LinkedHashSet<>();
         for (String image : deniedImages) {
+            String trimmed = image.trim();
+            ImageReference ref;
             try {
-                denied.add(ImageReference.parse(image.trim()).repositoryName());
+                ref = ImageReference.parse(trimmed);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("denied image '" + image + "': " + e.getMessage(), e);
+            }
+            String path = hasRegistry(trimmed) ? ref.repository() : shortRepository(trimmed);
+            if (hasRegistry(trimmed)) denied.add(ref.repositoryName());
+            for (AllowedRegistry a : allowed) {
+                denied.add(a.host() + "/" + path);
+                if (a.host().equals(ImageReference.DOCKER_HUB) && !path.contains("/")) denied.add(a.host() + "/library/" + path);
+                if (!a.pathPrefix().isEmpty() && !path.startsWith(a.pathPrefix() + "/")) {
+                    denied.add(a.host() + "/" + a.pathPrefix() + "/" + path);
+                }
             }
         }
         return new RegistryPolicy(allowed, denied);
@@ -54,16 +68,14 @@ public final class RegistryPolicy {
     }
 
     /**
-     * Deploy-time policy: the allowed registries, denying the base images. Base images named without a registry
-     * (a distro such as {@code bookworm}) are taken to live in {@code registry}.
+     * Deploy-time policy: the allowed registries, denying the base images in every one of them (base images are
+     * built to be built upon, never deployed). A base named without a registry (a distro such as {@code bookworm})
+     * is denied by that name under each allowed registry, as is one named with a registry.
+     *
+     * @param registry the configured registry (kept for callers; {@link #of} denies bases under every allowed one)
      */
     public static RegistryPolicy forDeployment(Collection<String> allowedRegistries, String registry, Collection<String> baseImages) {
-        List<String> denied = new ArrayList<>();
-        for (String image : baseImages) {
-            String trimmed = image.trim();
-            denied.add(registry != null && !registry.isEmpty() && !hasRegistry(trimmed) ? registry + "/" + trimmed : trimmed);
-        }
-        return of(allowedRegistries, denied);
+        return of(allowedRegistries, baseImages);
     }
 
     private static boolean hasRegistry(String image) {
@@ -71,6 +83,16 @@ public final class RegistryPolicy {
         if (slash < 0) return false;
         String head = image.substring(0, slash);
         return head.contains(".") || head.contains(":") || head.equals("localhost");
+    }
+
+    /** The repository of a name without a registry, as written ({@code bookworm:1} is {@code bookworm}), lower case. */
+    private static String shortRepository(String image) {
+        String s = image;
+        int at = s.indexOf('@');
+        if (at >= 0) s = s.substring(0, at);
+        int colon = s.lastIndexOf(':');
+        if (colon > s.lastIndexOf('/')) s = s.substring(0, colon);
+        return s;
     }
 
     public List<AllowedRegistry> allowedRegistries() { return allowed; }

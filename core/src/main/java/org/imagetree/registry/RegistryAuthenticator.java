@@ -86,13 +86,13 @@ final class RegistryAuthenticator {
     /** Replaces every secret this authenticator knows (passwords, Basic values, tokens) in a message. */
     String redact(String message) {
         if (message == null) return null;
-        String out = message;
+        java.util.List<String> secrets = new java.util.ArrayList<>();
         for (RegistryCredentials c : credentials.values()) {
-            if (!c.password().isEmpty()) out = out.replace(c.password(), "****");
-            out = out.replace(c.basicAuthorization().substring("Basic ".length()), "****");
+            secrets.add(c.password());
+            secrets.add(c.basicAuthorization().substring("Basic ".length()));
         }
-        for (Token t : tokens.values()) out = out.replace(t.value(), "****");
-        return out;
+        for (Token t : tokens.values()) secrets.add(t.value());
+        return org.imagetree.config.SecretMask.of(secrets).mask(message);
     }
 
     private String bearer(String registry, AuthChallenge challenge, List<String> scopes, String refused)

@@ -1,30 +1,31 @@
 package org.imagetree.template;
 
 import org.imagetree.config.EngineConfig;
+import org.imagetree.config.SecretMask;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes possible secrets from error messages: the credential values, and the user-info part of any
- * URL-like config value (a proxy such as {@code http://user:pass@proxy:8080}). Immutable.
+ * Removes possible secrets from error messages: the password (whole occurrences, see {@link SecretMask}), and the
+ * user-info part of any URL-like config value (a proxy such as {@code http://user:pass@proxy:8080}), which is
+ * masked by its shape whatever its length. The user name is not a secret and is not masked (masking a short one
+ * garbled every message). Immutable.
  */
 final class SecretRedactor {
-    static final String MASK = "****";
+    static final String MASK = SecretMask.MASK;
     private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+(?=@)");
 
-    private final List<String> secrets;
+    private final SecretMask secrets;
 
     private SecretRedactor(List<String> secrets) {
-        this.secrets = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        this.secrets = SecretMask.of(secrets);
     }
 
     static SecretRedactor of(EngineConfig config) {
         List<String> secrets = new ArrayList<>();
-        config.username().ifPresent(secrets::add);
         config.password().ifPresent(secrets::add);
         for (Object v : config.values().values()) {
             if (v instanceof String s) {
@@ -37,8 +38,6 @@ final class SecretRedactor {
 
     String redact(String message) {
         if (message == null) return "";
-        String out = message;
-        for (String secret : secrets) out = out.replace(secret, MASK);
-        return USER_INFO.matcher(out).replaceAll(MASK);
+        return USER_INFO.matcher(secrets.mask(message)).replaceAll(MASK);
     }
 }

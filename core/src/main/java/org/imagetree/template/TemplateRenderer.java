@@ -5,7 +5,12 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.loader.ResourceLocator;
+import com.hubspot.jinjava.loader.ResourceNotFoundException;
 import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
 
@@ -36,6 +41,10 @@ import java.util.regex.Pattern;
  */
 public final class TemplateRenderer {
     private static final Pattern NUMERIC_USER = Pattern.compile("USER\\s+\\d+(?::\\d+)?");
+    /** Where templates are found outside a render: nowhere (Jinjava's default is the class path). */
+    private static final ResourceLocator NO_TEMPLATES = (name, encoding, interpreter) -> {
+        throw new ResourceNotFoundException("template '" + name + "' not found");
+    };
     private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
 
     /**
@@ -102,6 +111,8 @@ public final class TemplateRenderer {
     public RenderedTemplate render(Path templateFile, String source) {
         RenderSession session = new RenderSession();
         Jinjava jinjava = this.jinjava.get();
+        Path directory = templateFile.toAbsolutePath().normalize().getParent();
+        jinjava.setResourceLocator(directory == null ? NO_TEMPLATES : new ImageDirectoryLocator(directory, session));
         Context context = new Context(jinjava.getGlobalContext(), bindings);
         registerFilters(jinjava, context, session);
         context.setDynamicVariableResolver(name -> new StrictUndefined(name, session));
@@ -111,12 +122,15 @@ public final class TemplateRenderer {
         try {
             output = interpreter.render(Jinja2Source.prepare(source));
         } catch (RuntimeException e) {
+            limitExceeded(templateFile, e, interpreter.getLineNumber());
             throw session.failure()
                     .map(f -> toInputError(templateFile, f))
                     .orElseGet(() -> new InputError(templateFile, interpreter.getLineNumber(), redactor.redact(describe(e, context))));
         } finally {
             JinjavaInterpreter.popCurrent();
+            jinjava.setResourceLocator(NO_TEMPLATES);
         }
+        for (TemplateError error : interpreter.getErrorsCopy()) limitExceeded(templateFile, error.getException(), error.getLineno());
         if (session.failure().isPresent()) throw toInputError(templateFile, session.failure().get());
         // Jinjava reports some problems Jinja2 raises (a stray {% endif %}) only as warnings.
         for (TemplateError error : interpreter.getErrorsCopy()) {
@@ -141,13 +155,24 @@ public final class TemplateRenderer {
     }
 
     private static Jinjava newJinjava() {
-        return new Jinjava(JinjavaConfig.newBuilder()
+        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withFailOnUnknownTokens(true)
                 .withNestedInterpretationEnabled(false)
                 .withTrimBlocks(false)
                 .withLstripBlocks(false)
                 .withLegacyOverrides(JINJA2_COMPATIBLE)
+                .withMaxOutputSize(TemplateLimits.MAX_CHARS)
+                .withMaxStringLength(TemplateLimits.MAX_CHARS)
+                .withMaxListSize(TemplateLimits.MAX_ITEMS)
+                .withMaxMapSize(TemplateLimits.MAX_ITEMS)
+                .withElResolver(new LimitingResolver(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY))
                 .build());
+        // Every built-in filter bounded; the image directory is the only place templates are read from.
+        for (Filter builtin : List.copyOf(jinjava.getGlobalContext().getAllFilters())) {
+            jinjava.getGlobalContext().registerFilter(new LimitingFilter(builtin));
+        }
+        jinjava.setResourceLocator(NO_TEMPLATES);
+        return jinjava;
     }
 
     private void registerFilters(Jinjava jinjava, Context context, RenderSession session) {
@@ -165,6 +190,16 @@ public final class TemplateRenderer {
         String repository = ImageLabels.pathJoin(registry, namespace, name);
         return knownLabels.find(repository)
                 .orElseThrow(() -> new FilterFailure("Image " + name + " not found, or it has no tag"));
+    }
+
+    /** A render that went over {@link TemplateLimits} fails with that, whatever else Jinjava made of it. */
+    private static void limitExceeded(Path templateFile, Throwable error, int line) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TemplateLimits.Exceeded e) throw new InputError(templateFile, line, e.getMessage());
+            if (t instanceof OutputTooBigException) {
+                throw new InputError(templateFile, 0, "the rendered template, or a string it builds, is over the limit of " + TemplateLimits.MAX_CHARS + " characters");
+            }
+        }
     }
 
     private InputError toInputError(Path templateFile, RenderSession.Failure f) {

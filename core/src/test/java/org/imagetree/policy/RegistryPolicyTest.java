@@ -102,6 +102,31 @@ class RegistryPolicyTest {
     }
 
     @Test
+    void aBaseNamedWithoutARegistryIsDeniedUnderEveryAllowedRegistry() {
+        // the case: no config, so no 'registry' to qualify the short name with
+        RegistryPolicy p = RegistryPolicy.forDeployment(List.of("docker-registry.wikimedia.org", "localhost:5000", "registry.example/team"),
+                "", List.of("bookworm", "releng/trixie:1"));
+        for (String denied : List.of("docker-registry.wikimedia.org/bookworm:20240101", "docker-registry.wikimedia.org/bookworm",
+                "localhost:5000/bookworm@sha256:" + "a".repeat(64), "registry.example/team/bookworm:1",
+                "docker-registry.wikimedia.org/releng/trixie:2")) {
+            assertThat(p.denialReason(denied)).as(denied).hasValueSatisfying(r -> assertThat(r).contains("is a base image"));
+        }
+        for (String allowed : List.of("docker-registry.wikimedia.org/bookworm-extra:1", "docker-registry.wikimedia.org/other/bookworm:1",
+                "docker-registry.wikimedia.org/trixie:1", "registry.example/team/app:1")) {
+            assertThat(p.allows(allowed)).as(allowed).isTrue();
+        }
+    }
+
+    @Test
+    void aBaseNamedWithARegistryIsDeniedUnderTheOtherAllowedRegistriesToo() {
+        RegistryPolicy p = RegistryPolicy.forDeployment(List.of("docker-registry.wikimedia.org", "mirror.example:5000"),
+                "docker-registry.wikimedia.org", List.of("docker-registry.wikimedia.org/bookworm:latest"));
+        assertThat(p.allows("mirror.example:5000/bookworm:20240101")).isFalse();
+        assertThat(p.allows("docker-registry.wikimedia.org/bookworm:20240101")).isFalse();
+        assertThat(p.allows("mirror.example:5000/python3:1")).isTrue();
+    }
+
+    @Test
     void violationToStringWithoutLocation() {
         assertThat(new Violation(null, 0, "x", "is bad")).hasToString("image 'x' is bad");
         assertThat(new Violation("f", 0, "x", "is bad")).hasToString("f: image 'x' is bad");

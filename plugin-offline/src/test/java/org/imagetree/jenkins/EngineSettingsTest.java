@@ -23,15 +23,30 @@ class EngineSettingsTest {
     void theStepRegistryAndCredentialsOverrideTheConfigFileAndGlobalAllowedRegistriesAreADefault() throws IOException {
         Files.writeString(workspace.resolve("config.yaml"), "registry: registry.example.org\nnamespace: releng\n");
         EngineSettings s = new EngineSettings("images", "config.yaml", EngineSettings.registryHost("https://other.example.org:5000/"),
-                "bot", Secret.fromString("s3cret"), List.of("registry.example.org", "other.example.org:5000"), Map.of());
+                "bot", Secret.fromString("s3cret-pass"), List.of("registry.example.org", "other.example.org:5000"), Map.of());
         EngineConfig c = s.config(workspace.toFile());
         assertThat(c.registry()).isEqualTo("other.example.org:5000");
         assertThat(c.namespace()).isEqualTo("releng");
         assertThat(c.username()).contains("bot");
-        assertThat(c.password()).contains("s3cret");
+        assertThat(c.password()).contains("s3cret-pass");
         assertThat(c.allowedRegistries()).containsExactly("registry.example.org", "other.example.org:5000");
         assertThat(s.imageDirectory(workspace.toFile())).isEqualTo(workspace.resolve("images"));
-        assertThat(s.secrets()).containsExactly("s3cret");
+        assertThat(s.secrets()).containsExactly("s3cret-pass");
+    }
+
+    @Test
+    void unknownConfigKeysAreWarnedAbout() throws IOException {
+        Files.writeString(workspace.resolve("config.yaml"), "registry: r.example.org\nregsitry: x\n");
+        EngineSettings s = new EngineSettings(null, "config.yaml", null, null, null, List.of(), Map.of());
+        assertThat(s.config(workspace.toFile()).warnings()).singleElement().asString()
+                .endsWith("config.yaml:2: unknown key 'regsitry' (did you mean 'registry'?); it is kept for templates");
+    }
+
+    @Test
+    void aPasswordTooShortToMaskIsRefused() {
+        EngineSettings s = new EngineSettings("images", null, "r.example.org", "bot", Secret.fromString("pw"), List.of(), Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.config(workspace.toFile()))
+                .isInstanceOf(org.imagetree.InputError.class).hasMessageContaining("shorter than 8").hasMessageNotContaining("pw ");
     }
 
     @Test
@@ -66,8 +81,9 @@ class EngineSettingsTest {
 
     @Test
     void secretsAreMasked() {
-        SecretMasker m = new SecretMasker(List.of("s3cret", ""));
-        assertThat(m.mask("login bot:s3cret failed")).isEqualTo("login bot:**** failed");
+        SecretMasker m = new SecretMasker(List.of("s3cret-pass", "", "pw"));
+        assertThat(m.mask("login bot:s3cret-pass failed")).isEqualTo("login bot:**** failed");
+        assertThat(m.mask("pulling pwgen")).as("too short to mask: not garbled").isEqualTo("pulling pwgen");
         assertThat(StepDefaults.parseRegistries("a.example.org\n# comment\n, b.example.org:5000\n\n")).containsExactly("a.example.org", "b.example.org:5000");
     }
 }

@@ -76,7 +76,9 @@ final class AgentCalls {
             SecretMasker masker = new SecretMasker(settings.secrets());
             ConsoleBuildListener console = new ConsoleBuildListener(listener.getLogger(), masker);
             try {
-                return call(workspace, settings.config(workspace), console);
+                EngineConfig config = settings.config(workspace);
+                config.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
+                return call(workspace, config, console);
             } catch (InputError e) {
                 throw new AbortException(masker.mask(e.getMessage()));
             }

@@ -74,13 +74,16 @@ public final class EngineSettings implements Serializable {
         Map<String, Object> values = new LinkedHashMap<>(loaded.values());
         if (registry != null) values.put("registry", registry);
         if (username != null && password != null) {
+            java.util.Optional<String> tooShort = org.imagetree.config.SecretMask.tooShort("the registry password of the step's credentials",
+                    password.getPlainText());
+            if (tooShort.isPresent()) throw new org.imagetree.InputError(tooShort.get());
             values.put("username", username);
             values.put("password", password.getPlainText());
         }
         if (!values.containsKey("allowed_registries") && !defaultAllowedRegistries.isEmpty()) {
             values.put("allowed_registries", List.copyOf(defaultAllowedRegistries));
         }
-        return ConfigLoader.fromMap(values);
+        return new EngineConfig(ConfigLoader.fromMap(values).values(), loaded.warnings());
     }
 
     /** {@code https://registry.example.org/} or {@code registry.example.org:5000} → {@code host[:port]}. */

@@ -1,23 +1,23 @@
 package org.imagetree.jenkins;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
+import org.imagetree.config.SecretMask;
 
-/** Replaces every secret in a line with {@code ****} before it reaches the build console. */
+/**
+ * Replaces every whole occurrence of a secret with {@code ****} before a line reaches the build console. Secrets
+ * shorter than {@link SecretMask#MIN_LENGTH} are not masked (it would garble every line); {@link EngineSettings}
+ * refuses such a password.
+ */
 public final class SecretMasker implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final ArrayList<String> secrets;
+    private static final long serialVersionUID = 2L;
+    private final SecretMask mask;
 
     public SecretMasker(List<String> secrets) {
-        this.secrets = new ArrayList<>();
-        for (String s : secrets) if (s != null && !s.isEmpty()) this.secrets.add(s);
+        this.mask = SecretMask.of(secrets);
     }
 
     public String mask(String text) {
-        if (text == null) return null;
-        String out = text;
-        for (String s : secrets) out = out.replace(s, "****");
-        return out;
+        return mask.mask(text);
     }
 }

@@ -1,6 +1,6 @@
 package org.imagetree.blubber.config;
 
-import org.yaml.snakeyaml.LoaderOptions;
+import org.imagetree.config.StrictYaml;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,6 +34,8 @@ public final class ConfigDecoder {
 
     public static BlubberConfig read(Path file) {
         try {
+            Optional<StrictYaml.Problem> tooBig = StrictYaml.checkSize(file);
+            if (tooBig.isPresent()) throw new BlubberError(BlubberError.Kind.READ, file.toString(), 0, tooBig.get().message());
             return decode(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new BlubberError(BlubberError.Kind.READ, file.toString(), 0, "cannot read: " + e.getMessage());
@@ -54,8 +57,8 @@ public final class ConfigDecoder {
         Map<String, Integer> out = new LinkedHashMap<>();
         Node node;
         try {
-            LoaderOptions options = new LoaderOptions();
-            node = new Yaml(options).compose(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+            if (StrictYaml.checkSize(file).isPresent()) return out;
+            node = new Yaml(StrictYaml.options()).compose(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (IOException | YAMLException e) {
             return out;
         }
@@ -83,16 +86,18 @@ public final class ConfigDecoder {
 
     public static BlubberConfig decode(String file, String yaml) {
         Node node;
+        Optional<StrictYaml.Problem> tooBig = StrictYaml.checkSize(yaml);
+        if (tooBig.isPresent()) throw new BlubberError(BlubberError.Kind.READ, file, 0, tooBig.get().message());
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            node = new Yaml(options).compose(new StringReader(yaml));
+            node = new Yaml(StrictYaml.options()).compose(new StringReader(yaml));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new BlubberError(BlubberError.Kind.READ, file, line, String.valueOf(e.getProblem()));
         } catch (YAMLException e) {
             throw new BlubberError(BlubberError.Kind.READ, file, 0, e.getMessage());
         }
+        Optional<StrictYaml.Problem> problem = StrictYaml.check(node);
+        if (problem.isPresent()) throw new BlubberError(BlubberError.Kind.READ, file, problem.get().line(), problem.get().message());
         YamlCursor root = new YamlCursor(file, "", node);
         if (node == null || !root.isMapping()) throw new BlubberError(BlubberError.Kind.READ, file, root.line(), "the document must be a mapping");
         Map<String, YamlCursor> fields = root.fields(null);

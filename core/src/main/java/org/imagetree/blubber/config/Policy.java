@@ -1,6 +1,6 @@
 package org.imagetree.blubber.config;
 
-import org.yaml.snakeyaml.LoaderOptions;
+import org.imagetree.config.StrictYaml;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -27,6 +27,8 @@ public record Policy(String uri, List<Enforcement> enforcements) {
     public static Policy read(Path file) {
         String text;
         try {
+            java.util.Optional<StrictYaml.Problem> tooBig = StrictYaml.checkSize(file);
+            if (tooBig.isPresent()) throw loadError(file.toString(), tooBig.get().message());
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw loadError(file.toString(), "cannot read policy: " + e.getMessage());
@@ -36,8 +38,16 @@ public record Policy(String uri, List<Enforcement> enforcements) {
 
     public static Policy parse(String uri, String text) {
         Object doc;
+        if (StrictYaml.checkSize(text).isPresent()) throw loadError(uri, StrictYaml.checkSize(text).get().message());
         try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            Yaml yaml = new Yaml(new SafeConstructor(StrictYaml.options()));
+            java.util.Optional<StrictYaml.Problem> problem = StrictYaml.check(yaml.compose(new java.io.StringReader(text)));
+            if (problem.isPresent()) {
+                throw new BlubberError(BlubberError.Kind.POLICY_LOAD, uri, problem.get().line(), "cannot parse policy: " + problem.get().message());
+            }
+            doc = yaml.load(text);
+        } catch (BlubberError e) {
+            throw e;
         } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
             // file:line: problem, not SnakeYAML's multi-line dump with a caret
             org.yaml.snakeyaml.error.Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();

@@ -15,7 +15,10 @@ public enum WorkloadKind {
     DAEMON_SET("apps", "DaemonSet", "daemonsets", List.of("spec", "template", "spec")),
     REPLICA_SET("apps", "ReplicaSet", "replicasets", List.of("spec", "template", "spec")),
     JOB("batch", "Job", "jobs", List.of("spec", "template", "spec")),
-    CRON_JOB("batch", "CronJob", "cronjobs", List.of("spec", "jobTemplate", "spec", "template", "spec"));
+    CRON_JOB("batch", "CronJob", "cronjobs", List.of("spec", "jobTemplate", "spec", "template", "spec")),
+    REPLICATION_CONTROLLER("", "ReplicationController", "replicationcontrollers", List.of("spec", "template", "spec")),
+    /** A stored pod template: what a controller (or a person) may instantiate later. */
+    POD_TEMPLATE("", "PodTemplate", "podtemplates", List.of("template", "spec"));
 
     /** The container lists of a pod spec, in the order they are reported. */
     public static final List<String> CONTAINER_FIELDS = List.of("containers", "initContainers", "ephemeralContainers");

@@ -50,6 +50,9 @@ public final class PemTls {
     public static SSLContext serverContext(String certificateChainPem, String privateKeyPem) {
         List<Certificate> chain = certificates(certificateChainPem);
         PrivateKey key = privateKey(privateKeyPem);
+        if (!matches(key, chain.get(0))) {
+            throw new IllegalArgumentException("the private key does not belong to the (first) certificate");
+        }
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -64,6 +67,42 @@ public final class PemTls {
             throw new IllegalArgumentException("cannot use the certificate and key: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Whether {@code key} is the private half of the certificate's public key: a signature made with it verifies
+     * with the certificate (so a mismatch is refused at start, not at each handshake).
+     */
+    static boolean matches(PrivateKey key, Certificate certificate) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "RSASSA-PSS" -> "RSASSA-PSS";
+            default -> null;
+        };
+        if (algorithm == null || !key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
+            return algorithm == null; // an algorithm we cannot check: let the handshake decide
+        }
+        try {
+            byte[] challenge = new byte[32];
+            new java.security.SecureRandom().nextBytes(challenge);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            if (algorithm.equals("RSASSA-PSS")) signer.setParameter(PSS);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            if (algorithm.equals("RSASSA-PSS")) verifier.setParameter(PSS);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static final java.security.spec.PSSParameterSpec PSS = new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+            java.security.spec.MGF1ParameterSpec.SHA256, 32, 1);
 
     /** The certificates in a PEM text, in order. */
     public static List<Certificate> certificates(String pem) {

@@ -60,8 +60,8 @@ class AdmissionManifestsTest {
         assertThat(rules).allSatisfy(r -> assertThat(r.get("operations")).isEqualTo(List.of("CREATE", "UPDATE")));
         List<Object> resources = new ArrayList<>();
         rules.forEach(r -> resources.addAll((List<Object>) r.get("resources")));
-        assertThat(resources).containsExactly("pods", "pods/ephemeralcontainers", "deployments", "statefulsets", "daemonsets",
-                "replicasets", "jobs", "cronjobs");
+        assertThat(resources).containsExactly("pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates",
+                "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs");
         assertThat(at(spec, "matchConstraints", "namespaceSelector", "matchExpressions")).isEqualTo(List.of(Map.of(
                 "key", "kubernetes.io/metadata.name", "operator", "NotIn", "values", List.of("kube-system", "imagetree-webhook"))));
     }
@@ -74,7 +74,7 @@ class AdmissionManifestsTest {
         assertThat(variables).extracting(v -> v.get("name")).containsExactly("podSpec", "images");
         String podSpec = (String) variables.get(0).get("expression");
         assertThat(podSpec).contains("object.kind == 'Pod' ? object.spec :", "object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec :",
-                "object.spec.template.spec");
+                "object.kind == 'PodTemplate' ? object.template.spec :", "object.spec.template.spec");
         assertThat(podSpec).doesNotContain("?.");
         String images = (String) variables.get(1).get("expression");
         for (String field : List.of("containers", "initContainers", "ephemeralContainers")) {
@@ -93,7 +93,9 @@ class AdmissionManifestsTest {
                 + " || image.startsWith('registry.example/team/'))");
         assertThat((String) validations.get(0).get("messageExpression")).contains("variables.images.filter(image, !(", ".join(', ')");
         String bases = (String) validations.get(1).get("expression");
-        for (String base : List.of("docker-registry.wikimedia.org/bookworm", "docker-registry.wikimedia.org/bullseye")) {
+        // under every allowed registry, and below its path prefix
+        for (String base : List.of("docker-registry.wikimedia.org/bookworm", "docker-registry.wikimedia.org/bullseye",
+                "registry.example/bookworm", "registry.example/team/bookworm", "registry.example/team/bullseye")) {
             assertThat(bases).contains("image == '" + base + "'", "image.startsWith('" + base + ":')", "image.startsWith('" + base + "@')");
         }
         assertThat((String) validations.get(1).get("messageExpression")).startsWith("'base images are never deployed: ' + ");
@@ -141,7 +143,7 @@ class AdmissionManifestsTest {
         List<Object> resources = new ArrayList<>();
         rules.forEach(r -> resources.addAll((List<Object>) r.get("resources")));
         assertThat(resources).containsExactlyInAnyOrder("pods", "pods/ephemeralcontainers", "deployments", "statefulsets",
-                "daemonsets", "replicasets", "jobs", "cronjobs");
+                "daemonsets", "replicasets", "jobs", "cronjobs", "replicationcontrollers", "podtemplates");
         assertThat(at(webhook, "namespaceSelector", "matchExpressions")).isEqualTo(List.of(Map.of(
                 "key", "kubernetes.io/metadata.name", "operator", "NotIn", "values", List.of("kube-system", "imagetree-webhook"))));
         assertThat(Serialization.unmarshal(yaml.substring(yaml.indexOf("---") + 3), ValidatingWebhookConfiguration.class))

@@ -72,10 +72,14 @@ class AdmissionWebhookServerTest {
         if (server != null) server.close();
     }
 
-    static AdmissionWebhookServer newServer(SSLContext tls, Duration grace) {
-        AdmissionReviewer reviewer = new AdmissionReviewer(
+    static AdmissionReviewer newServerReviewer() {
+        return new AdmissionReviewer(
                 RegistryPolicy.forDeployment(List.of("docker-registry.wikimedia.org"), "docker-registry.wikimedia.org", List.of("bookworm")),
                 Set.of("kube-system", "imagetree-webhook"), MAPPER);
+    }
+
+    static AdmissionWebhookServer newServer(SSLContext tls, Duration grace) {
+        AdmissionReviewer reviewer = newServerReviewer();
         AdmissionWebhookServer.Options options = AdmissionWebhookServer.Options.defaults()
                 .withAddress(LOOPBACK_ANY_PORT).withShutdownGrace(grace).withMaxRequestBytes(64 * 1024);
         return new AdmissionWebhookServer(tls, reviewer, MAPPER, options);
