@@ -190,7 +190,7 @@ public final class TreeExecutor {
 
     private static ImageResult unchanged(PlannedImage p) {
         Outcome o = switch (p.action()) {
-            case BLOCKED -> Outcome.SKIPPED;
+            case BLOCKED -> p.image().renderError() != null ? Outcome.FAILED : Outcome.SKIPPED;
             case NONE -> "not selected".equals(p.reason()) ? Outcome.NOT_SELECTED : Outcome.UNCHANGED;
             default -> Outcome.SKIPPED;
         };

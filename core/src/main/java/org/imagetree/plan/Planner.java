@@ -225,6 +225,7 @@ public final class Planner {
             TreeImage i = tree.get(n);
             Lookup l = remote.get(i.label());
             if (l != null && l.error() != null) failure.put(n, "registry check failed: " + l.error());
+            if (i.renderError() != null) failure.put(n, "template does not render: " + i.renderError());
             boolean inRegistry = l != null && l.manifest().isPresent();
             if (inRegistry) digest.put(n, l.manifest().get().digest());
             ImageState s;
