@@ -459,6 +459,9 @@ public final class TreeExecutor {
                 listener.log(image.name(), "push of " + reference + " failed (attempt " + attempt + " of "
                         + pushRetry.maxAttempts() + "), retrying in " + delay.toMillis() + " ms: " + e.getMessage());
                 Thread.sleep(delay.toMillis());
+                // Ask the registry's API root before pushing again: the push's own sequence of requests then does not
+                // repeat in lockstep with a fault that recurs every n requests (a proxy, a flaky load balancer member).
+                if (registry != null) registry.checkApi(ImageReference.parse(reference).registry());
             }
         }
     }

@@ -43,7 +43,7 @@ class PublishedTagsTest {
 
     private static BuildReport build(EngineConfig config, ContainerEngine docker, Path dir, Path work) throws InterruptedException {
         ImageTreeEngine it = new ImageTreeEngine(config, docker, RegistryClient.builder(config).build(), Map.of(), Clock.systemUTC());
-        BuildPlan plan = it.loadAndPlanBuild(dir, TagMode.RELEASE, new PlanOptions(Optional.empty(), false, true), t -> { });
+        BuildPlan plan = it.loadAndPlanBuild(dir, TagMode.RELEASE, new PlanOptions(Optional.empty(), true, true), t -> { });
         return it.execute(plan, new ExecuteOptions(2, false, false, true, work), BuildListener.NONE);
     }
 
@@ -83,7 +83,7 @@ class PublishedTagsTest {
 
             try (CountingEngine counting = new CountingEngine(docker)) {
                 ImageTreeEngine it = new ImageTreeEngine(config, counting, RegistryClient.builder(config).build(), Map.of(), Clock.systemUTC());
-                BuildPlan plan = it.loadAndPlanBuild(tree.dir(), TagMode.RELEASE, new PlanOptions(Optional.empty(), false, true), t -> { });
+                BuildPlan plan = it.loadAndPlanBuild(tree.dir(), TagMode.RELEASE, new PlanOptions(Optional.empty(), true, true), t -> { });
                 assertThat(plan.get("tags-moved").action()).isEqualTo(Action.TAG);
                 assertThat(plan.get("tags-moved").reason()).contains("latest points at " + other);
                 assertThat(plan.get("tags-half").action()).isEqualTo(Action.NONE);
@@ -112,7 +112,7 @@ class PublishedTagsTest {
             EngineConfig config = config(registry);
             RegistryClient client = RegistryClient.builder().build();
             ImageTreeEngine it = new ImageTreeEngine(config, docker, RegistryClient.builder(config).build(), Map.of(), Clock.systemUTC());
-            BuildPlan plan = it.loadAndPlanBuild(tree.dir(), TagMode.RELEASE, new PlanOptions(Optional.empty(), false, true), t -> { });
+            BuildPlan plan = it.loadAndPlanBuild(tree.dir(), TagMode.RELEASE, new PlanOptions(Optional.empty(), true, true), t -> { });
             assertThat(plan.get("raced").action()).isEqualTo(Action.BUILD);
 
             // Another machine publishes raced:1.0 between this run's plan and its build (a whole image, built by the

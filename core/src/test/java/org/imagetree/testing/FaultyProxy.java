@@ -112,15 +112,22 @@ public final class FaultyProxy implements AutoCloseable {
      * sends it: our client, dockerd's pulls and pushes) until {@link #clearFaults()}.
      */
     public synchronized FaultyProxy failEvery(int n, Fault fault) {
+        return failEvery(n, fault, request -> true);
+    }
+
+    /** As {@link #failEvery(int, Fault)}, counting only the requests ({@code "METHOD path"}) {@code among} accepts. */
+    public synchronized FaultyProxy failEvery(int n, Fault fault, java.util.function.Predicate<String> among) {
         if (n < 2) throw new IllegalArgumentException("n must be at least 2");
         every = n;
         everyFault = fault;
+        everyAmong = among;
         sinceEvery = 0;
         return this;
     }
 
     private int every;
     private Fault everyFault;
+    private java.util.function.Predicate<String> everyAmong = request -> true;
     private int sinceEvery;
 
     public synchronized FaultyProxy inject(int n, Fault fault) {
@@ -156,7 +163,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final List<String> faultedLog = Collections.synchronizedList(new ArrayList<>());
 
     private synchronized Fault nextFault(String request) {
-        if (every > 0 && ++sinceEvery % every == 0) {
+        if (every > 0 && everyAmong.test(request) && ++sinceEvery % every == 0) {
             faultedLog.add(request);
             return everyFault;
         }
