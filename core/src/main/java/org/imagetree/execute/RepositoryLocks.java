@@ -60,7 +60,14 @@ final class RepositoryLocks {
      * when it has to wait.
      */
     Held acquire(String repository, Runnable waiting) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException | UnsupportedOperationException e) {
+                // another run made it first, or not a POSIX file system: the locks work all the same
+            }
+        }
         Path file = dir.resolve(fileName(repository)).toAbsolutePath().normalize();
         Semaphore local = IN_PROCESS.computeIfAbsent(file, f -> new Semaphore(1, true));
         boolean told = false;

@@ -34,6 +34,9 @@ import java.util.concurrent.Executors;
  * the registry nor (with {@code --no-pull} checked first) the local engine. Beyond docker-pkg, with
  * {@link PlanOptions#checkStale()} a published image whose parent changed since it was built is reported stale,
  * and with {@link PlanOptions#rebuildStale()} it and its descendants are rebuilt under the same tags.
+ *
+ * <p>When the run publishes, a published image counts as done only when every other tag a build pushes
+ * ({@link #extraTags}: {@code latest}) points at its version tag's digest; otherwise it is planned {@link Action#TAG}.
  */
 public final class Planner {
     private final EngineConfig config;

@@ -516,7 +516,7 @@ public final class RegistryClient {
                             true, null, e);
                 }
                 retryAfter = null;
-                failure = auth.redact(call.describe() + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                failure = auth.redact(call.describe() + ": " + transportFailure(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
@@ -531,6 +531,16 @@ public final class RegistryClient {
                 throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
             }
         }
+    }
+
+    /** A transport failure in words, for people (no exception class names in a console line). */
+    static String transportFailure(IOException e) {
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : " (" + e.getMessage().strip() + ")";
+        if (e instanceof java.net.http.HttpConnectTimeoutException) return "connection timed out" + detail;
+        if (e instanceof java.net.http.HttpTimeoutException) return "no answer in time" + detail;
+        if (e instanceof java.net.ConnectException) return "cannot connect" + detail;
+        if (e instanceof java.io.EOFException) return "connection closed without an answer" + detail;
+        return "connection failed" + detail;
     }
 
     /** Certificate and handshake problems do not go away by retrying. */
