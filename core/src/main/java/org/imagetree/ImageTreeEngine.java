@@ -144,7 +144,9 @@ public final class ImageTreeEngine {
 
     public BuildReport execute(BuildPlan plan, ExecuteOptions options, BuildListener listener) throws InterruptedException {
         if (engine == null) throw new IllegalStateException("no container engine");
-        if (!plan.work().isEmpty() && !engine.ping()) {
+        // Setting tags from published manifests needs the registry only; building and pushing need the engine.
+        boolean needsEngine = plan.work().stream().anyMatch(p -> p.action() != org.imagetree.plan.Action.TAG);
+        if (needsEngine && !engine.ping()) {
             throw new InputError("the Docker engine does not answer; is dockerd running (DOCKER_HOST)?");
         }
         return new TreeExecutor(config, engine, registry, env, listener).execute(plan, options);

@@ -94,7 +94,8 @@ public final class TreeExecutor {
     private BuildReport run(BuildPlan plan, ExecuteOptions options, List<PlannedImage> work, Path runDir, RepositoryLocks locks,
                             Instant start) throws InterruptedException {
         Map<String, ImageResult> results = new LinkedHashMap<>();
-        Set<String> failedBases = options.pull() && !work.isEmpty() ? pullBaseImages() : Set.of();
+        boolean builds = work.stream().anyMatch(p -> p.action() == Action.BUILD);
+        Set<String> failedBases = options.pull() && builds ? pullBaseImages() : Set.of();
         BaseLabels baseLabels = new BaseLabels(plan, registry, engine);
 
         Set<String> pending = new HashSet<>();
