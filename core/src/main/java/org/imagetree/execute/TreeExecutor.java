@@ -426,27 +426,10 @@ public final class TreeExecutor {
      * 5xx or a reset); the retries are told on {@code who}'s log. Gives up at once on what retrying cannot fix.
      */
     private void pullWithRetry(String reference, String who) throws EngineException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                engine.pull(reference, auth(reference), line -> listener.log(who, line));
-                return;
-            } catch (EngineException e) {
-                if (!retriable(e) || notFound(e)) throw e;
-                if (attempt >= pushRetry.maxAttempts()) {
-                    throw new EngineException(e.getMessage() + " (gave up after " + attempt + " attempts)", e);
-                }
-                Duration delay = pushRetry.delayAfter(attempt, null);
-                listener.log(who, "pull of " + reference + " failed (attempt " + attempt + " of "
-                        + pushRetry.maxAttempts() + "), retrying in " + delay.toMillis() + " ms: " + e.getMessage());
-                Thread.sleep(delay.toMillis());
-            }
-        }
-    }
-
-    /** An image or tag the registry does not have: asking again does not make it appear. */
-    private static boolean notFound(EngineException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("manifest unknown") || m.contains("name unknown") || m.contains("repository does not exist");
+        new EngineRetry(pushRetry).run("pull of " + reference, line -> listener.log(who, line), () -> {
+            engine.pull(reference, auth(reference), line -> listener.log(who, line));
+            return null;
+        });
     }
 
     private String pushWithRetry(TreeImage image, String reference, Optional<RegistryAuth> auth) throws EngineException, InterruptedException {
@@ -454,7 +437,7 @@ public final class TreeExecutor {
             try {
                 return engine.push(reference, auth, line -> listener.log(image.name(), line));
             } catch (EngineException e) {
-                if (!retriable(e)) throw e;
+                if (!EngineRetry.retriable(e)) throw e;
                 if (attempt >= pushRetry.maxAttempts()) throw new EngineException(e.getMessage() + " (gave up after " + attempt + " attempts)", e);
                 Duration delay = pushRetry.delayAfter(attempt, null);
                 listener.log(image.name(), "push of " + reference + " failed (attempt " + attempt + " of "
@@ -465,13 +448,6 @@ public final class TreeExecutor {
                 if (registry != null) registry.checkApi(ImageReference.parse(reference).registry());
             }
         }
-    }
-
-    /** Wrong credentials and unknown repositories do not get better by asking again. */
-    private static boolean retriable(EngineException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return !(m.contains("interrupted") || m.contains("unauthorized") || m.contains("authentication required")
-                || m.contains("denied") || m.contains("no such image") || m.contains("does not exist locally"));
     }
 
     /**
