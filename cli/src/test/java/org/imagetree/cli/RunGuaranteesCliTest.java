@@ -41,10 +41,11 @@ class RunGuaranteesCliTest {
     void twoBuildProcessesOfOneTreeStartedTogetherBothReportWhatTheRegistryServes(@TempDir Path tmp) throws Exception {
         TestEnvironment.baseImage();
         String run = UUID.randomUUID().toString();
+        String version = "1." + Math.abs(run.hashCode() % 1_000_000); // no local image of an earlier run counts as built
         SmallTree tree = SmallTree.at(tmp.resolve("images"))
-                .image("pair-a", "1.0", "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN echo " + run + " > /a && sleep 1\n", null)
-                .image("pair-b", "1.0", "FROM {{ \"pair-a\" | image_tag }}\nRUN echo b > /b\n", "pair-a")
-                .image("pair-c", "1.0", "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN echo " + run + " > /c\n", null);
+                .image("pair-a", version, "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN echo " + run + " > /a && sleep 1\n", null)
+                .image("pair-b", version, "FROM {{ \"pair-a\" | image_tag }}\nRUN echo b > /b\n", "pair-a")
+                .image("pair-c", version, "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN echo " + run + " > /c\n", null);
         try (LocalRegistry registry = LocalRegistry.start()) {
             Path config = Files.writeString(tmp.resolve("config.yaml"), "registry: " + registry.host() + "\nbase_images:\n  - "
                     + TestEnvironment.BASE_IMAGE + "\nallowed_registries:\n  - " + registry.host() + "\n  - docker.io/imagetree-local\n");
@@ -77,7 +78,7 @@ class RunGuaranteesCliTest {
                     assertThat(state).as(p.all()).isIn("published", "unchanged");
                     if (state.equals("published")) publishedByUs++;
                     else assertThat(image.path("reason").asText()).as(name).contains("published by another run (digest " + image.path("digest").asText() + ")");
-                    for (String tag : List.of("1.0", "latest")) {
+                    for (String tag : List.of(version, "latest")) {
                         Optional<ManifestDescriptor> served = client.headManifest(ImageReference.parse(registry.host() + "/" + name + ":" + tag));
                         assertThat(served).as(name + ":" + tag).isPresent();
                         assertThat(image.path("digest").asText()).as("the report's digest of " + name + " is what the registry serves for " + tag)
@@ -97,7 +98,7 @@ class RunGuaranteesCliTest {
         TestEnvironment.baseImage();
         String marker = "imagetree-sigkill-" + UUID.randomUUID();
         SmallTree tree = SmallTree.at(tmp.resolve("images"))
-                .image("killed", "1.0", "FROM " + TestEnvironment.BASE_IMAGE + "\nCOPY Dockerfile /\nRUN echo " + marker + " && sleep 300\n", null);
+                .image("killed", "1." + Math.abs(marker.hashCode()), "FROM " + TestEnvironment.BASE_IMAGE + "\nCOPY Dockerfile /\nRUN echo " + marker + " && sleep 300\n", null);
         Path config = Files.writeString(tmp.resolve("config.yaml"), "base_images:\n  - " + TestEnvironment.BASE_IMAGE + "\n");
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path javaTmp = Files.createDirectories(work.resolve("java-tmp"));

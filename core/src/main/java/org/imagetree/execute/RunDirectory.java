@@ -45,10 +45,7 @@ final class RunDirectory implements AutoCloseable {
      */
     static RunDirectory open(Path workDir, java.util.function.Consumer<Path> removed) throws IOException {
         Files.createDirectories(workDir);
-        for (Path leftover : deadRuns(workDir)) {
-            TreeExecutor.deleteTree(leftover);
-            if (!Files.exists(leftover)) removed.accept(leftover);
-        }
+        removeDead(workDir, removed);
         Path dir = Files.createTempDirectory(workDir, PREFIX + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         LIVE.add(dir.toAbsolutePath().normalize());
@@ -63,6 +60,15 @@ final class RunDirectory implements AutoCloseable {
             LIVE.remove(dir.toAbsolutePath().normalize());
             TreeExecutor.deleteTree(dir);
             throw e;
+        }
+    }
+
+    /** Deletes the directories of dead runs in {@code workDir} (if it exists), telling {@code removed} each one. */
+    static void removeDead(Path workDir, java.util.function.Consumer<Path> removed) throws IOException {
+        if (!Files.isDirectory(workDir)) return;
+        for (Path leftover : deadRuns(workDir)) {
+            TreeExecutor.deleteTree(leftover);
+            if (!Files.exists(leftover)) removed.accept(leftover);
         }
     }
 

@@ -82,7 +82,14 @@ public final class TreeExecutor {
     public BuildReport execute(BuildPlan plan, ExecuteOptions options) throws InterruptedException {
         Instant start = Instant.now();
         List<PlannedImage> work = longestChainFirst(plan);
-        if (work.isEmpty()) return run(plan, options, work, null, null, start);
+        if (work.isEmpty()) {
+            try {
+                RunDirectory.removeDead(options.workDir(), dead -> listener.step("removed " + dead + ", left by a killed run"));
+            } catch (IOException e) {
+                listener.step("cannot look for the leftovers of killed runs in " + options.workDir() + ": " + e.getMessage());
+            }
+            return run(plan, options, work, null, null, start);
+        }
         RepositoryLocks locks = new RepositoryLocks(RepositoryLocks.defaultDirectory(env, options.workDir()));
         try (RunDirectory runDir = RunDirectory.open(options.workDir(), dead -> listener.step("removed " + dead + ", left by a killed run"))) {
             return run(plan, options, work, runDir.path(), locks, start);
