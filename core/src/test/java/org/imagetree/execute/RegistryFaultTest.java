@@ -175,6 +175,32 @@ class RegistryFaultTest {
     }
 
     @Test
+    void aFailureBetweenTheTwoTagsSaysWhatWasPushedAndTheNextRunSetsTheRestWithoutARebuild(@TempDir Path tmp) throws InterruptedException {
+        SmallTree tree = SmallTree.at(tmp.resolve("images"))
+                .image("halfway", "1.0", from("halfway-" + System.nanoTime()), null);
+        proxy.clearFaults().injectWhen(r -> r.equals("PUT /v2/halfway/manifests/latest"), -1, new FaultyProxy.Status(503, null));
+        BuildReport first;
+        try {
+            first = build(tree.dir(), tmp.resolve("work"));
+        } finally {
+            proxy.clearFaults();
+        }
+        ImageResult failed = result(first, "halfway");
+        assertThat(failed.outcome()).as(first.table()).isEqualTo(Outcome.FAILED);
+        assertThat(failed.reason()).contains("/v2/halfway/manifests/latest").contains("503").contains("gave up after 4 attempts")
+                .contains("pushed before the failure: 1.0");
+        String version = inRegistry("halfway:1.0").orElseThrow().digest();
+        assertThat(inRegistry("halfway:latest")).isEmpty();
+
+        BuildReport second = build(tree.dir(), tmp.resolve("work"));
+        ImageResult repaired = result(second, "halfway");
+        assertThat(repaired.outcome()).as(second.table()).isEqualTo(Outcome.PUBLISHED);
+        assertThat(repaired.reason()).contains("set latest").contains("no rebuild");
+        assertThat(repaired.digest()).isEqualTo(version);
+        assertThat(inRegistry("halfway:latest")).map(ManifestDescriptor::digest).contains(version);
+    }
+
+    @Test
     void aPersistentFaultFailsOnlyTheImagesItTouchesAndTheNextRunPublishesThem(@TempDir Path tmp) throws InterruptedException {
         SmallTree tree = SmallTree.at(tmp.resolve("images"))
                 .image("broken-a", "2.0", from("broken-a-" + System.nanoTime()), null)
