@@ -116,6 +116,8 @@ public final class ImageTreeEngine {
      * are not checked against the registry policy again (lint and {@code policy check} check every template). With
      * {@link PlanOptions#checkStale()} or {@link PlanOptions#rebuildStale()}, which need the whole tree, and with
      * {@code --no-pull} (nothing is known published before the plan) every needed template is rendered as before.
+     * A template that does not render fails its image only ({@link org.imagetree.model.TreeImage#renderError()}: the
+     * plan blocks it and what builds on it, the run reports it failed); {@link #loadAndPlan} refuses it as bad input.
      *
      * @throws org.imagetree.policy.RegistryPolicyException as {@link #plan}, for every rendered template
      */
@@ -144,7 +146,9 @@ public final class ImageTreeEngine {
 
     public BuildReport execute(BuildPlan plan, ExecuteOptions options, BuildListener listener) throws InterruptedException {
         if (engine == null) throw new IllegalStateException("no container engine");
-        if (!plan.work().isEmpty() && !engine.ping()) {
+        // Setting tags from published manifests needs the registry only; building and pushing need the engine.
+        boolean needsEngine = plan.work().stream().anyMatch(p -> p.action() != org.imagetree.plan.Action.TAG);
+        if (needsEngine && !engine.ping()) {
             throw new InputError("the Docker engine does not answer; is dockerd running (DOCKER_HOST)?");
         }
         return new TreeExecutor(config, engine, registry, env, listener).execute(plan, options);

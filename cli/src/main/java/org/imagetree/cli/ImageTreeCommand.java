@@ -106,7 +106,20 @@ final class ImageTreeCommand {
         return buildKit ? org.imagetree.execute.BuildKitEngine.locating(env, containerEngine()) : containerEngine();
     }
 
-    RegistryClient registryClient(EngineConfig config) { return RegistryClient.builder(config).build(); }
+    /** The registry client; with {@code --info}/{@code --debug} each retry is told on standard output. */
+    RegistryClient registryClient(EngineConfig config) {
+        RegistryClient.Builder b = RegistryClient.builder(config);
+        if (verbose()) {
+            PrintWriter out = out();
+            b.retryLog(line -> {
+                synchronized (out) {
+                    out.println("  [registry] " + line);
+                    out.flush();
+                }
+            });
+        }
+        return b.build();
+    }
 
     /** Build progress on standard output (a live status line on a terminal), the full log in imagetree-build.log. */
     ConsoleListener buildListener() { return buildListener(out()); }

@@ -31,7 +31,7 @@ class LazyBuildCliTest {
                     .dir();
             Path config = Files.writeString(tmp.resolve("config.yaml"), "registry: " + registry.host()
                     + "\nbase_images:\n  - " + registry.host() + "/bookworm:latest\n");
-            TinyImage.docker("app").pushTo(RegistryClient.builder().build(), ImageReference.parse(registry.host() + "/app:1.0"));
+            TinyImage.docker("app").publishTo(RegistryClient.builder().build(), ImageReference.parse(registry.host() + "/app:1.0"));
             Map<String, String> env = Map.of("DOCKER_HOST", "unix:///nonexistent/imagetree-lazy-build.sock");
 
             CliRun build = CliRun.of(env, "-c", config.toString(), "build", images.toString());

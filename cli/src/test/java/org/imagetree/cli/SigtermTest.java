@@ -74,16 +74,30 @@ class SigtermTest {
         assertThat(p.exitValue()).as(output.toString()).isNotZero();
         assertThat(seconds).isLessThan(45);
         assertThat(contexts(javaTmp)).as("temporary contexts deleted").isEmpty();
+        try (Stream<Path> left = Files.list(javaTmp)) {
+            assertThat(left.filter(f -> f.getFileName().toString().startsWith("imagetree-"))).as("the run's directory deleted").isEmpty();
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!containers(marker).isEmpty() && System.nanoTime() < deadline) Thread.sleep(500);
         assertThat(containers(marker)).as("build containers removed").isEmpty();
         assertThat(output.toString()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
+    /** The image directories (context and its archive) in the run's private directory, and anything else of ours. */
     private static List<String> contexts(Path dir) throws IOException {
+        List<String> out = new java.util.ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("imagetree-")).toList();
+            for (Path f : s.filter(f -> f.getFileName().toString().startsWith("imagetree-")).toList()) {
+                if (!f.getFileName().toString().startsWith("imagetree-run-")) {
+                    out.add(f.getFileName().toString());
+                    continue;
+                }
+                try (Stream<Path> inRun = Files.list(f)) {
+                    inRun.filter(Files::isDirectory).forEach(c -> out.add(c.getFileName().toString()));
+                }
+            }
         }
+        return out;
     }
 
     private static List<String> containers(String marker) {

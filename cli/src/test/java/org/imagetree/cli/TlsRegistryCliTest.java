@@ -35,8 +35,8 @@ class TlsRegistryCliTest {
             String common = "registry: " + registry.host() + "\nbase_images:\n  - " + registry.host() + "/bookworm:latest\n";
             Path config = Files.writeString(tmp.resolve("config.yaml"), common + "certs_dir: " + certs + "\n");
             RegistryClient pusher = RegistryClient.builder().certsDirectory(certs).build();
-            TinyImage.docker("app").pushTo(pusher, ImageReference.parse(registry.host() + "/app:1.0"));
-            TinyImage.docker("tool").pushTo(pusher, ImageReference.parse(registry.host() + "/tool:2.0"));
+            TinyImage.docker("app").publishTo(pusher, ImageReference.parse(registry.host() + "/app:1.0"));
+            TinyImage.docker("tool").publishTo(pusher, ImageReference.parse(registry.host() + "/tool:2.0"));
             Map<String, String> env = Map.of("DOCKER_HOST", "unix:///nonexistent/imagetree-tls.sock");
 
             CliRun build = CliRun.of(env, "-c", config.toString(), "build", images.toString());

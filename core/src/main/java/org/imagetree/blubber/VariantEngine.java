@@ -177,8 +177,22 @@ public final class VariantEngine {
         }
     }
 
-    /** Pushes {@code reference} the way it was built; returns its digest. Credentials apply to their registry only. */
+    /**
+     * Pushes {@code reference} the way it was built; returns its digest. Credentials apply to their registry only.
+     * A push that fails in a way that may pass (a 5xx, a reset) is repeated with bounded backoff, each retry told on
+     * {@code log}.
+     */
     public String push(String reference, boolean builtWithBuildKit, Consumer<String> log) throws EngineException {
+        try {
+            return new org.imagetree.execute.EngineRetry(org.imagetree.registry.RetryPolicy.DEFAULT)
+                    .run("push of " + reference, log, () -> pushOnce(reference, builtWithBuildKit, log));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("push of " + reference + " interrupted");
+        }
+    }
+
+    private String pushOnce(String reference, boolean builtWithBuildKit, Consumer<String> log) throws EngineException {
         Optional<RegistryAuth> credentials = credentialsFor(reference);
         if (!builtWithBuildKit && classic != null) return classic.push(reference, credentials, log);
         if (credentials.isEmpty()) return cli.push(reference, log);

@@ -65,7 +65,7 @@ final class BaseLabels {
             String now = publishedNow.get(name);
             if (now != null) return Optional.of(now);
             PlannedImage p = plan.get(name);
-            boolean rebuilt = p != null && p.action().isWork();
+            boolean rebuilt = p != null && (p.action() == org.imagetree.plan.Action.BUILD || p.action() == org.imagetree.plan.Action.PUBLISH);
             if (p != null && !rebuilt && p.digest() != null) return Optional.of(p.digest());
             String id = builtNow.get(name);
             if (id != null) return Optional.of(id);

@@ -20,6 +20,7 @@ import org.imagetree.model.ImageReference;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -93,8 +94,29 @@ public final class DockerJavaEngine implements ContainerEngine {
 
     @Override
     public String build(BuildRequest request, Consumer<String> log) throws EngineException {
-        BuildImageCmd cmd = client().buildImageCmd(request.contextDir().toFile())
-                .withDockerfile(request.contextDir().resolve("Dockerfile").toFile())
+        // The context goes to the engine as an archive we write next to the context directory, private to the user
+        // (0600) and deleted when the build ends (docker-java would write one world-readable into java.io.tmpdir).
+        Path archive;
+        try {
+            archive = ContextArchive.write(request.contextDir());
+        } catch (IOException e) {
+            throw new EngineException("cannot archive the build context " + request.contextDir() + ": " + e.getMessage(), e);
+        }
+        try (java.io.InputStream tar = java.nio.file.Files.newInputStream(archive)) {
+            return build(request, tar, log);
+        } catch (IOException e) {
+            throw new EngineException("cannot read the build context archive " + archive + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(archive);
+            } catch (IOException ignored) {
+                // the run directory holding it is deleted at the end of the run
+            }
+        }
+    }
+
+    private String build(BuildRequest request, java.io.InputStream context, Consumer<String> log) throws EngineException {
+        BuildImageCmd cmd = client().buildImageCmd(context)
                 .withTags(new HashSet<>(request.tags()))
                 .withNoCache(request.noCache())
                 .withRemove(true)

@@ -56,6 +56,7 @@ public final class TreeExecutor {
     private final Verifier verifier;
     private final BuildListener listener;
     private final RetryPolicy pushRetry;
+    private final Map<String, String> env;
 
     public TreeExecutor(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env, BuildListener listener) {
         this(config, engine, registry, env, listener, RetryPolicy.DEFAULT);
@@ -65,6 +66,7 @@ public final class TreeExecutor {
     public TreeExecutor(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env,
                         BuildListener listener, RetryPolicy pushRetry) {
         this.pushRetry = pushRetry;
+        this.env = Map.copyOf(env);
         this.config = config;
         this.engine = engine;
         this.registry = registry;
@@ -72,11 +74,35 @@ public final class TreeExecutor {
         this.listener = listener;
     }
 
+    /**
+     * Runs the plan. Temporary files live in a private run directory under {@link ExecuteOptions#workDir()}, deleted
+     * at the end; the directories of killed runs found there are deleted first. Each image is worked on under the
+     * machine-wide lock of its repository ({@link RepositoryLocks}).
+     */
     public BuildReport execute(BuildPlan plan, ExecuteOptions options) throws InterruptedException {
         Instant start = Instant.now();
-        Map<String, ImageResult> results = new LinkedHashMap<>();
         List<PlannedImage> work = longestChainFirst(plan);
-        Set<String> failedBases = options.pull() && !work.isEmpty() ? pullBaseImages() : Set.of();
+        if (work.isEmpty()) {
+            try {
+                RunDirectory.removeDead(options.workDir(), dead -> listener.step("removed " + dead + ", left by a killed run"));
+            } catch (IOException e) {
+                listener.step("cannot look for the leftovers of killed runs in " + options.workDir() + ": " + e.getMessage());
+            }
+            return run(plan, options, work, null, null, start);
+        }
+        RepositoryLocks locks = new RepositoryLocks(RepositoryLocks.defaultDirectory(env, options.workDir()));
+        try (RunDirectory runDir = RunDirectory.open(options.workDir(), dead -> listener.step("removed " + dead + ", left by a killed run"))) {
+            return run(plan, options, work, runDir.path(), locks, start);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot make a temporary directory in " + options.workDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private BuildReport run(BuildPlan plan, ExecuteOptions options, List<PlannedImage> work, Path runDir, RepositoryLocks locks,
+                            Instant start) throws InterruptedException {
+        Map<String, ImageResult> results = new LinkedHashMap<>();
+        boolean builds = work.stream().anyMatch(p -> p.action() == Action.BUILD);
+        Set<String> failedBases = options.pull() && builds ? pullBaseImages() : Set.of();
         BaseLabels baseLabels = new BaseLabels(plan, registry, engine);
 
         Set<String> pending = new HashSet<>();
@@ -103,8 +129,12 @@ public final class TreeExecutor {
                         String blocker = blocker(p.image(), plan, pending, succeeded, results, failedBases);
                         if (blocker == null) {
                             pending.remove(p.name());
-                            running.put(p.name(), done.submit(() -> process(p, plan, options, baseLabels)));
-                            listener.imageStarted(p.name(), p.action() == Action.BUILD ? "build" : "publish");
+                            running.put(p.name(), done.submit(() -> process(p, plan, options, baseLabels, runDir, locks)));
+                            listener.imageStarted(p.name(), switch (p.action()) {
+                                case BUILD -> "build";
+                                case TAG -> "tag";
+                                default -> "publish";
+                            });
                         } else if (!blocker.isEmpty()) {
                             pending.remove(p.name());
                             ImageResult r = new ImageResult(p.name(), p.image().tag(), p.label(), Outcome.SKIPPED, null, Duration.ZERO, blocker);
@@ -168,7 +198,7 @@ public final class TreeExecutor {
 
     private static ImageResult unchanged(PlannedImage p) {
         Outcome o = switch (p.action()) {
-            case BLOCKED -> Outcome.SKIPPED;
+            case BLOCKED -> p.image().renderError() != null ? Outcome.FAILED : Outcome.SKIPPED;
             case NONE -> "not selected".equals(p.reason()) ? Outcome.NOT_SELECTED : Outcome.UNCHANGED;
             default -> Outcome.SKIPPED;
         };
@@ -201,7 +231,7 @@ public final class TreeExecutor {
         for (String base : config.baseImages()) {
             if (Thread.interrupted()) throw new InterruptedException();
             try {
-                engine.pull(base, auth(base), line -> listener.log(base, line));
+                pullWithRetry(base, base);
             } catch (EngineException e) {
                 boolean local;
                 try {
@@ -216,33 +246,83 @@ public final class TreeExecutor {
         return failed;
     }
 
-    private ImageResult process(PlannedImage p, BuildPlan plan, ExecuteOptions options, BaseLabels baseLabels) {
+    /** What publishing ended with: the digest the registry serves, and whether this run's push is what it serves. */
+    private record Published(String digest, boolean ours) {}
+
+    private ImageResult process(PlannedImage p, BuildPlan plan, ExecuteOptions options, BaseLabels baseLabels, Path runDir,
+                                RepositoryLocks locks) {
         Instant t0 = Instant.now();
         TreeImage image = p.image();
-        try {
+        List<String> pushed = new ArrayList<>(); // tags this image got in the registry so far, for a failure's message
+        try (RepositoryLocks.Held lock = locks.acquire(image.repository(), () -> listener.log(image.name(),
+                "waiting: another run on this machine is working on " + image.repository()))) {
+            boolean checked = options.publish() && registry != null;
+            if (checked) {
+                // Published since the plan, by another run: never overwrite it; use it.
+                Optional<String> now = servedDigest(image.label());
+                if (now.isPresent() && !now.get().equals(p.digest())) return adopt(p, plan, options, baseLabels, now.get(), t0, pushed);
+            }
+            if (p.action() == Action.TAG) {
+                String digest = checked ? servedDigest(image.label()).orElseThrow(() ->
+                        new EngineException(image.label() + " is no longer in the registry")) : p.digest();
+                List<String> set = setExtraTags(image, digest, pushed);
+                baseLabels.published(image.name(), digest);
+                return result(image, Outcome.PUBLISHED, digest, t0, "published; set " + String.join(", ", set)
+                        + " to its digest from the published manifest, no rebuild");
+            }
             if (p.action() == Action.BUILD) {
                 if (options.pull()) pullParents(image, plan);
-                baseLabels.built(image.name(), build(image, options, baseLabels.labelsFor(image)));
+                baseLabels.built(image.name(), build(image, options, baseLabels.labelsFor(image), runDir));
             }
             Verifier.Verification v = verifier.verify(image.definition().directory(), image.label(), line -> listener.log(image.name(), line));
             if (!v.passed()) return result(image, Outcome.FAILED, null, t0, v.detail());
             if (!options.publish()) return result(image, Outcome.BUILT, null, t0, v.detail());
-            String digest = publish(image);
-            baseLabels.published(image.name(), digest);
-            return result(image, Outcome.PUBLISHED, digest, t0, p.action() == Action.BUILD ? "built, verified, published" : "verified, published");
+            Optional<String> before = checked ? servedDigest(image.label()) : Optional.empty();
+            if (before.isPresent() && !before.get().equals(p.digest())) return adopt(p, plan, options, baseLabels, before.get(), t0, pushed);
+            Published published = publish(image, pushed);
+            baseLabels.published(image.name(), published.digest());
+            if (!published.ours()) {
+                return result(image, Outcome.UNCHANGED, published.digest(), t0, "published by another run (digest " + published.digest() + ")");
+            }
+            return result(image, Outcome.PUBLISHED, published.digest(), t0, p.action() == Action.BUILD ? "built, verified, published" : "verified, published");
         } catch (EngineException | RegistryException e) {
-            return result(image, Outcome.FAILED, null, t0, e.getMessage());
+            return result(image, Outcome.FAILED, null, t0, e.getMessage() + pushedSoFar(pushed));
         } catch (org.imagetree.InputError e) {
             return result(image, Outcome.FAILED, null, t0, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return result(image, Outcome.FAILED, null, t0, "interrupted");
+            return result(image, Outcome.FAILED, null, t0, "interrupted" + pushedSoFar(pushed));
         } catch (IOException | java.io.UncheckedIOException e) {
             return result(image, Outcome.FAILED, null, t0, "build context: " + e.getMessage());
         } catch (RuntimeException e) {
             // A bug must not take the other images down with it; the summary says what happened.
-            return result(image, Outcome.FAILED, null, t0, "internal error: " + e);
+            return result(image, Outcome.FAILED, null, t0, "internal error: " + e + pushedSoFar(pushed));
         }
+    }
+
+    private static String pushedSoFar(List<String> pushed) {
+        return pushed.isEmpty() ? "" : " (pushed before the failure: " + String.join(", ", pushed) + "; the next run sets the rest)";
+    }
+
+    /**
+     * Another run published the image's version tag since this run planned it: it is not pushed again. Its other tags
+     * are set to that digest (idempotent if the other run does the same), and it is pulled when images of this run
+     * build on it, so they build on what the registry serves.
+     */
+    private ImageResult adopt(PlannedImage p, BuildPlan plan, ExecuteOptions options, BaseLabels baseLabels, String digest,
+                              Instant t0, List<String> pushed) throws EngineException, InterruptedException {
+        TreeImage image = p.image();
+        listener.log(image.name(), "another run published " + image.label() + " as " + digest + " meanwhile; not pushing it again");
+        setExtraTags(image, digest, pushed);
+        baseLabels.published(image.name(), digest);
+        boolean buildsOnIt = plan.tree().children(image.name()).stream().anyMatch(c -> plan.get(c).action() == Action.BUILD);
+        if (options.pull() && buildsOnIt) pullWithRetry(image.label(), image.name());
+        return result(image, Outcome.UNCHANGED, digest, t0, "published by another run (digest " + digest + ")");
+    }
+
+    /** The digest the registry serves for a reference now, if it has it. */
+    private Optional<String> servedDigest(String label) {
+        return registry.headManifest(ImageReference.parse(label)).map(ManifestDescriptor::digest);
     }
 
     private static ImageResult result(TreeImage i, Outcome o, String digest, Instant t0, String reason) {
@@ -253,7 +333,7 @@ public final class TreeExecutor {
      * docker-pkg pulls an image's published dependencies before building it: in-tree parents that this run does
      * not build (already in the registry) and references outside the tree. Base images were pulled at the start.
      */
-    private void pullParents(TreeImage image, BuildPlan plan) throws EngineException {
+    private void pullParents(TreeImage image, BuildPlan plan) throws EngineException, InterruptedException {
         List<String> refs = new ArrayList<>();
         for (String parent : image.parents()) {
             PlannedImage pp = plan.get(parent);
@@ -263,14 +343,13 @@ public final class TreeExecutor {
         for (String ref : refs) {
             if (config.baseImages().contains(ref)) continue;
             if (engine.inspect(ref).isPresent()) continue;
-            engine.pull(ref, auth(ref), line -> listener.log(image.name(), line));
+            pullWithRetry(ref, image.name());
         }
     }
 
     /** Builds the image; returns the id the engine reported. */
-    private String build(TreeImage image, ExecuteOptions options, Map<String, String> labels) throws EngineException, IOException, InterruptedException {
-        Files.createDirectories(options.workDir());
-        Path tmp = Files.createTempDirectory(options.workDir(), "imagetree-" + image.name() + "-");
+    private String build(TreeImage image, ExecuteOptions options, Map<String, String> labels, Path runDir) throws EngineException, IOException, InterruptedException {
+        Path tmp = Files.createTempDirectory(runDir, image.name() + "-");
         try {
             Path dir = image.definition().directory();
             Path context = BuildContextWriter.assemble(dir, tmp.resolve("context"), image.dockerfile(), image.definition().contextRoot());
@@ -286,18 +365,66 @@ public final class TreeExecutor {
     }
 
     /**
-     * Pushes the version tag, checks the registry answers it with the pushed digest, then moves {@code latest}.
-     * Pushes are retried with bounded, jittered backoff: a re-push of the same content is idempotent (the engine
-     * skips layers the registry has), and the engine itself does not retry a manifest upload that got a 5xx.
+     * Pushes the version tag and checks what the registry serves for it (see {@link #confirmPublished}); then sets the
+     * other tags ({@code latest}) to that digest by a manifest PUT of the published manifest, and asks again: the
+     * digest returned is the one the registry serves at the end. Pushes are retried with bounded, jittered backoff: a
+     * re-push of the same content is idempotent (the engine skips layers the registry has), and the engine itself does
+     * not retry a manifest upload that got a 5xx.
      */
-    private String publish(TreeImage image) throws EngineException, RegistryException, InterruptedException {
-        String latest = Labels.repositoryOf(image.label()) + ":latest";
+    private Published publish(TreeImage image, List<String> pushed) throws EngineException, RegistryException, InterruptedException {
         Optional<RegistryAuth> auth = auth(image.label());
-        String digest = pushWithRetry(image, image.label(), auth);
-        digest = confirmPublished(image, digest);
-        engine.tag(image.label(), latest);
-        pushWithRetry(image, latest, auth);
-        return digest;
+        String ours = pushWithRetry(image, image.label(), auth);
+        pushed.add(image.tag());
+        String served = confirmPublished(image, ours);
+        setExtraTags(image, served, pushed);
+        if (registry != null) {
+            String now = servedDigest(image.label()).orElseThrow(() -> new EngineException("pushed " + image.label()
+                    + " but the registry no longer has it"));
+            if (!now.equals(served)) {
+                listener.log(image.name(), "another run published " + image.label() + " as " + now + " meanwhile");
+                setExtraTags(image, now, pushed);
+                served = now;
+            }
+        }
+        return new Published(served, served.equals(ours));
+    }
+
+    /**
+     * Points every tag the build pushes besides the version tag at {@code digest}: with a registry client, a manifest
+     * PUT of the published manifest's exact bytes (no rebuild, no push through the engine); without one, a push of the
+     * local image. Returns the tags set.
+     */
+    private List<String> setExtraTags(TreeImage image, String digest, List<String> pushed) throws EngineException, InterruptedException {
+        List<String> set = new ArrayList<>();
+        for (String extra : org.imagetree.plan.Planner.extraTags(image.label())) {
+            if (extra.equals(image.label())) continue;
+            String tag = extra.substring(extra.lastIndexOf(':') + 1);
+            if (registry == null) {
+                engine.tag(image.label(), extra);
+                pushWithRetry(image, extra, auth(image.label()));
+            } else {
+                ImageReference at = ImageReference.parse(extra);
+                ImageReference byDigest = new ImageReference(at.registry(), at.repository(), null, digest);
+                org.imagetree.registry.Manifest m = registry.getManifest(byDigest).orElseThrow(() ->
+                        new EngineException("the registry no longer has " + image.repository() + "@" + digest + " to tag it " + tag));
+                registry.putManifest(at, m.mediaType(), m.content());
+                listener.log(image.name(), "set " + extra + " to " + digest);
+            }
+            pushed.add(tag);
+            set.add(tag);
+        }
+        return set;
+    }
+
+    /**
+     * A pull through the engine, retried with bounded backoff (the engine does not retry a manifest fetch that got a
+     * 5xx or a reset); the retries are told on {@code who}'s log. Gives up at once on what retrying cannot fix.
+     */
+    private void pullWithRetry(String reference, String who) throws EngineException, InterruptedException {
+        new EngineRetry(pushRetry).run("pull of " + reference, line -> listener.log(who, line), () -> {
+            engine.pull(reference, auth(reference), line -> listener.log(who, line));
+            return null;
+        });
     }
 
     private String pushWithRetry(TreeImage image, String reference, Optional<RegistryAuth> auth) throws EngineException, InterruptedException {
@@ -305,20 +432,17 @@ public final class TreeExecutor {
             try {
                 return engine.push(reference, auth, line -> listener.log(image.name(), line));
             } catch (EngineException e) {
-                if (attempt >= pushRetry.maxAttempts() || !retriable(e)) throw e;
+                if (!EngineRetry.retriable(e)) throw e;
+                if (attempt >= pushRetry.maxAttempts()) throw new EngineException(e.getMessage() + " (gave up after " + attempt + " attempts)", e);
                 Duration delay = pushRetry.delayAfter(attempt, null);
                 listener.log(image.name(), "push of " + reference + " failed (attempt " + attempt + " of "
                         + pushRetry.maxAttempts() + "), retrying in " + delay.toMillis() + " ms: " + e.getMessage());
                 Thread.sleep(delay.toMillis());
+                // Ask the registry's API root before pushing again: the push's own sequence of requests then does not
+                // repeat in lockstep with a fault that recurs every n requests (a proxy, a flaky load balancer member).
+                if (registry != null) registry.checkApi(ImageReference.parse(reference).registry());
             }
         }
-    }
-
-    /** Wrong credentials and unknown repositories do not get better by asking again. */
-    private static boolean retriable(EngineException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return !(m.contains("interrupted") || m.contains("unauthorized") || m.contains("authentication required")
-                || m.contains("denied") || m.contains("no such image") || m.contains("does not exist locally"));
     }
 
     /**

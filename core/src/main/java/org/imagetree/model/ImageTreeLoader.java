@@ -139,8 +139,17 @@ public final class ImageTreeLoader {
 
         Map<String, TreeImage> images = new ConcurrentHashMap<>();
         Map<String, String> sources = new ConcurrentHashMap<>(); // each template read once: render, FROM lines, policy
-        java.util.function.Function<ImageDefinition, TreeImage> render = d -> model(d, labels.get(d.name()), renderer[0],
+        java.util.function.Function<ImageDefinition, TreeImage> model = d -> model(d, labels.get(d.name()), renderer[0],
                 byName, nameByRepository, sources);
+        // In a build, a template that does not render fails its image only (and what builds on it); elsewhere it is an error.
+        java.util.function.Function<ImageDefinition, TreeImage> render = scope == null ? model : d -> {
+            try {
+                return model.apply(d);
+            } catch (InputError e) {
+                TreeImage u = unrendered(d, labels.get(d.name()), byName);
+                return TreeImage.failedToRender(d, u.label(), u.parents(), e.getMessage());
+            }
+        };
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, scan.images().size())), r -> {
             Thread t = new Thread(r, "imagetree-render");
             t.setDaemon(true);
@@ -221,7 +230,7 @@ public final class ImageTreeLoader {
         PolicyChecker checker = new PolicyChecker(RegistryPolicy.forBuild(config));
         List<Violation> out = new ArrayList<>(checker.checkReferences("config: base_images", config.baseImages()));
         for (TreeImage i : images) {
-            if (!i.rendered()) continue; // a published image a build leaves alone (see loadForBuild)
+            if (!i.rendered()) continue; // a published image a build leaves alone, or one that failed to render (see loadForBuild)
             out.addAll(checker.checkTemplate(i.definition().template().toString(), sources.get(i.name()), i.dockerfile()));
         }
         return out;

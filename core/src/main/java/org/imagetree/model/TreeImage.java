@@ -17,14 +17,22 @@ import java.util.List;
  * @param externals    references to images outside the tree (base images, earlier trees), as written
  * @param warnings     problems worth telling (undeclared dependency, declared but unused, ...)
  * @param rendered     whether the template was rendered (parents, externals and warnings then include what it uses)
+ * @param renderError  why the template could not be rendered ({@code file:line: problem}), or null
  */
 public record TreeImage(ImageDefinition definition, String label, String dockerfile, List<String> parents,
-                        List<String> externals, List<String> warnings, boolean rendered) {
+                        List<String> externals, List<String> warnings, boolean rendered, String renderError) {
     public TreeImage {
         parents = List.copyOf(parents);
         externals = List.copyOf(externals);
         warnings = List.copyOf(warnings);
         if (!rendered && !dockerfile.isEmpty()) throw new IllegalArgumentException("an unrendered image has no Dockerfile");
+        if (rendered && renderError != null) throw new IllegalArgumentException("a rendered image has no render error");
+    }
+
+    /** An image rendered or left unrendered, without a render error. */
+    public TreeImage(ImageDefinition definition, String label, String dockerfile, List<String> parents,
+                     List<String> externals, List<String> warnings, boolean rendered) {
+        this(definition, label, dockerfile, parents, externals, warnings, rendered, null);
     }
 
     /** A rendered image. */
@@ -36,6 +44,14 @@ public record TreeImage(ImageDefinition definition, String label, String dockerf
     /** An image whose template was not rendered: its {@code control} parents only (those in the tree). */
     public static TreeImage unrendered(ImageDefinition definition, String label, List<String> controlParents) {
         return new TreeImage(definition, label, "", controlParents, List.of(), List.of(), false);
+    }
+
+    /**
+     * An image whose template failed to render in a build ({@link ImageTreeLoader#loadForBuild}): its {@code control}
+     * parents only, and the error ({@code file:line: problem}). The build fails it and skips what builds on it.
+     */
+    public static TreeImage failedToRender(ImageDefinition definition, String label, List<String> controlParents, String error) {
+        return new TreeImage(definition, label, "", controlParents, List.of(), List.of(), false, java.util.Objects.requireNonNull(error));
     }
 
     /**

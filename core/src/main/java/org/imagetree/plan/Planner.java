@@ -34,6 +34,9 @@ import java.util.concurrent.Executors;
  * the registry nor (with {@code --no-pull} checked first) the local engine. Beyond docker-pkg, with
  * {@link PlanOptions#checkStale()} a published image whose parent changed since it was built is reported stale,
  * and with {@link PlanOptions#rebuildStale()} it and its descendants are rebuilt under the same tags.
+ *
+ * <p>When the run publishes, a published image counts as done only when every other tag a build pushes
+ * ({@link #extraTags}: {@code latest}) points at its version tag's digest; otherwise it is planned {@link Action#TAG}.
  */
 public final class Planner {
     private final EngineConfig config;
@@ -146,13 +149,16 @@ public final class Planner {
     public Prefetch prefetch(java.util.Collection<String> labels, PlanOptions options) {
         if (!options.pull() || registry == null || config.registry().isEmpty() || labels.isEmpty()) return Prefetch.NONE;
         Set<String> refs = new LinkedHashSet<>(labels);
+        Set<String> tags = options.publish() ? extraTagRefs(labels) : Set.of();
         ExecutorService one = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "imagetree-prefetch");
             t.setDaemon(true);
             return t;
         });
         try {
-            CompletableFuture<Map<String, Lookup>> answers = CompletableFuture.supplyAsync(() -> lookupAll(refs, true), one);
+            Set<String> asked = new LinkedHashSet<>(refs);
+            asked.addAll(tags);
+            CompletableFuture<Map<String, Lookup>> answers = CompletableFuture.supplyAsync(() -> lookupAll(asked, true), one);
             // Then, on the same thread (after the answers, so published() does not wait for it): whether the engine
             // holds the labels the registry lacks, which the plan asks next. Connecting to the engine the first time
             // (docker-java and its JSON stack load) then overlaps the rendering instead of following it. Nothing is
@@ -189,6 +195,7 @@ public final class Planner {
         if (options.pull()) {
             // Registry first; the local engine only for images the registry lacks (built here, not yet published?).
             Set<String> refs = remoteRefs(tree, labels);
+            if (options.publish()) refs.addAll(extraTagRefs(labels));
             remote = new HashMap<>();
             if (haveRegistry) {
                 for (Map.Entry<String, Lookup> e : early.join().entrySet()) {
@@ -210,7 +217,9 @@ public final class Planner {
             local.putAll(localState(labels));
             Set<String> held = new LinkedHashSet<>();
             for (String label : labels) if (local.getOrDefault(label, false)) held.add(label);
-            remote = lookupAll(remoteRefs(tree, held), haveRegistry);
+            Set<String> refs = remoteRefs(tree, held);
+            if (options.publish()) refs.addAll(extraTagRefs(held));
+            remote = lookupAll(refs, haveRegistry);
         }
 
         Map<String, ImageState> state = new HashMap<>();
@@ -220,6 +229,7 @@ public final class Planner {
             TreeImage i = tree.get(n);
             Lookup l = remote.get(i.label());
             if (l != null && l.error() != null) failure.put(n, "registry check failed: " + l.error());
+            if (i.renderError() != null) failure.put(n, "template does not render: " + i.renderError());
             boolean inRegistry = l != null && l.manifest().isPresent();
             if (inRegistry) digest.put(n, l.manifest().get().digest());
             ImageState s;
@@ -271,8 +281,14 @@ public final class Planner {
                 action = Action.BLOCKED;
                 reason = failure.get(n);
             } else if (s == ImageState.PUBLISHED) {
-                action = Action.NONE;
-                reason = stale.getOrDefault(n, "published");
+                String wrongTag = options.publish() ? wrongExtraTag(i.label(), digest.get(n), remote) : null;
+                if (wrongTag != null && !stale.containsKey(n)) {
+                    action = Action.TAG;
+                    reason = "published, but " + wrongTag + "; set from the published manifest, no rebuild";
+                } else {
+                    action = Action.NONE;
+                    reason = stale.getOrDefault(n, "published");
+                }
             } else if (s == ImageState.BUILT) {
                 action = options.publish() ? Action.PUBLISH : Action.NONE;
                 reason = options.publish() ? "built locally, not yet in the registry" : "built locally";
@@ -281,7 +297,7 @@ public final class Planner {
                 reason = neededBy.containsKey(n) ? "needed by " + neededBy.get(n)
                         : config.registry().isEmpty() ? "no registry configured" : "not in the registry";
             }
-            if (action.isWork()) {
+            if (action == Action.BUILD || action == Action.PUBLISH) {
                 String blocked = blockedBy(i, planned, remote, local);
                 if (blocked != null) {
                     action = Action.BLOCKED;
@@ -295,6 +311,35 @@ public final class Planner {
             if (p.action().isWork()) work.add(p.name());
         });
         return new BuildPlan(tree, planned, tree.waves(work), warnings);
+    }
+
+    /**
+     * The tags a build pushes besides the version tag, for each label: {@code latest} of its repository. An image
+     * counts as published only when they all point at its version tag's digest.
+     */
+    public static List<String> extraTags(String label) {
+        return List.of(Labels.repositoryOf(label) + ":latest");
+    }
+
+    private static Set<String> extraTagRefs(java.util.Collection<String> labels) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String l : labels) out.addAll(extraTags(l));
+        out.removeAll(labels); // an image whose version is "latest"
+        return out;
+    }
+
+    /** Which extra tag of a published label is wrong, in words, or null when all point at {@code digest}. */
+    private static String wrongExtraTag(String label, String digest, Map<String, Lookup> remote) {
+        if (digest == null) return null;
+        for (String t : extraTags(label)) {
+            if (t.equals(label)) continue;
+            Lookup l = remote.get(t);
+            if (l == null || l.error() != null) continue; // not asked, or unknown: the build checks again when it works
+            String tag = t.substring(t.lastIndexOf(':') + 1);
+            if (l.manifest().isEmpty()) return tag + " is missing";
+            if (!l.manifest().get().digest().equals(digest)) return tag + " points at " + l.manifest().get().digest();
+        }
+        return null;
     }
 
     /** {@code labels} and every external reference of the tree that is not a base image. */

@@ -65,6 +65,7 @@ public final class RegistryClient {
     private final CertsDirectory certs;
     private final RegistryAuthenticator auth;
     private final ObjectMapper json = new ObjectMapper();
+    private final java.util.function.Consumer<String> retryLog;
 
     /**
      * Everything a client is configured with. Build with {@link RegistryClient#builder()}.
@@ -122,8 +123,15 @@ public final class RegistryClient {
         private Duration requestTimeout = Duration.ofMinutes(5);
         private int tagPageSize;
         private Clock clock = Clock.systemUTC();
+        private java.util.function.Consumer<String> retryLog = line -> { };
 
         private Builder() {}
+
+        /**
+         * Where each retry is told (what failed, attempt n of m, the delay), e.g. the console at {@code --info}; by
+         * default nowhere. Called from any thread.
+         */
+        public Builder retryLog(java.util.function.Consumer<String> log) { retryLog = Objects.requireNonNull(log); return this; }
 
         public Builder credentials(RegistryCredentials c) { credentials.put(c.registry(), c); return this; }
         public Builder insecureRegistries(java.util.Collection<String> hosts) { insecure.addAll(hosts); return this; }
@@ -141,11 +149,17 @@ public final class RegistryClient {
             return new Options(credentials, insecure, caBundle, certsDirectory, retryPolicy, connectTimeout, requestTimeout, tagPageSize, clock);
         }
 
-        public RegistryClient build() { return new RegistryClient(options()); }
+        public RegistryClient build() { return new RegistryClient(options(), retryLog); }
     }
 
     public RegistryClient(Options options) {
+        this(options, line -> { });
+    }
+
+    /** @param retryLog where each retry is told (see {@link Builder#retryLog}) */
+    public RegistryClient(Options options, java.util.function.Consumer<String> retryLog) {
         this.options = Objects.requireNonNull(options);
+        this.retryLog = Objects.requireNonNull(retryLog);
         // A CA bundle is read now, so a bad one fails here; the JVM's default TLS context only on the first https request.
         KeyStore bundle = options.caBundle() != null ? trustStore(options.caBundle()) : null;
         this.certs = new CertsDirectory(options.certsDirectory());
@@ -531,25 +545,35 @@ public final class RegistryClient {
         RetryPolicy policy = options.retryPolicy();
         for (int n = 1; ; n++) {
             Duration retryAfter;
+            String failure;
             try {
                 return attempt.run();
             } catch (RegistryException e) {
-                if (!e.isRetryable() || n >= policy.maxAttempts()) throw e;
+                if (!e.isRetryable()) throw e;
+                if (n >= policy.maxAttempts()) {
+                    if (n == 1) throw e;
+                    // The last answer, and that it was not the first: the reference (method, path) and status are in it.
+                    throw new RegistryException(e.registry(), e.status(), e.errorCode().orElse(null),
+                            e.getMessage() + " (gave up after " + n + " attempts)", true, e.retryAfter().orElse(null), e);
+                }
                 retryAfter = e.retryAfter().orElse(null);
-                LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, e.getMessage());
+                failure = e.getMessage();
             } catch (IOException e) {
                 if (n >= policy.maxAttempts() || TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) {
                     throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, auth.redact(call.describe() + " failed after "
                             + n + " attempt(s): " + TransportFailure.describe(e, call.registry)), true, null, e);
                 }
                 retryAfter = null;
-                LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, e.toString());
+                failure = auth.redact(call.describe() + ": " + TransportFailure.describe(e, call.registry));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
             }
+            Duration delay = policy.delayAfter(n, retryAfter);
+            LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, failure);
+            retryLog.accept(failure + " (attempt " + n + " of " + policy.maxAttempts() + "), retrying in " + delay.toMillis() + " ms");
             try {
-                Thread.sleep(policy.delayAfter(n, retryAfter).toMillis());
+                Thread.sleep(delay.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);

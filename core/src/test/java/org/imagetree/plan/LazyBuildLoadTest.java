@@ -50,7 +50,7 @@ class LazyBuildLoadTest {
     }
 
     private void publish(String name, String tag) {
-        TinyImage.docker(name).pushTo(client, ImageReference.parse(registry.host() + "/" + name + ":" + tag));
+        TinyImage.docker(name).publishTo(client, ImageReference.parse(registry.host() + "/" + name + ":" + tag));
     }
 
     private EngineConfig config() {

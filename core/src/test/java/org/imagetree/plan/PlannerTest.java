@@ -56,7 +56,7 @@ class PlannerTest {
         image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
         image("c", "3.0", "FROM {{ registry }}/b:latest\n");
         image("d", "4.0", "FROM {{ \"bookworm\" | image_tag }}\n");
-        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+        TinyImage.docker("a").publishTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
 
         BuildPlan plan = plan(config(), PlanOptions.defaults());
         assertThat(plan.get("a").state()).isEqualTo(ImageState.PUBLISHED);
@@ -69,11 +69,33 @@ class PlannerTest {
     }
 
     @Test
+    void aPublishedImageWhoseLatestIsMissingOrElsewhereIsReTaggedNotRebuilt() throws IOException {
+        image("moved", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("half", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        image("whole", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+        String moved = TinyImage.docker("moved").publishTo(client, ImageReference.parse(registry.host() + "/moved:1.0"));
+        String elsewhere = TinyImage.docker("moved-elsewhere").pushTo(client, ImageReference.parse(registry.host() + "/moved:latest"));
+        TinyImage.docker("half").pushTo(client, ImageReference.parse(registry.host() + "/half:1.0")); // no latest
+        TinyImage.docker("whole").publishTo(client, ImageReference.parse(registry.host() + "/whole:1.0"));
+
+        BuildPlan plan = plan(config(), PlanOptions.defaults());
+        assertThat(plan.get("moved").action()).isEqualTo(Action.TAG);
+        assertThat(plan.get("moved").digest()).isEqualTo(moved);
+        assertThat(plan.get("moved").reason()).contains("latest points at " + elsewhere).contains("no rebuild");
+        assertThat(plan.get("half").action()).isEqualTo(Action.TAG);
+        assertThat(plan.get("half").reason()).contains("latest is missing");
+        assertThat(plan.get("whole").action()).isEqualTo(Action.NONE);
+        assertThat(plan.work()).extracting(PlannedImage::name).containsExactlyInAnyOrder("moved", "half");
+        // Not publishing: tags are not this run's business.
+        assertThat(plan(config(), new PlanOptions(Optional.empty(), true, false)).get("moved").action()).isEqualTo(Action.NONE);
+    }
+
+    @Test
     void checksStartedDuringRenderingGiveTheSamePlanWithOneRequestPerReference() throws IOException {
         image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
         image("b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
         image("c", "3.0", "FROM {{ registry }}/outside:7\n");
-        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+        TinyImage.docker("a").publishTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
         TinyImage.docker("outside").pushTo(client, ImageReference.parse(registry.host() + "/outside:7"));
         EngineConfig config = config();
         BuildPlan sequential = plan(config, PlanOptions.defaults());
@@ -92,9 +114,9 @@ class PlannerTest {
         }
         assertThat(early.get("a").state()).isEqualTo(ImageState.PUBLISHED);
         assertThat(early.get("c").action()).isEqualTo(Action.BUILD); // its external parent is published
-        // The API check that opened the connection during the scan, three labels asked ahead, the external the
-        // rendering names asked in the plan: nothing asked twice.
-        assertThat(counted.requestCount()).isEqualTo(5);
+        // The API check that opened the connection during the scan, three labels and their latest tags asked ahead,
+        // the external the rendering names asked in the plan: nothing asked twice.
+        assertThat(counted.requestCount()).isEqualTo(8);
     }
 
     @Test
@@ -153,7 +175,7 @@ class PlannerTest {
         image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
         image("local-b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
         image("local-c", "3.0", "FROM {{ \"a\" | image_tag }}\n", "a");
-        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+        TinyImage.docker("a").publishTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
         String heldLocally = registry.host() + "/local-b:2.0";
         String missing = registry.host() + "/local-c:3.0";
         EngineConfig config = config();
@@ -190,8 +212,8 @@ class PlannerTest {
     void whenEverythingIsPublishedThePlanDoesNotTouchTheEngine() throws Exception {
         image("a", "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
         image("noop-b", "2.0", "FROM {{ \"a\" | image_tag }}\n", "a");
-        TinyImage.docker("a").pushTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
-        TinyImage.docker("noop-b").pushTo(client, ImageReference.parse(registry.host() + "/noop-b:2.0"));
+        TinyImage.docker("a").publishTo(client, ImageReference.parse(registry.host() + "/a:1.0"));
+        TinyImage.docker("noop-b").publishTo(client, ImageReference.parse(registry.host() + "/noop-b:2.0"));
         try (org.imagetree.testing.CountingEngine engine = new org.imagetree.testing.CountingEngine(
                 org.imagetree.testing.TestEnvironment.engine())) {
             BuildPlan plan = new org.imagetree.ImageTreeEngine(config(), engine, client, Map.of(), java.time.Clock.systemUTC())

@@ -98,7 +98,37 @@ public final class FaultyProxy implements AutoCloseable {
     /** Apply {@code fault} to every request until {@link #clearFaults()}. */
     public synchronized FaultyProxy failAlways(Fault fault) { persistent = fault; return this; }
 
-    public synchronized FaultyProxy clearFaults() { faults.clear(); rules.clear(); faultedLog.clear(); persistent = null; return this; }
+    public synchronized FaultyProxy clearFaults() {
+        faults.clear();
+        rules.clear();
+        faultedLog.clear();
+        persistent = null;
+        every = 0;
+        return this;
+    }
+
+    /**
+     * Apply {@code fault} to every {@code n}-th request from now on (counting every request the proxy receives, whoever
+     * sends it: our client, dockerd's pulls and pushes) until {@link #clearFaults()}.
+     */
+    public synchronized FaultyProxy failEvery(int n, Fault fault) {
+        return failEvery(n, fault, request -> true);
+    }
+
+    /** As {@link #failEvery(int, Fault)}, counting only the requests ({@code "METHOD path"}) {@code among} accepts. */
+    public synchronized FaultyProxy failEvery(int n, Fault fault, java.util.function.Predicate<String> among) {
+        if (n < 2) throw new IllegalArgumentException("n must be at least 2");
+        every = n;
+        everyFault = fault;
+        everyAmong = among;
+        sinceEvery = 0;
+        return this;
+    }
+
+    private int every;
+    private Fault everyFault;
+    private java.util.function.Predicate<String> everyAmong = request -> true;
+    private int sinceEvery;
 
     public synchronized FaultyProxy inject(int n, Fault fault) {
         for (int i = 0; i < n; i++) faults.add(fault);
@@ -133,6 +163,10 @@ public final class FaultyProxy implements AutoCloseable {
     private final List<String> faultedLog = Collections.synchronizedList(new ArrayList<>());
 
     private synchronized Fault nextFault(String request) {
+        if (every > 0 && everyAmong.test(request) && ++sinceEvery % every == 0) {
+            faultedLog.add(request);
+            return everyFault;
+        }
         for (Rule r : rules) {
             if (r.request().test(request) && r.left().getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                 faultedLog.add(request);

@@ -25,6 +25,13 @@ public record TinyImage(byte[] config, String configDigest, byte[] layer, String
         return client.putManifest(ref, manifestMediaType, manifest);
     }
 
+    /** As a build publishes: {@link #pushTo} the reference, then its repository's {@code latest}; returns the digest. */
+    public String publishTo(org.imagetree.registry.RegistryClient client, org.imagetree.model.ImageReference ref) {
+        String digest = pushTo(client, ref);
+        client.putManifest(new org.imagetree.model.ImageReference(ref.registry(), ref.repository(), "latest", null), manifestMediaType, manifest);
+        return digest;
+    }
+
     public static TinyImage docker(String marker) { return create(marker, false); }
 
     public static TinyImage oci(String marker) { return create(marker, true); }

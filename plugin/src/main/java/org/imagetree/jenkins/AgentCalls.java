@@ -94,6 +94,13 @@ final class AgentCalls {
         ImageTreeEngine connectedEngine(EngineConfig config, ContainerEngine engine) {
             return new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), settings.env(), Clock.systemDefaultZone());
         }
+
+        /** As {@link #connectedEngine(EngineConfig, ContainerEngine)}, telling every registry retry on the build log. */
+        ImageTreeEngine connectedEngine(EngineConfig config, ContainerEngine engine, ConsoleBuildListener console) {
+            RegistryClient registry = RegistryClient.builder(config)
+                    .retryLog(line -> console.println("[imagetree] registry: " + line)).build();
+            return new ImageTreeEngine(config, engine, registry, settings.env(), Clock.systemDefaultZone());
+        }
     }
 
     /** A call over one tree with {@link TreeOptions}. */
@@ -120,7 +127,7 @@ final class AgentCalls {
             boolean publish = options.publish(config);
             Path dir = settings.imageDirectory(workspace);
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
-                ImageTreeEngine it = connectedEngine(config, engine);
+                ImageTreeEngine it = connectedEngine(config, engine, console);
                 console.println("[imagetree] scanning " + dir);
                 BuildPlan plan = plan(it, dir, options, publish, console);
                 if (plan.work().isEmpty()) console.println("[imagetree] nothing to build");
