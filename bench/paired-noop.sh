@@ -22,6 +22,8 @@ cleanup() {
 [ -n "${KEEP:-}" ] && trap - EXIT || trap cleanup EXIT
 # docker-pkg's dependencies (Debian packages; the script installs the missing ones, as root).
 "$DOCKER_PKG" --help >/dev/null
+# A cache directory of its own: the launcher's class-data archive is made from this run's actions (render, build).
+export XDG_CACHE_HOME="$work/cache"
 ensure_cli
 start_registry "$work"
 python3 "$BENCH_DIR/bench_config.py" "$TREE/config.yaml" "$REGISTRY_HOST" >"$work/bench.yaml"
