@@ -74,10 +74,13 @@ public final class Dockerfiles {
         Set<String> stages = new HashSet<>();
         List<FromInstruction> out = new ArrayList<>();
         for (LogicalLine l : lines) {
-            String[] words = l.text().trim().split("\\s+");
-            if (words.length == 0 || words[0].isEmpty()) continue;
-            String keyword = words[0].toUpperCase(Locale.ROOT);
-            if (keyword.equals("ARG") && out.isEmpty()) {
+            String text = l.text().trim();
+            String keyword = keyword(text);
+            // Only ARG (before the first FROM) and FROM lines are split into words: RUN lines are most of the text.
+            boolean arg = keyword.equals("ARG") && out.isEmpty();
+            if (!arg && !keyword.equals("FROM")) continue;
+            String[] words = text.split("\\s+");
+            if (arg) {
                 for (int i = 1; i < words.length; i++) {
                     String w = words[i];
                     int eq = w.indexOf('=');
@@ -156,7 +159,8 @@ public final class Dockerfiles {
      * @return the index of the last physical line consumed
      */
     private static int skipHeredocs(String instruction, String[] physical, int index) {
-        String keyword = instruction.strip().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+        if (!instruction.contains("<<")) return index;
+        String keyword = keyword(instruction.strip());
         if (!HEREDOC_INSTRUCTIONS.contains(keyword)) return index;
         int i = index;
         for (Matcher m : unquotedHeredocs(instruction)) {
@@ -196,8 +200,33 @@ public final class Dockerfiles {
         return out;
     }
 
+    /** The instruction keyword of a trimmed line, upper case: what comes before its first whitespace. */
+    private static String keyword(String trimmed) {
+        int end = 0;
+        while (end < trimmed.length() && !isRegexSpace(trimmed.charAt(end))) end++;
+        return trimmed.substring(0, end).toUpperCase(Locale.ROOT);
+    }
+
+    /** The characters {@code \s} matches. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    /** {@code dockerfile.split("\\r?\\n", -1)} without a regular expression (this runs for every rendering). */
+    private static String[] physicalLines(String dockerfile) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        for (int nl = dockerfile.indexOf('\n'); nl >= 0; nl = dockerfile.indexOf('\n', from)) {
+            int end = nl > from && dockerfile.charAt(nl - 1) == '\r' ? nl - 1 : nl;
+            out.add(dockerfile.substring(from, end));
+            from = nl + 1;
+        }
+        out.add(dockerfile.substring(from));
+        return out.toArray(String[]::new);
+    }
+
     private static List<LogicalLine> logicalLines(String dockerfile) {
-        String[] physical = dockerfile.split("\\r?\\n", -1);
+        String[] physical = physicalLines(dockerfile);
         char escape = '\\';
         boolean directivesAllowed = true;
         List<LogicalLine> out = new ArrayList<>();
