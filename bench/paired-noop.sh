@@ -80,3 +80,16 @@ mi="$(median imagetree.wall)"; md="$(median docker-pkg.wall)"
 echo "median wall: imagetree $mi s, docker-pkg $md s, ratio $(echo "$mi / $md" | bc -l | xargs printf '%.2f') (target <= 0.50)"
 echo "median CPU (user+sys): imagetree $(median imagetree.cpu) s, docker-pkg $(median docker-pkg.cpu) s"
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Benchmark 1c: the same no-op through the engine as the Jenkins step calls it, in one warm JVM (an agent's), against
+# the same registry: CALLS (20) calls; the first pays the JVM's warm-up, the later ones are what a busy agent sees.
+if [ "${INPROCESS:-1}" = 1 ]; then
+  echo "== Benchmark 1c: the same no-op in one JVM, called as the Jenkins step buildImageTree calls the engine =="
+  for mode in step build; do
+    case "$mode" in
+      step) echo "-- planned as the step plans (load + plan: every template rendered)" ;;
+      build) echo "-- planned as the command line's build plans (loadAndPlanBuild: published images not rendered)" ;;
+    esac
+    java -cp "${IMAGETREE_JAR:-$REPO/cli/target/imagetree-cli-all.jar}" "$BENCH_DIR/InProcessNoop.java" bench.yaml \
+      "$TREE/images" "${CALLS:-20}" "$mode" 2>&1 | grep -v '^SLF4J' | grep -v '^call '
+  done
+fi
