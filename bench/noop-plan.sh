@@ -49,7 +49,7 @@ protocol="plain HTTP/1.1"
 echo "== Benchmark 1: no-op build of $images production images (registry over $protocol on loopback${RTT_MS:+, +${RTT_MS} ms per round trip}) =="
 machine
 echo "wall seconds per run: $(tr '\n' ' ' <times)"
-echo "median wall: $(median times) s   (target <= 0.70 s; docker-pkg ~1.4 s)"
+echo "median wall: $(median times) s   (imagetree alone; bench/paired-noop.sh compares with docker-pkg)"
 echo "median CPU (user+sys): $(median cpu) s"
 echo "registry requests per run: $(tr '\n' ' ' <requests) (images: $images)"
 if [ "${RTT_MS:-0}" != 0 ]; then

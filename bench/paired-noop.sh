@@ -67,7 +67,7 @@ timed() {  # timed NAME COMMAND...: one run, appends its wall and CPU seconds, p
 echo "== Benchmark 1b: no-op build of $images production images, imagetree and docker-pkg alternately (HTTPS registry on loopback, HTTP/2 offered) =="
 machine
 echo "docker-pkg: $DOCKER_PKG, $(python3 --version 2>&1)"
-echo "launcher: $IMAGETREE; IMAGETREE_JAVA: ${IMAGETREE_JAVA:-(default)}"
+echo "launcher: $IMAGETREE"
 for i in $(seq 1 "$RUNS"); do
   # Alternate which one goes first, so neither always follows the other's page-cache and CPU frequency state.
   if [ $((i % 2)) = 1 ]; then
