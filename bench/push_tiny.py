@@ -26,8 +26,11 @@ def sha(b): return "sha256:" + hashlib.sha256(b).hexdigest()
 tar = io.BytesIO()
 tarfile.open(fileobj=tar, mode="w").close()
 layer = gzip.compress(tar.getvalue(), mtime=0)
+# A history entry per layer: Distribution answers a manifest GET without an Accept header (docker-pkg's existence
+# check) by converting to schema 1, which fails with 400 "empty history" otherwise.
 config = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
-                     "rootfs": {"type": "layers", "diff_ids": [sha(tar.getvalue())]}}).encode()
+                     "rootfs": {"type": "layers", "diff_ids": [sha(tar.getvalue())]},
+                     "history": [{"created": "1970-01-01T00:00:00Z", "created_by": "bench/push_tiny.py"}]}).encode()
 manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
     "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": len(config), "digest": sha(config)},
     "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": len(layer), "digest": sha(layer)}]}).encode()

@@ -1,7 +1,6 @@
 package org.imagetree.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +28,7 @@ final class RegistryAuthenticator {
 
     private final Map<String, RegistryCredentials> credentials;
     private final Transport transport;
-    private final ObjectMapper json;
+    private final RegistryClient.LazyJson json;
     private final Clock clock;
     private final Predicate<String> plainHttpAllowed;
     private final Set<String> basicRegistries = ConcurrentHashMap.newKeySet();
@@ -41,7 +40,7 @@ final class RegistryAuthenticator {
         public String toString() { return "Token[****, refreshAt=" + refreshAt + "]"; }
     }
 
-    RegistryAuthenticator(Map<String, RegistryCredentials> credentials, Transport transport, ObjectMapper json, Clock clock,
+    RegistryAuthenticator(Map<String, RegistryCredentials> credentials, Transport transport, RegistryClient.LazyJson json, Clock clock,
                           Predicate<String> plainHttpAllowed) {
         this.credentials = Map.copyOf(credentials);
         this.transport = transport;
@@ -140,7 +139,7 @@ final class RegistryAuthenticator {
         }
         JsonNode body;
         try {
-            body = json.readTree(response.body());
+            body = json.get().readTree(response.body());
         } catch (IOException e) {
             throw new RegistryException(registry, status, null, registry + ": token server answered something that is not JSON");
         }

@@ -64,7 +64,8 @@ public final class RegistryClient {
     private final Transport transport;
     private final CertsDirectory certs;
     private final RegistryAuthenticator auth;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Made on the first JSON answer: a no-op build only sends HEADs, and Jackson's start costs ~375 classes. */
+    private final LazyJson json = new LazyJson();
     private final java.util.function.Consumer<String> retryLog;
 
     /**
@@ -618,7 +619,7 @@ public final class RegistryClient {
         String code = null;
         String detail = null;
         try {
-            JsonNode first = json.readTree(body).path("errors").path(0);
+            JsonNode first = json.get().readTree(body).path("errors").path(0);
             if (first.hasNonNull("code")) code = first.get("code").asText();
             if (first.hasNonNull("message")) detail = first.get("message").asText();
         } catch (IOException | RuntimeException e) {
@@ -662,7 +663,7 @@ public final class RegistryClient {
 
     private JsonNode parseJson(Call call, byte[] body) {
         try {
-            return json.readTree(body);
+            return json.get().readTree(body);
         } catch (IOException e) {
             throw new RegistryException(call.registry, 200, null, call.describe() + ": answer is not JSON");
         }
@@ -733,4 +734,20 @@ public final class RegistryClient {
 
     @Override
     public String toString() { return "RegistryClient" + options; }
+
+    /** One {@link ObjectMapper} per client, made when first needed. */
+    static final class LazyJson {
+        private volatile ObjectMapper mapper;
+
+        ObjectMapper get() {
+            ObjectMapper m = mapper;
+            if (m == null) {
+                synchronized (this) {
+                    m = mapper;
+                    if (m == null) mapper = m = new ObjectMapper();
+                }
+            }
+            return m;
+        }
+    }
 }

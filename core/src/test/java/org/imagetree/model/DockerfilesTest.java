@@ -146,6 +146,14 @@ class DockerfilesTest {
     }
 
     @Test
+    void keywordsEndAtAnyWhitespaceAndOnlyLineFeedsEndLines() {
+        // A tab after the keyword, blank lines with CR LF, and a lone CR inside a line (not a line end, as in split("\\r?\\n")).
+        List<FromInstruction> froms = Dockerfiles.froms("ARG\tV=1\r\n\r\nFROM\tbase:$V\r\nRUN echo a\rFROM x\nFROM\u000Bother\n");
+        assertThat(froms).extracting(FromInstruction::resolvedImage).containsExactly("base:1", "other");
+        assertThat(froms).extracting(FromInstruction::line).containsExactly(3, 5);
+    }
+
+    @Test
     void fromWithoutImageIsRejectedWithItsLine() {
         assertThatThrownBy(() -> Dockerfiles.froms("\nFROM --platform=linux/amd64\n"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("line 2:");
