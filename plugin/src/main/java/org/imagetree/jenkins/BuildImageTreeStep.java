@@ -62,7 +62,7 @@ public class BuildImageTreeStep extends TreePlanningStep {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            StepDefaults defaults = StepDefaults.current();
+            StepDefaults defaults = defaults();
             EngineSettings settings = settings(step.getDirectory(), step.getConfig(), step.getRegistry(), defaults);
             TreeRun result = workspace().act(new AgentCalls.BuildTree(settings, step.options(defaults), listener()));
             currentRun().addAction(new ImageTreeAction(step.getDirectory(), result.rows(), result.summary()));

@@ -35,8 +35,16 @@ public class ImageTreePlanStep extends TreePlanningStep {
 
         @Override
         protected HashMap<String, Object> run() throws Exception {
-            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), step.getRegistry(), StepDefaults.current());
-            TreeRun plan = workspace().act(new AgentCalls.PlanTree(settings, step.treeOptions(false, null), listener()));
+            StepDefaults defaults = defaults();
+            // The credential is resolved only for a plan told to publish; with publish unset and a credential
+            // configured, the plan is the one of the build that would run with it (it publishes), without the secret.
+            boolean explicitPublish = Boolean.TRUE.equals(step.getPublish());
+            EngineSettings settings = explicitPublish
+                    ? settings(step.getDirectory(), step.getConfig(), step.getRegistry(), defaults)
+                    : settingsWithoutCredentials(step.getDirectory(), step.getConfig(), step.getRegistry(), defaults);
+            Boolean publish = step.getPublish() != null ? step.getPublish()
+                    : credentialsId(step.getRegistry(), defaults) != null ? Boolean.TRUE : null;
+            TreeRun plan = workspace().act(new AgentCalls.PlanTree(settings, step.treeOptions(false, null, publish), listener()));
             HashMap<String, Object> out = new HashMap<>();
             out.put("images", plan.maps());
             ArrayList<ArrayList<String>> waves = new ArrayList<>();

@@ -59,7 +59,7 @@ public class RefreshImageTreeStep extends BaseImageStep {
         @Override
         protected HashMap<String, Object> run() throws Exception {
             if (step.directories.isEmpty()) throw new AbortException("refreshImageTree: directories is required");
-            StepDefaults defaults = StepDefaults.current();
+            StepDefaults defaults = defaults();
             EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), defaults);
             RefreshRun result = workspace().act(new BaseImageCalls.RefreshTrees(settings, step.inputs(), step.directories,
                     defaults.jobsFor(step.jobs), listener()));

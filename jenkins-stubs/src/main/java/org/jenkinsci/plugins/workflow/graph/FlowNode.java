@@ -1,0 +1,11 @@
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/workflow-api-plugin tag 1413.v2ff1a_5e720fa_ (the version the BOM manages), src/main/java/org/jenkinsci/plugins/workflow/graph/FlowNode.java: a subset of its signatures, nothing it lacks.
+package org.jenkinsci.plugins.workflow.graph;
+
+import hudson.model.Actionable;
+
+/** The real FlowNode belongs to a FlowExecution; only its Actionable side is used by the plugin. */
+public abstract class FlowNode extends Actionable {
+    public abstract String getId();
+
+    public String getDisplayFunctionName() { return getClass().getSimpleName(); }
+}
