@@ -25,6 +25,12 @@ public abstract class Descriptor<T extends Describable<T>> {
 
     private static final class Self {}
 
+    /** The real one binds the form with Stapler (req.bindJSON): a running Jenkins and a request are needed. */
+    public T newInstance(org.kohsuke.stapler.StaplerRequest2 req, net.sf.json.JSONObject formData) throws FormException {
+        jenkins.model.Jenkins.get();
+        throw new IllegalStateException("unreachable");
+    }
+
     public String getDisplayName() {
         return clazz.getSimpleName();
     }

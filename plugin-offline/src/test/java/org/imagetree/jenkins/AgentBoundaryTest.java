@@ -67,7 +67,7 @@ class AgentBoundaryTest {
     void aControllerOnlyObjectIsRefusedOnTheAgent() {
         TestStepContext context = new TestStepContext(workspace, java.util.Map.of());
         assertThatThrownBy(() -> new FilePath(workspace.toFile()).act(new CarriesTheStepContext(context)))
-                .isInstanceOf(IOException.class).hasMessage("Refusing to unmarshal org.imagetree.jenkins.TestStepContext"
+                .isInstanceOf(IOException.class).hasMessageStartingWith("Refusing to unmarshal org.imagetree.jenkins.TestStepContext"
                         + " for security reasons (class filter in the spirit of JEP-200)");
     }
 

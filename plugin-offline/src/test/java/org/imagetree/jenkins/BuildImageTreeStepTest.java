@@ -121,7 +121,8 @@ class BuildImageTreeStepTest {
         }
         ImageTreeAction action = ctx.run.getAction(ImageTreeAction.class);
         assertThat(action).isNotNull();
-        assertThat(action.getUrlName()).isEqualTo("image-tree-tree-images");
+        assertThat(action.getUrlName()).isEqualTo("image-tree");
+        assertThat(action.getSections()).extracting(ImageTreeAction.Section::getDirectory).containsExactly("tree/images");
         assertThat(action.getImages()).hasSize(6);
         assertThat(action.count("published")).isEqualTo(6);
         assertThat(action.getImages()).filteredOn(r -> r.getName().equals("web")).singleElement()

@@ -66,7 +66,7 @@ public class RefreshImageTreeStep extends BaseImageStep {
             Run<?, ?> run = currentRun();
             List<String> failures = new ArrayList<>(BaseImageCalls.failedDistros(result.bases()));
             for (RefreshRun.Tree tree : result.trees()) {
-                run.addAction(new ImageTreeAction(tree.directory(), tree.build().rows(), tree.build().summary()));
+                ImageTreeAction.record(run, tree.directory(), tree.build().rows(), tree.build().summary(), new SecretMasker(settings.secrets()));
                 for (ImageRow r : tree.build().failed()) failures.add(tree.directory() + ": " + r.getName() + " (" + r.getState() + ")");
             }
             failOrMarkUnstable(failures, "base image(s) or image(s)", step.isUnstableOnFailure());

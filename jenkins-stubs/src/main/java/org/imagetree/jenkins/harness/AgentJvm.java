@@ -66,7 +66,9 @@ public final class AgentJvm {
             "java.util.ImmutableCollections$ListN", "java.util.ImmutableCollections$List12",
             "java.util.ImmutableCollections$SetN", "java.util.ImmutableCollections$Set12",
             "java.util.ImmutableCollections$MapN", "java.util.ImmutableCollections$Map1", "java.util.CollSer",
-            "java.util.AbstractMap", "java.util.Optional", "java.time.Duration", "java.time.Instant", "java.time.Ser",
+            "java.util.AbstractMap", "java.util.Optional",
+            // HashMap and HashSet ask the filter about their table (Map.Entry[]) before allocating it
+            "java.util.Map$Entry", "java.time.Duration", "java.time.Instant", "java.time.Ser",
             "java.lang.String$CaseInsensitiveComparator", "java.util.Comparators$NaturalOrderComparator");
 
     /** Packages of Jenkins, its plugins and the engine the plugin bundles. */
@@ -83,19 +85,25 @@ public final class AgentJvm {
     /** The JEP-200-like filter used in both directions; remembers what it refused, for the message. */
     static final class Filter implements ObjectInputFilter {
         private volatile String rejected;
+        private final java.util.Deque<String> seen = new java.util.ArrayDeque<>();
 
         @Override
         public Status checkInput(FilterInfo info) {
             Class<?> c = info.serialClass();
             if (c == null) return Status.UNDECIDED;
             while (c.isArray()) c = c.getComponentType();
-            if (c.isPrimitive() || allowed(c)) return Status.ALLOWED;
-            rejected = c.getName();
+            if (c.isPrimitive() || allowed(c)) {
+                if (seen.size() == 4) seen.removeFirst();
+                seen.addLast(info.serialClass().getName());
+                return Status.ALLOWED;
+            }
+            rejected = info.serialClass().getName();
             return Status.REJECTED;
         }
 
         IOException refused(InvalidClassException e) {
-            return new IOException("Refusing to unmarshal " + rejected + " for security reasons (class filter in the spirit of JEP-200)", e);
+            return new IOException("Refusing to unmarshal " + rejected + " for security reasons (class filter in the spirit of JEP-200)"
+                    + (seen.isEmpty() ? "" : "; read before it: " + String.join(", ", seen)), e);
         }
     }
 
