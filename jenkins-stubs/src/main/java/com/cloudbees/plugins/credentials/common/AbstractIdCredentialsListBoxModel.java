@@ -14,7 +14,7 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
     private static final long serialVersionUID = 1L;
 
     public AbstractIdCredentialsListBoxModel<T, C> includeEmptyValue() {
-        add("- none -", "");
+        if (isEmpty() || !"".equals(get(0).value)) add(0, new Option("- none -", ""));
         return this;
     }
 
@@ -24,9 +24,10 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
     }
 
     public AbstractIdCredentialsListBoxModel<T, C> includeCurrentValue(String value) {
-        if (value != null && !value.isEmpty() && stream().noneMatch(o -> value.equals(o.value))) {
-            add("- current -", value);
-        }
+        if (value == null || value.isEmpty()) return includeEmptyValue();
+        if (stream().anyMatch(o -> value.equals(o.value))) return this;
+        int index = isEmpty() ? 0 : "".equals(get(0).value) ? 1 : 0;
+        add(index, new Option("- current -", value));
         return this;
     }
 }
