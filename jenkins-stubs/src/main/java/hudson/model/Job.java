@@ -2,4 +2,10 @@
 package hudson.model;
 
 public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> {
+    private final String name;
+
+    /** The real one is an AbstractItem: its parent (an ItemGroup) and name. */
+    protected Job(ItemGroup parent, String name) { this.name = name; }
+
+    public String getName() { return name; }
 }

@@ -4,7 +4,15 @@ package hudson.model;
 import jenkins.model.RunAction2;
 
 public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends Actionable {
+    protected final transient JobT project;
     private volatile Result result;
+
+    /** As the real one (which also reads nothing from JENKINS_HOME); the stub keeps no timestamp. */
+    protected Run(JobT job, long timestamp) {
+        this.project = job;
+    }
+
+    public JobT getParent() { return project; }
 
     public Result getResult() { return result; }
 

@@ -9,6 +9,8 @@ import hudson.security.Permission;
 public abstract class Jenkins implements ItemGroup, AccessControlled {
     public static final Permission ADMINISTER = Permission.HUDSON_ADMINISTER;
 
+    private Jenkins() {}
+
     public static Jenkins get() throws IllegalStateException {
         throw new IllegalStateException("Jenkins.instance is missing. Read the documentation of Jenkins.getInstanceOrNull to see what you are doing wrong.");
     }

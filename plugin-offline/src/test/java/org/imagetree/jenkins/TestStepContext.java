@@ -33,9 +33,13 @@ import java.util.concurrent.TimeUnit;
 final class TestStepContext extends StepContext {
     private static final long serialVersionUID = 1L;
 
-    static final class TestJob extends Job<TestJob, TestRun> {}
+    static final class TestJob extends Job<TestJob, TestRun> {
+        TestJob() { super(null, "test"); }
+    }
 
     static final class TestRun extends Run<TestJob, TestRun> {
+        TestRun() { super(new TestJob(), System.currentTimeMillis()); }
+
         @Override
         public String getFullDisplayName() { return "test #1"; }
     }
@@ -57,8 +61,7 @@ final class TestStepContext extends StepContext {
 
     /** The step's node in the flow graph (holds the WarningAction of an unstable result). */
     static final class TestFlowNode extends FlowNode {
-        @Override
-        public String getId() { return "1"; }
+        TestFlowNode() { super(null, "1", List.of()); }
     }
 
     /**

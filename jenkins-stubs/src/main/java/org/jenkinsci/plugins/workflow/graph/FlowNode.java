@@ -3,9 +3,14 @@ package org.jenkinsci.plugins.workflow.graph;
 
 import hudson.model.Actionable;
 
+import java.util.List;
+import org.jenkinsci.plugins.workflow.flow.FlowExecution;
+
 /** The real FlowNode belongs to a FlowExecution; only its Actionable side is used by the plugin. */
 public abstract class FlowNode extends Actionable {
-    public abstract String getId();
+    private final String id;
 
-    public String getDisplayFunctionName() { return getClass().getSimpleName(); }
+    protected FlowNode(FlowExecution exec, String id, List<FlowNode> parents) { this.id = id; }
+
+    public String getId() { return id; }
 }
