@@ -1,25 +1,29 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkinsci/jenkins core/src/main/java/hudson/ExtensionList.java: <U extends T> U get(Class<U>) (not in jenkins-api.md); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/ExtensionList.java: a subset of its signatures, nothing it lacks.
 package hudson;
 
 import java.util.AbstractList;
-import java.util.List;
 
-/** Outside Jenkins no extension is registered: the stub list is empty. */
+/**
+ * Outside Jenkins the real {@code lookup} gives an empty list (no Jenkins to ask), so {@code lookupSingleton}
+ * throws: the stub can only be empty, and does the same.
+ */
 public class ExtensionList<T> extends AbstractList<T> {
-    private final List<T> items;
+    private ExtensionList() {}
 
-    protected ExtensionList(List<T> items) { this.items = List.copyOf(items); }
+    public static <T> ExtensionList<T> lookup(Class<T> type) { return new ExtensionList<>(); }
 
-    public static <T> ExtensionList<T> empty() { return new ExtensionList<>(List.of()); }
+    public static <U> U lookupSingleton(Class<U> type) {
+        throw new IllegalStateException("Expected 1 instance of " + type.getName() + " but got 0");
+    }
 
     public <U extends T> U get(Class<U> type) {
-        for (T t : items) if (type.isInstance(t)) return type.cast(t);
+        for (T t : this) if (type.isInstance(t)) return type.cast(t);
         return null;
     }
 
     @Override
-    public T get(int index) { return items.get(index); }
+    public T get(int index) { throw new IndexOutOfBoundsException(index); }
 
     @Override
-    public int size() { return items.size(); }
+    public int size() { return 0; }
 }

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (FilePath: constructors, getRemote, child, getChannel, isRemote, act, FileCallable); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/FilePath.java: a subset of its signatures, nothing it lacks.
 package hudson;
 
 import hudson.remoting.VirtualChannel;
@@ -8,7 +8,11 @@ import java.io.Serializable;
 import org.jenkinsci.remoting.RoleSensitive;
 import org.jenkinsci.remoting.SerializableOnlyOverRemoting;
 
-/** Local-only stand-in: callables run in this JVM, on the calling thread (as FilePath.act does for a local path). */
+/**
+ * The offline harness's workspace: {@link #act} runs the callable as on a remote agent, in a separate JVM (serialized
+ * there and back through a JEP-200-like class filter; see {@code org.imagetree.jenkins.harness.AgentJvm}), so what
+ * works offline also crosses a real agent channel.
+ */
 public final class FilePath implements SerializableOnlyOverRemoting {
     private static final long serialVersionUID = 1L;
     private final String remote;
@@ -29,7 +33,7 @@ public final class FilePath implements SerializableOnlyOverRemoting {
     public boolean isRemote() { return false; }
 
     public <T> T act(FileCallable<T> callable) throws IOException, InterruptedException {
-        return callable.invoke(new File(remote), null);
+        return org.imagetree.jenkins.harness.AgentJvm.act(callable, new File(remote));
     }
 
     public interface FileCallable<T> extends Serializable, RoleSensitive {

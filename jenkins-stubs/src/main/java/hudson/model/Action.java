@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkinsci/jenkins core/src/main/java/hudson/model/Action.java (not in jenkins-api.md; Run.addAction(Action) is); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/model/Action.java: a subset of its signatures, nothing it lacks.
 package hudson.model;
 
 public interface Action extends ModelObject {

@@ -1,8 +1,10 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (current core: default getDescriptor()); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/model/Describable.java: a subset of its signatures, nothing it lacks.
 package hudson.model;
 
 public interface Describable<T extends Describable<T>> {
     default Descriptor<T> getDescriptor() {
-        throw new UnsupportedOperationException("descriptors exist only inside Jenkins");
+        // The real one: Jenkins.get().getDescriptorOrDie(getClass()); no Jenkins here, so Jenkins.get() throws.
+        jenkins.model.Jenkins.get();
+        throw new IllegalStateException("unreachable");
     }
 }

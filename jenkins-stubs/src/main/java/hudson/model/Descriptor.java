@@ -1,27 +1,49 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (Descriptor: clazz, constructors, getDisplayName, save, load, FormException); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/model/Descriptor.java: a subset of its signatures, nothing it lacks.
 package hudson.model;
 
 public abstract class Descriptor<T extends Describable<T>> {
     public final transient Class<? extends T> clazz;
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     protected Descriptor(Class<? extends T> clazz) {
+        if (clazz == self()) clazz = (Class) getClass();
         this.clazz = clazz;
     }
 
+    /** As the real one: the descriptor's enclosing class is what it describes. */
     @SuppressWarnings("unchecked")
     protected Descriptor() {
-        this.clazz = null;
+        this.clazz = (Class<T>) getClass().getEnclosingClass();
+        if (clazz == null) {
+            throw new AssertionError(getClass() + " doesn't have an outer class. Use the constructor that takes the Class object explicitly.");
+        }
+    }
+
+    /** As the real one: pass it to the constructor for a descriptor that describes itself (GlobalConfiguration). */
+    @SuppressWarnings("rawtypes")
+    protected static Class self() { return Self.class; }
+
+    private static final class Self {}
+
+    /** The real one binds the form with Stapler (req.bindJSON): a running Jenkins and a request are needed. */
+    public T newInstance(org.kohsuke.stapler.StaplerRequest2 req, net.sf.json.JSONObject formData) throws FormException {
+        jenkins.model.Jenkins.get();
+        throw new IllegalStateException("unreachable");
     }
 
     public String getDisplayName() {
-        return clazz == null ? getClass().getSimpleName() : clazz.getSimpleName();
+        return clazz.getSimpleName();
     }
 
-    /** Persists the descriptor's fields; outside Jenkins there is nowhere to persist to. */
-    public synchronized void save() {}
+    /** The real one writes JENKINS_HOME/&lt;id&gt;.xml: it needs a running Jenkins. */
+    public synchronized void save() {
+        jenkins.model.Jenkins.get();
+    }
 
-    /** Loads the descriptor's fields; outside Jenkins there is nothing to load. */
-    public synchronized void load() {}
+    /** The real one reads JENKINS_HOME/&lt;id&gt;.xml: it needs a running Jenkins. */
+    public synchronized void load() {
+        jenkins.model.Jenkins.get();
+    }
 
     public static final class FormException extends Exception {
         private final String formField;

@@ -1,5 +1,11 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (type parameter bound of Run); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/model/Job.java: a subset of its signatures, nothing it lacks.
 package hudson.model;
 
 public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> {
+    private final String name;
+
+    /** The real one is an AbstractItem: its parent (an ItemGroup) and name. */
+    protected Job(ItemGroup parent, String name) { this.name = name; }
+
+    public String getName() { return name; }
 }

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkinsci/jenkins core/src/main/java/hudson/model/ModelObject.java (not in jenkins-api.md; parent of Action); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/model/ModelObject.java: a subset of its signatures, nothing it lacks.
 package hudson.model;
 
 public interface ModelObject {

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (FileCallable.invoke(File, VirtualChannel)); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/remoting tag 3355.v388858a_47b_33 (the version jenkins-2.555.3 pins), src/main/java/hudson/remoting/VirtualChannel.java: a subset of its signatures, nothing it lacks.
 package hudson.remoting;
 
 public interface VirtualChannel {

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (Secret); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/util/Secret.java: a subset of its signatures, nothing it lacks.
 package hudson.util;
 
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkinsci/jenkins core/src/main/java/jenkins/model/GlobalConfiguration.java (read with read_file; not in jenkins-api.md); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/jenkins/model/GlobalConfiguration.java: a subset of its signatures, nothing it lacks.
 package jenkins.model;
 
 import hudson.ExtensionList;
@@ -8,14 +8,15 @@ import hudson.model.Descriptor;
 
 public abstract class GlobalConfiguration extends Descriptor<GlobalConfiguration> implements ExtensionPoint, Describable<GlobalConfiguration> {
     protected GlobalConfiguration() {
-        super();
+        super(self());
     }
 
     @Override
     public final Descriptor<GlobalConfiguration> getDescriptor() { return this; }
 
-    @Override
-    public String getDisplayName() { return ""; }
-
-    public static ExtensionList<GlobalConfiguration> all() { return ExtensionList.empty(); }
+    /** As the real one: Jenkins.get().getDescriptorList(...), so it throws outside Jenkins. */
+    public static ExtensionList<GlobalConfiguration> all() {
+        Jenkins.get();
+        throw new IllegalStateException("unreachable");
+    }
 }

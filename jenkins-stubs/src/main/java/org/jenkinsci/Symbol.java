@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (org.jenkinsci.Symbol); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/structs-plugin tag 362.va_b_695ef4fdf9 (org.jenkinsci.Symbol), src/main/java/org/jenkinsci/Symbol.java: a subset of its signatures, nothing it lacks.
 package org.jenkinsci;
 
 import java.lang.annotation.Documented;

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.2 (RoleSensitive); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/remoting tag 3355.v388858a_47b_33 (the version jenkins-2.555.3 pins), src/main/java/org/jenkinsci/remoting/RoleSensitive.java: a subset of its signatures, nothing it lacks.
 package org.jenkinsci.remoting;
 
 public interface RoleSensitive {

@@ -8,6 +8,7 @@ import org.imagetree.registry.RegistryClient;
 import org.imagetree.testing.LocalRegistry;
 import org.imagetree.testing.TestEnvironment;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +121,8 @@ class BuildImageTreeStepTest {
         }
         ImageTreeAction action = ctx.run.getAction(ImageTreeAction.class);
         assertThat(action).isNotNull();
-        assertThat(action.getUrlName()).isEqualTo("image-tree-tree-images");
+        assertThat(action.getUrlName()).isEqualTo("image-tree");
+        assertThat(action.getSections()).extracting(ImageTreeAction.Section::getDirectory).containsExactly("tree/images");
         assertThat(action.getImages()).hasSize(6);
         assertThat(action.count("published")).isEqualTo(6);
         assertThat(action.getImages()).filteredOn(r -> r.getName().equals("web")).singleElement()
@@ -150,8 +152,13 @@ class BuildImageTreeStepTest {
         assertThat(inRegistry("tools:1.0.0-1-s1")).isPresent();
         assertThat(inRegistry("cli-tools:1.2.0-3-s1")).isEmpty();
         assertThat(ctx.run.getResult()).isEqualTo(Result.UNSTABLE);
+        // As the `unstable` step: the step's own flow node carries the warning.
+        WarningAction warning = ctx.node.getAction(WarningAction.class);
+        assertThat(warning).isNotNull();
+        assertThat(warning.getResult()).isEqualTo(Result.UNSTABLE);
+        assertThat(warning.getMessage()).isEqualTo("1 image(s) not built: cli-tools (failed)");
         assertThat(ctx.run.getAction(ImageTreeAction.class).isFailed()).isTrue();
-        assertThat(ctx.log()).contains("[cli-tools] this step fails").contains("build unstable: cli-tools (failed)");
+        assertThat(ctx.log()).contains("[cli-tools] this step fails").contains("build unstable: 1 image(s) not built: cli-tools (failed)");
 
         BuildImageTreeStep failing = configure(new BuildImageTreeStep());
         failing.setSelect("*cli-tools:*");

@@ -1,7 +1,10 @@
 package org.imagetree.jenkins;
 
+import hudson.AbortException;
 import hudson.util.Secret;
+import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
+import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryToken;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What crosses to the agent, and how it becomes the engine's configuration there. */
 class EngineSettingsTest {
@@ -50,11 +54,56 @@ class EngineSettingsTest {
     }
 
     @Test
-    void theConfigFilesAllowedRegistriesWinOverTheGlobalDefault() throws IOException {
-        Files.writeString(workspace.resolve("config.yaml"), "registry: r.example.org\nallowed_registries: [a.example.org]\n");
-        EngineSettings s = new EngineSettings(null, "config.yaml", null, null, null, List.of("b.example.org"), Map.of());
-        assertThat(s.config(workspace.toFile()).allowedRegistries()).containsExactly("a.example.org");
+    void theConfigFileMayNarrowTheAdministratorsAllowedRegistries() throws IOException {
+        Files.writeString(workspace.resolve("config.yaml"), "registry: a.example.org\nallowed_registries: [a.example.org/releng, b.example.org]\n");
+        EngineSettings s = new EngineSettings(null, "config.yaml", null, null, null, List.of("a.example.org", "b.example.org", "c.example.org"), Map.of());
+        assertThat(s.config(workspace.toFile()).allowedRegistries()).containsExactly("a.example.org/releng", "b.example.org");
         assertThat(s.directory()).isEqualTo(".");
+    }
+
+    @Test
+    void theConfigFileCannotWidenTheAdministratorsAllowedRegistries() throws IOException {
+        Files.writeString(workspace.resolve("config.yaml"), "registry: r.example.org\n# fork's change\nallowed_registries: [a.example.org, evil.example.org]\n");
+        EngineSettings s = new EngineSettings(null, "config.yaml", null, null, null, List.of("a.example.org"), Map.of());
+        assertThatThrownBy(() -> s.config(workspace.toFile())).isInstanceOf(InputError.class)
+                .hasMessageStartingWith("config.yaml:3: allowed_registries entry 'evil.example.org' is outside the registries the Jenkins administrator allows (a.example.org)");
+
+        // A path below the ceiling narrows; a sibling path (or the whole registry above a path) widens.
+        Files.writeString(workspace.resolve("config.yaml"), "allowed_registries: [a.example.org/releng-evil]\n");
+        EngineSettings path = new EngineSettings(null, "config.yaml", null, null, null, List.of("a.example.org/releng"), Map.of());
+        assertThatThrownBy(() -> path.config(workspace.toFile())).isInstanceOf(InputError.class).hasMessageContaining("'a.example.org/releng-evil'");
+        Files.writeString(workspace.resolve("config.yaml"), "allowed_registries: [a.example.org]\n");
+        assertThatThrownBy(() -> path.config(workspace.toFile())).isInstanceOf(InputError.class).hasMessageContaining("'a.example.org'");
+        Files.writeString(workspace.resolve("config.yaml"), "allowed_registries: [a.example.org/releng/tools]\n");
+        assertThat(path.config(workspace.toFile()).allowedRegistries()).containsExactly("a.example.org/releng/tools");
+    }
+
+    @Test
+    void withoutAnAdministratorsListTheConfigFileDecides() throws IOException {
+        Files.writeString(workspace.resolve("config.yaml"), "allowed_registries: [anything.example.org]\n");
+        EngineSettings s = new EngineSettings(null, "config.yaml", null, null, null, List.of(), Map.of());
+        assertThat(s.config(workspace.toFile()).allowedRegistries()).containsExactly("anything.example.org");
+    }
+
+    @Test
+    void aDockerRegistryTokenBecomesALoginWithoutShowingTheSecretInMessages() throws Exception {
+        String token = java.util.Base64.getEncoder().encodeToString("bot:pa:ss".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        RegistryLogin login = RegistryLogin.fromToken("publisher", new DockerRegistryToken("", token));
+        assertThat(login.username()).isEqualTo("bot");
+        assertThat(login.password().getPlainText()).isEqualTo("pa:ss");
+        assertThat(login.toString()).doesNotContain("pa:ss");
+        String notUserPassword = java.util.Base64.getEncoder().encodeToString("ya29.oauth-token".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> RegistryLogin.fromToken("gcr", new DockerRegistryToken("", notUserPassword)))
+                .isInstanceOf(AbortException.class).hasMessage("Credentials 'gcr' give a Docker registry token that is not a username and password");
+        assertThatThrownBy(() -> RegistryLogin.fromToken("gcr", new DockerRegistryToken("", "not base64 !")))
+                .isInstanceOf(AbortException.class).message().doesNotContain("not base64");
+    }
+
+    @Test
+    void credentialDomainIsTheRegistrysHostName() {
+        assertThat(JenkinsControllerSide.hostname("https://docker-registry.example.org:5000/v2/")).isEqualTo("docker-registry.example.org");
+        assertThat(JenkinsControllerSide.hostname("127.0.0.1:5000")).isEqualTo("127.0.0.1");
+        assertThat(JenkinsControllerSide.hostname(null)).isEqualTo("index.docker.io");
     }
 
     @Test

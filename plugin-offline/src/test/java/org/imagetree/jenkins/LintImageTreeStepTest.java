@@ -104,7 +104,7 @@ class LintImageTreeStepTest {
         step.setDirectory("tree/images");
         step.setRegistry(new org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint("https://registry.example.org", "nope"));
         assertThatThrownBy(() -> new TestStepContext(workspace, env).run(step, Duration.ofMinutes(1)))
-                .isInstanceOf(AbortException.class).hasMessageContaining("Could not find username/password credentials matching 'nope'");
+                .isInstanceOf(AbortException.class).hasMessage("Could not find credentials matching 'nope' for registry host registry.example.org");
     }
 
     @Test

@@ -5,6 +5,9 @@ import hudson.FilePath;
 import hudson.model.Job;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.AbortException;
+import hudson.util.Secret;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -14,7 +17,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +33,13 @@ import java.util.concurrent.TimeUnit;
 final class TestStepContext extends StepContext {
     private static final long serialVersionUID = 1L;
 
-    static final class TestJob extends Job<TestJob, TestRun> {}
+    static final class TestJob extends Job<TestJob, TestRun> {
+        TestJob() { super(null, "test"); }
+    }
 
     static final class TestRun extends Run<TestJob, TestRun> {
+        TestRun() { super(new TestJob(), System.currentTimeMillis()); }
+
         @Override
         public String getFullDisplayName() { return "test #1"; }
     }
@@ -49,7 +59,45 @@ final class TestStepContext extends StepContext {
         }
     }
 
+    /** The step's node in the flow graph (holds the WarningAction of an unstable result). */
+    static final class TestFlowNode extends FlowNode {
+        TestFlowNode() { super(null, "1", List.of()); }
+    }
+
+    /**
+     * What Jenkins' controller side gives a step, without Jenkins: the administrator's defaults and a credentials
+     * store of username/password logins by id and host (as a credentials domain restricted to one host would),
+     * recording every resolution so tests can tell which steps asked for a secret.
+     */
+    static final class TestController implements ControllerSide {
+        volatile StepDefaults defaults = StepDefaults.NONE;
+        private final Map<String, String[]> store = new HashMap<>();
+        final List<String> resolved = new CopyOnWriteArrayList<>();
+
+        /** A username/password credential usable only for {@code host}. */
+        TestController credential(String id, String host, String username, String password) {
+            store.put(id, new String[] {host, username, password});
+            return this;
+        }
+
+        @Override
+        public StepDefaults defaults() { return defaults; }
+
+        @Override
+        public RegistryLogin login(Run<?, ?> run, String registryUrl, String credentialsId) throws AbortException {
+            resolved.add(credentialsId);
+            String host = JenkinsControllerSide.hostname(registryUrl);
+            String[] c = store.get(credentialsId);
+            if (c == null || !c[0].equals(host)) {
+                throw new AbortException("Could not find credentials matching '" + credentialsId + "' for registry host " + host);
+            }
+            return new RegistryLogin(credentialsId, c[1], Secret.fromString(c[2]));
+        }
+    }
+
     private final transient Path workspace;
+    final transient TestController controller = new TestController();
+    final transient TestFlowNode node = new TestFlowNode();
     private final transient EnvVars env;
     final transient BufferListener listener = new BufferListener();
     final transient TestRun run = new TestRun();
@@ -66,6 +114,8 @@ final class TestStepContext extends StepContext {
         if (key == TaskListener.class) return key.cast(listener);
         if (key == EnvVars.class) return key.cast(new EnvVars(env));
         if (key == Run.class) return key.cast(run);
+        if (key == FlowNode.class) return key.cast(node);
+        if (key == ControllerSide.class) return key.cast(controller);
         return null;
     }
 

@@ -13,12 +13,16 @@ import org.imagetree.execute.DockerJavaEngine;
 import org.imagetree.execute.ExecuteOptions;
 import org.imagetree.lint.LintProblem;
 import org.imagetree.lint.TreeLinter;
+import org.imagetree.model.ImageReference;
 import org.imagetree.model.ImageTree;
+import org.imagetree.model.ImageTreeLoader;
 import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.model.TreeImage;
+import org.imagetree.plan.Action;
 import org.imagetree.plan.BuildPlan;
 import org.imagetree.plan.PlanOptions;
 import org.imagetree.plan.PlannedImage;
+import org.imagetree.registry.ManifestDescriptor;
 import org.imagetree.registry.RegistryClient;
 import org.imagetree.report.BuildReport;
 import org.imagetree.report.ImageResult;
@@ -46,13 +50,33 @@ import java.util.Optional;
 final class AgentCalls {
     private AgentCalls() {}
 
-    /** Options of a tree build or plan (all serializable; null means "the engine's default"). */
+    /**
+     * Options of a tree build or plan (all serializable; null means "the engine's default").
+     *
+     * @param tagSuffix     the tag suffix a plan pinned (null: from nightly/snapshot and the agent's clock)
+     * @param images        build only these images (a plan's partition; null: every image the plan works on)
+     * @param parentDigests {@code label@digest} of published parents a plan pinned: checked before anything is built
+     */
     record TreeOptions(String select, boolean nightly, boolean snapshot, boolean useCache, boolean pull, Boolean publish,
-                       Integer jobs) implements Serializable {
+                       Integer jobs, String tagSuffix, ArrayList<String> images, ArrayList<String> parentDigests) implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        TreeOptions(String select, boolean nightly, boolean snapshot, boolean useCache, boolean pull, Boolean publish, Integer jobs) {
+            this(select, nightly, snapshot, useCache, pull, publish, jobs, null, null, null);
+        }
 
         TagMode tagMode() {
             return snapshot ? TagMode.SNAPSHOT : nightly ? TagMode.NIGHTLY : TagMode.RELEASE;
+        }
+
+        /** The run's tag suffix: the pinned one, else from the tag mode now. */
+        String suffix(Clock clock) {
+            return tagSuffix != null ? tagSuffix : tagMode().suffix(clock);
+        }
+
+        /** These options with the tag suffix fixed now (once per run). */
+        TreeOptions pinned(Clock clock) {
+            return new TreeOptions(select, nightly, snapshot, useCache, pull, publish, jobs, suffix(clock), images, parentDigests);
         }
 
         boolean publish(EngineConfig config) {
@@ -129,14 +153,17 @@ final class AgentCalls {
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
                 ImageTreeEngine it = connectedEngine(config, engine, console);
                 console.println("[imagetree] scanning " + dir);
+                TreeOptions options = this.options.pinned(Clock.systemDefaultZone());
                 BuildPlan plan = plan(it, dir, options, publish, console);
+                if (options.images() != null) plan = onlyImages(plan, options.images(), settings.directory());
+                checkPinnedParents(config, options.parentDigests(), console);
                 if (plan.work().isEmpty()) console.println("[imagetree] nothing to build");
                 for (PlannedImage p : plan.work()) console.println("[imagetree] will build " + p.label() + " (" + p.reason() + ")");
                 if (!publish) console.println("[imagetree] NOT publishing (no credentials and the registry is not local; set publish: true)");
                 BuildReport report = it.execute(plan, new ExecuteOptions(jobs(options.jobs()), options.useCache(), options.pull(), publish,
                         workDir(workspace)), console);
                 console.println(report.table());
-                return new TreeRun(rows(plan.tree(), report), plan.waves(), report.table());
+                return new TreeRun(rows(plan.tree(), report), plan.waves(), report.table(), options.tagSuffix());
             }
         }
     }
@@ -151,8 +178,11 @@ final class AgentCalls {
 
         @Override
         TreeRun call(File workspace, EngineConfig config, ConsoleBuildListener console) {
+            // The suffix is fixed here, once, and handed to the builds (never recomputed from each agent's clock).
+            TreeOptions pinned = options.pinned(Clock.systemDefaultZone());
+            String suffix = pinned.tagSuffix();
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(settings.env())) {
-                BuildPlan plan = plan(connectedEngine(config, engine), settings.imageDirectory(workspace), options,
+                BuildPlan plan = plan(connectedEngine(config, engine), settings.imageDirectory(workspace), pinned,
                         options.publish(config), console);
                 String text = PlanReport.text(plan);
                 console.println(text);
@@ -162,7 +192,7 @@ final class AgentCalls {
                     rows.add(new ImageRow(i.name(), i.tag(), i.label(), p.state().label(), p.action().label(), p.digest(), 0,
                             p.reason(), plan.tree().level(i.name()), i.parents()));
                 }
-                return new TreeRun(rows, plan.waves(), text);
+                return new TreeRun(rows, plan.waves(), text, suffix);
             }
         }
     }
@@ -223,11 +253,63 @@ final class AgentCalls {
         }
     }
 
-    /** Scan the tree (warnings to the console) and plan it. */
+    /** Scan the tree (warnings to the console) and plan it, with the run's tag suffix. */
     static BuildPlan plan(ImageTreeEngine it, Path dir, TreeOptions options, boolean publish, ConsoleBuildListener console) {
-        LoadedTree loaded = it.load(dir, options.tagMode());
+        LoadedTree loaded = new ImageTreeLoader(it.config(), Math.max(2, Runtime.getRuntime().availableProcessors()))
+                .load(dir, options.suffix(Clock.systemDefaultZone()));
         loaded.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
         return it.plan(loaded, new PlanOptions(Optional.ofNullable(options.select()), options.pull(), publish));
+    }
+
+    /**
+     * The plan restricted to some images (a partition): the others are left alone, as if not selected. A partition
+     * holds whole subtrees, so an image's parents that need work are in the same list.
+     *
+     * @throws AbortException naming an image the tree does not have
+     */
+    static BuildPlan onlyImages(BuildPlan plan, List<String> names, String directory) throws AbortException {
+        for (String n : names) {
+            if (plan.get(n) == null) throw new AbortException("images: no image named '" + n + "' in " + directory);
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>(names);
+        Map<String, PlannedImage> images = new java.util.LinkedHashMap<>();
+        for (PlannedImage p : plan.images().values()) {
+            images.put(p.name(), wanted.contains(p.name()) || !p.action().isWork() ? p
+                    : new PlannedImage(p.image(), p.state(), Action.NONE, "in another partition", p.digest()));
+        }
+        List<List<String>> waves = new ArrayList<>();
+        for (List<String> w : plan.waves()) {
+            List<String> kept = w.stream().filter(wanted::contains).toList();
+            if (!kept.isEmpty()) waves.add(kept);
+        }
+        return new BuildPlan(plan.tree(), images, waves, plan.warnings());
+    }
+
+    /**
+     * The parents a plan pinned must still be what the registry serves: a parent re-pushed since the plan would give
+     * the partitions of one run different bases. Checked before anything is built.
+     *
+     * @throws AbortException naming the parent, the pinned and the current digest
+     */
+    static void checkPinnedParents(EngineConfig config, List<String> pinned, ConsoleBuildListener console) throws AbortException {
+        if (pinned == null || pinned.isEmpty()) return;
+        RegistryClient registry = RegistryClient.builder(config).build();
+        for (String entry : pinned) {
+            int at = entry.lastIndexOf('@');
+            if (at <= 0) throw new AbortException("parentDigests: '" + entry + "' is not label@digest");
+            String label = entry.substring(0, at);
+            String digest = entry.substring(at + 1);
+            String now;
+            try {
+                now = registry.headManifest(ImageReference.parse(label)).map(ManifestDescriptor::digest).orElse("(missing)");
+            } catch (RuntimeException e) {
+                throw new AbortException("parentDigests: cannot check " + label + ": " + e.getMessage());
+            }
+            if (!digest.equals(now)) {
+                throw new AbortException("parent " + label + " changed since the plan: planned " + digest + ", registry now " + now);
+            }
+        }
+        console.println("[imagetree] " + pinned.size() + " pinned parent(s) unchanged since the plan");
     }
 
     /** Images built at the same time: as asked, else the agent's number of cores. */

@@ -52,7 +52,10 @@ public class BlubberBuildStep extends BlubberStep {
         @Override
         protected HashMap<String, Object> run() throws Exception {
             if (step.variant.isEmpty()) throw new hudson.AbortException("blubberBuild: variant is required");
-            EngineSettings settings = settings(".", step.getEngineConfig(), step.getRegistry(), StepDefaults.current());
+            // Credentials only for a push: a build that does not publish gets no secret on its agent.
+            EngineSettings settings = step.publish
+                    ? settings(".", step.getEngineConfig(), step.getRegistry(), defaults())
+                    : settingsWithoutCredentials(".", step.getEngineConfig(), step.getRegistry(), defaults());
             return workspace().act(new BlubberCalls.Build(settings, step.inputs(), step.variant, step.getTags(), step.publish, listener()));
         }
     }

@@ -49,7 +49,7 @@ public class BuildBaseImagesStep extends BaseImageStep {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), StepDefaults.current());
+            EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), defaults());
             ArrayList<HashMap<String, Object>> bases = workspace().act(
                     new BaseImageCalls.BuildBases(settings, step.inputs(), step.publish, listener()));
             failOrMarkUnstable(BaseImageCalls.failedDistros(bases), "base image(s)", step.isUnstableOnFailure());

@@ -22,6 +22,9 @@ public class BuildImageTreeStep extends TreePlanningStep {
     private boolean useCache;
     private Integer jobs;
     private boolean unstableOnFailure;
+    private String tagSuffix;
+    private List<String> images;
+    private List<String> parentDigests;
 
     @DataBoundConstructor
     public BuildImageTreeStep() {}
@@ -42,8 +45,30 @@ public class BuildImageTreeStep extends TreePlanningStep {
     @DataBoundSetter
     public void setUnstableOnFailure(boolean unstableOnFailure) { this.unstableOnFailure = unstableOnFailure; }
 
+    public String getTagSuffix() { return tagSuffix; }
+
+    /** The tag suffix an {@code imageTreePlan} fixed ({@code plan.tagSuffix}), so every partition tags alike. */
+    @DataBoundSetter
+    public void setTagSuffix(String tagSuffix) { this.tagSuffix = tagSuffix == null || tagSuffix.isBlank() ? null : tagSuffix.strip(); }
+
+    public List<String> getImages() { return images; }
+
+    /** Build only these images (names; a plan's partition, {@code plan.partitions[i]}); unset: all the plan's work. */
+    @DataBoundSetter
+    public void setImages(List<String> images) { this.images = images == null ? null : List.copyOf(images); }
+
+    public List<String> getParentDigests() { return parentDigests; }
+
+    /** {@code label@digest} of published parents a plan saw ({@code plan.parentDigests}): checked before building. */
+    @DataBoundSetter
+    public void setParentDigests(List<String> parentDigests) {
+        this.parentDigests = parentDigests == null || parentDigests.isEmpty() ? null : List.copyOf(parentDigests);
+    }
+
     AgentCalls.TreeOptions options(StepDefaults defaults) {
-        return treeOptions(useCache, defaults.jobsFor(jobs));
+        AgentCalls.TreeOptions o = treeOptions(useCache, defaults.jobsFor(jobs));
+        return new AgentCalls.TreeOptions(o.select(), o.nightly(), o.snapshot(), o.useCache(), o.pull(), o.publish(), o.jobs(),
+                tagSuffix, images == null ? null : new ArrayList<>(images), parentDigests == null ? null : new ArrayList<>(parentDigests));
     }
 
     @Override
@@ -62,10 +87,10 @@ public class BuildImageTreeStep extends TreePlanningStep {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            StepDefaults defaults = StepDefaults.current();
+            StepDefaults defaults = defaults();
             EngineSettings settings = settings(step.getDirectory(), step.getConfig(), step.getRegistry(), defaults);
             TreeRun result = workspace().act(new AgentCalls.BuildTree(settings, step.options(defaults), listener()));
-            currentRun().addAction(new ImageTreeAction(step.getDirectory(), result.rows(), result.summary()));
+            ImageTreeAction.record(currentRun(), step.getDirectory(), result.rows(), result.summary(), new SecretMasker(settings.secrets()));
             List<String> failed = result.failed().stream().map(r -> r.getName() + " (" + r.getState() + ")").toList();
             failOrMarkUnstable(failed, "image(s)", step.unstableOnFailure);
             return result.maps();

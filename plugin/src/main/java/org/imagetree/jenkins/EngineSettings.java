@@ -2,9 +2,13 @@ package org.imagetree.jenkins;
 
 import hudson.util.Secret;
 import org.imagetree.config.ConfigLoader;
+import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
+import org.imagetree.policy.AllowedRegistry;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +41,8 @@ public final class EngineSettings implements Serializable {
      * @param registry                 registry host[:port] overriding the config's {@code registry}, or null
      * @param username                 registry user, or null
      * @param password                 registry password, or null
-     * @param defaultAllowedRegistries used when the config sets no {@code allowed_registries}
+     * @param defaultAllowedRegistries the administrator's: used when the config sets no {@code allowed_registries},
+     *                                 and a ceiling the config's may narrow but not widen
      * @param env                      the build's environment (HOME, PATH, DOCKER_HOST, DEBFULLNAME, ...)
      */
     public EngineSettings(String directory, String configFile, String registry, String username, Secret password,
@@ -80,10 +85,56 @@ public final class EngineSettings implements Serializable {
             values.put("username", username);
             values.put("password", password.getPlainText());
         }
-        if (!values.containsKey("allowed_registries") && !defaultAllowedRegistries.isEmpty()) {
-            values.put("allowed_registries", List.copyOf(defaultAllowedRegistries));
+        if (!defaultAllowedRegistries.isEmpty()) {
+            if (!values.containsKey("allowed_registries")) {
+                values.put("allowed_registries", List.copyOf(defaultAllowedRegistries));
+            } else {
+                checkWithinCeiling(file.orElse(null), loaded.allowedRegistries());
+            }
         }
         return new EngineConfig(ConfigLoader.fromMap(values).values(), loaded.warnings());
+    }
+
+    /**
+     * The administrator's allowed registries are a ceiling: a config file may narrow them (a subset, or a path below
+     * an allowed one) but not widen them.
+     *
+     * @throws InputError naming the config file and the line of {@code allowed_registries}
+     */
+    private void checkWithinCeiling(Path file, List<String> configured) {
+        List<AllowedRegistry> ceiling = defaultAllowedRegistries.stream().map(AllowedRegistry::parse).toList();
+        for (String entry : configured) {
+            AllowedRegistry e;
+            try {
+                e = AllowedRegistry.parse(entry);
+            } catch (IllegalArgumentException x) {
+                throw new InputError(configFile, lineOf(file, "allowed_registries"), x.getMessage(), x);
+            }
+            if (ceiling.stream().noneMatch(c -> within(e, c))) {
+                throw new InputError(configFile, lineOf(file, "allowed_registries"), "allowed_registries entry '" + entry
+                        + "' is outside the registries the Jenkins administrator allows (" + String.join(", ", defaultAllowedRegistries)
+                        + "); a config file can only narrow them", null);
+            }
+        }
+    }
+
+    /** Whether {@code inner} admits nothing {@code outer} does not: same host, and a path at or below outer's. */
+    static boolean within(AllowedRegistry inner, AllowedRegistry outer) {
+        if (!inner.host().equals(outer.host())) return false;
+        if (outer.pathPrefix().isEmpty()) return true;
+        return inner.pathPrefix().equals(outer.pathPrefix()) || inner.pathPrefix().startsWith(outer.pathPrefix() + "/");
+    }
+
+    /** The 1-based line where a top-level key starts in a YAML file, or 0 when it cannot be told. */
+    private static int lineOf(Path file, String key) {
+        if (file == null) return 0;
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith(key + ":")) return i + 1;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** {@code https://registry.example.org/} or {@code registry.example.org:5000} → {@code host[:port]}. */

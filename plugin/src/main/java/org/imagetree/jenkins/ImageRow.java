@@ -53,6 +53,11 @@ public final class ImageRow implements Serializable {
     public int getLevel() { return level; }
     public List<String> getParents() { return List.copyOf(parents); }
 
+    /** This row with every secret in its reason masked (for what the build stores). */
+    ImageRow masked(SecretMasker masker) {
+        return new ImageRow(name, tag, label, state, action, digest, seconds, masker.mask(reason), level, parents);
+    }
+
     /** Whether this image makes a build fail: it failed, or a parent failed so it was skipped. */
     public boolean isFailed() { return "failed".equals(state) || "skipped".equals(state); }
 

@@ -1,16 +1,27 @@
 package org.imagetree.jenkins;
 
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.security.ACL;
+import hudson.util.ListBoxModel;
+import jenkins.authentication.tokens.api.AuthenticationTokens;
 import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryToken;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+import java.util.List;
 
 /**
  * Manage Jenkins » System » Image Tree: default registry (URL and credentials), allowed registries and default
- * number of parallel image builds. Steps fall back to these when they do not say.
+ * number of parallel image builds. Steps fall back to these when they do not say; the allowed registries are also
+ * a ceiling that a repository's config file can narrow but not widen.
  */
-// GlobalConfiguration and ExtensionList.get(Class) are not in jenkins-api.md: signatures from
-// jenkinsci/jenkins core/src/main/java/jenkins/model/GlobalConfiguration.java (static all()) and hudson/ExtensionList.java.
 @Extension
 @Symbol("imageTree")
 public class ImageTreeGlobalConfiguration extends GlobalConfiguration {
@@ -23,9 +34,9 @@ public class ImageTreeGlobalConfiguration extends GlobalConfiguration {
         load();
     }
 
-    /** The registered instance, or null outside Jenkins. */
+    /** The registered instance (inside Jenkins only). */
     public static ImageTreeGlobalConfiguration get() {
-        return GlobalConfiguration.all().get(ImageTreeGlobalConfiguration.class);
+        return ExtensionList.lookupSingleton(ImageTreeGlobalConfiguration.class);
     }
 
     public String getRegistryUrl() { return registryUrl; }
@@ -62,6 +73,24 @@ public class ImageTreeGlobalConfiguration extends GlobalConfiguration {
 
     public StepDefaults defaults() {
         return new StepDefaults(registryUrl, credentialsId, StepDefaults.parseRegistries(allowedRegistries), jobs);
+    }
+
+    /**
+     * The credentials an administrator may choose as the default registry login: every global credential that
+     * docker-commons can turn into a {@link DockerRegistryToken} (as its own registry form offers). POST only (the
+     * form's fill requests are), and only for administrators: others see just the current value.
+     */
+    @POST
+    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+        Jenkins jenkins = Jenkins.get();
+        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
+            return new StandardListBoxModel().includeCurrentValue(credentialsId);
+        }
+        return new StandardListBoxModel()
+                .includeEmptyValue()
+                .includeMatchingAs(ACL.SYSTEM2, jenkins, StandardCredentials.class, List.of(),
+                        AuthenticationTokens.matcher(DockerRegistryToken.class))
+                .includeCurrentValue(credentialsId);
     }
 
     @Override

@@ -1,7 +1,12 @@
 package org.imagetree.jenkins;
 
+import hudson.util.ListBoxModel;
+import net.sf.json.JSONObject;
+import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.kohsuke.stapler.StaplerRequest2;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,4 +36,22 @@ public abstract class ImageTreeStepDescriptor extends StepDescriptor {
 
     @Override
     public String getDisplayName() { return Texts.get(displayNameKey); }
+
+    /** Forms: tri-state booleans and list text areas bound as Pipeline binds them ({@link FormFields}). */
+    @Override
+    public Step newInstance(StaplerRequest2 req, JSONObject formData) throws FormException {
+        return super.newInstance(req, FormFields.normalize(clazz, formData));
+    }
+
+    /** The select of the tri-state {@code publish} option: unset (the step's default), yes, no. */
+    public ListBoxModel doFillPublishItems() {
+        ListBoxModel m = new ListBoxModel();
+        m.add(Texts.get("TriState.Default"), "");
+        m.add(Texts.get("TriState.Yes"), "true");
+        m.add(Texts.get("TriState.No"), "false");
+        return m;
+    }
+
+    /** A list option as its text area shows it (for {@code config.jelly}: one entry per line). */
+    public String lines(List<String> values) { return FormFields.lines(values); }
 }

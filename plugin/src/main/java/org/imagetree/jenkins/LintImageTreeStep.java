@@ -48,7 +48,8 @@ public class LintImageTreeStep extends TreeStep {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), null, StepDefaults.current());
+            // Never pushes: no credential is resolved (a lint of a fork's change must not get the publisher's password).
+            EngineSettings settings = settingsWithoutCredentials(step.getDirectory(), step.getConfig(), null, defaults());
             ArrayList<HashMap<String, Object>> problems = workspace().act(new AgentCalls.LintTree(settings, step.against, listener()));
             if (!problems.isEmpty() && step.failOnProblems) {
                 throw new AbortException("lintImageTree: " + problems.size() + " problem(s) in " + step.getDirectory());

@@ -59,14 +59,14 @@ public class RefreshImageTreeStep extends BaseImageStep {
         @Override
         protected HashMap<String, Object> run() throws Exception {
             if (step.directories.isEmpty()) throw new AbortException("refreshImageTree: directories is required");
-            StepDefaults defaults = StepDefaults.current();
+            StepDefaults defaults = defaults();
             EngineSettings settings = settings(".", step.getConfig(), step.getRegistry(), defaults);
             RefreshRun result = workspace().act(new BaseImageCalls.RefreshTrees(settings, step.inputs(), step.directories,
                     defaults.jobsFor(step.jobs), listener()));
             Run<?, ?> run = currentRun();
             List<String> failures = new ArrayList<>(BaseImageCalls.failedDistros(result.bases()));
             for (RefreshRun.Tree tree : result.trees()) {
-                run.addAction(new ImageTreeAction(tree.directory(), tree.build().rows(), tree.build().summary()));
+                ImageTreeAction.record(run, tree.directory(), tree.build().rows(), tree.build().summary(), new SecretMasker(settings.secrets()));
                 for (ImageRow r : tree.build().failed()) failures.add(tree.directory() + ": " + r.getName() + " (" + r.getState() + ")");
             }
             failOrMarkUnstable(failures, "base image(s) or image(s)", step.isUnstableOnFailure());

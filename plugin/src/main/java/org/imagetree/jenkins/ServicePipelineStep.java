@@ -84,7 +84,9 @@ public class ServicePipelineStep extends BlubberStep {
 
         @Override
         protected HashMap<String, Object> run() throws Exception {
-            EngineSettings settings = settings(".", step.getEngineConfig(), step.getRegistry(), StepDefaults.current());
+            EngineSettings settings = step.publish
+                    ? settings(".", step.getEngineConfig(), step.getRegistry(), defaults())
+                    : settingsWithoutCredentials(".", step.getEngineConfig(), step.getRegistry(), defaults());
             return workspace().act(new BlubberCalls.Pipeline(settings, step.inputs(), step.testVariant, step.productionVariant, step.namespace,
                     step.project, step.getTags(), step.source, step.revision, step.publish, listener()));
         }

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param registryUrl       registry used when a step names none (null: the config file's)
  * @param credentialsId     credentials for that registry (null: none)
- * @param allowedRegistries the registry policy when the config file sets no {@code allowed_registries}
+ * @param allowedRegistries the administrator's registry policy: used when the config file sets no
+ *                          {@code allowed_registries}, and a ceiling the config file can narrow but not widen
  * @param jobs              images built at the same time when a step does not say (0: number of cores)
  */
 public record StepDefaults(String registryUrl, String credentialsId, List<String> allowedRegistries, int jobs) implements Serializable {
@@ -35,11 +36,5 @@ public record StepDefaults(String registryUrl, String credentialsId, List<String
             if (!s.isEmpty() && !s.startsWith("#")) out.add(s);
         }
         return out;
-    }
-
-    /** The defaults configured in Jenkins, or {@link #NONE} when there is no Jenkins (offline tests, agents). */
-    public static StepDefaults current() {
-        ImageTreeGlobalConfiguration g = ImageTreeGlobalConfiguration.get();
-        return g == null ? NONE : g.defaults();
     }
 }

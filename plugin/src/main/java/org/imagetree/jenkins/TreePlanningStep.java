@@ -48,6 +48,11 @@ public abstract class TreePlanningStep extends TreeStep {
 
     /** These options for the agent, with what only a build decides (cache, parallel images; null: the engine's default). */
     AgentCalls.TreeOptions treeOptions(boolean useCache, Integer jobs) {
+        return treeOptions(useCache, jobs, publish);
+    }
+
+    /** As {@link #treeOptions(boolean, Integer)} with the publish decision given (null: the engine's default). */
+    AgentCalls.TreeOptions treeOptions(boolean useCache, Integer jobs, Boolean publish) {
         return new AgentCalls.TreeOptions(select, nightly, snapshot, useCache, pull, publish, jobs);
     }
 }

@@ -11,12 +11,41 @@ public final class TreeRun implements Serializable {
     private final ArrayList<ImageRow> rows;
     private final ArrayList<ArrayList<String>> waves;
     private final String summary;
+    private final String tagSuffix;
 
     public TreeRun(List<ImageRow> rows, List<List<String>> waves, String summary) {
+        this(rows, waves, summary, "");
+    }
+
+    /** @param tagSuffix the suffix the run's tags got (empty for release tags) */
+    public TreeRun(List<ImageRow> rows, List<List<String>> waves, String summary, String tagSuffix) {
         this.rows = new ArrayList<>(rows);
         this.waves = new ArrayList<>();
         for (List<String> w : waves) this.waves.add(new ArrayList<>(w));
         this.summary = summary;
+        this.tagSuffix = tagSuffix == null ? "" : tagSuffix;
+    }
+
+    public String tagSuffix() { return tagSuffix; }
+
+    /**
+     * {@code label@digest} of every published image that an image with work builds on: what the builds of a fanned-out
+     * run must find unchanged.
+     */
+    public ArrayList<String> parentDigests() {
+        java.util.Map<String, ImageRow> byName = new java.util.HashMap<>();
+        for (ImageRow r : rows) byName.put(r.getName(), r);
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (ImageRow r : rows) {
+            if (!"build".equals(r.getAction()) && !"publish".equals(r.getAction())) continue;
+            for (String p : r.getParents()) {
+                ImageRow parent = byName.get(p);
+                if (parent != null && "none".equals(parent.getAction()) && !parent.getDigest().isEmpty()) {
+                    out.add(parent.getLabel() + "@" + parent.getDigest());
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     public List<ImageRow> rows() { return List.copyOf(rows); }

@@ -54,7 +54,8 @@ public class UpdateImageTreeStep extends TreeStep {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), null, StepDefaults.current());
+            // Never pushes: no credential is resolved.
+            EngineSettings settings = settingsWithoutCredentials(step.getDirectory(), step.getConfig(), null, defaults());
             return workspace().act(new AgentCalls.UpdateTree(settings, step.name, step.reason, step.version, listener()));
         }
     }

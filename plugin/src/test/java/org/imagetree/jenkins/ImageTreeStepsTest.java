@@ -1,7 +1,25 @@
 package org.imagetree.jenkins;
 
+import com.cloudbees.plugins.credentials.Credentials;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import com.cloudbees.plugins.credentials.domains.Domain;
+import com.cloudbees.plugins.credentials.domains.HostnameSpecification;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.Fingerprint;
 import hudson.model.Result;
+import hudson.model.User;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
+import hudson.util.ListBoxModel;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jenkins.model.Jenkins;
+import org.htmlunit.Page;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
+import org.jenkinsci.plugins.workflow.cps.SnippetizerTester;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -10,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.BuildWatcherExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
@@ -26,8 +45,136 @@ class ImageTreeStepsTest {
     private JenkinsRule r;
 
     @BeforeEach
-    void setUp(JenkinsRule rule) {
+    void setUp(JenkinsRule rule) throws Exception {
         r = rule;
+        // The credential the round trips name: docker-commons' registry form only keeps ids it can list.
+        addCredential(Domain.global(), "registry-creds", "bot", "registry-password-0001");
+    }
+
+    private static UsernamePasswordCredentialsImpl addCredential(Domain domain, String id, String user, String password) throws Exception {
+        UsernamePasswordCredentialsImpl c = new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, id, "registry login", user, password);
+        SystemCredentialsProvider store = SystemCredentialsProvider.getInstance();
+        Map<Domain, List<Credentials>> map = new HashMap<>(store.getDomainCredentialsMap());
+        List<Credentials> list = new java.util.ArrayList<>(map.getOrDefault(domain, List.of()));
+        list.add(c);
+        map.put(domain, list);
+        store.setDomainCredentialsMap(map);
+        store.save();
+        return c;
+    }
+
+    @Test
+    void listsAndTriStateBooleansRoundTripThroughTheForms() throws Exception {
+        BuildImageTreeStep build = new BuildImageTreeStep();
+        build.setDirectory("images");
+        build.setImages(List.of("tools", "runtime"));
+        build.setParentDigests(List.of("registry.example.org/bookworm:latest@sha256:0123"));
+        build.setTagSuffix("-20261204-000133");
+        build.setPublish(false);
+        r.assertEqualDataBoundBeans(build, new StepConfigTester(r).configRoundTrip(build));
+        build.setPublish(null);
+        BuildImageTreeStep unset = new StepConfigTester(r).configRoundTrip(build);
+        r.assertEqualDataBoundBeans(build, unset);
+        org.junit.jupiter.api.Assertions.assertNull(unset.getPublish(), "an unset publish stays unset, not false");
+
+        ImageTreePlanStep plan = new ImageTreePlanStep();
+        plan.setPartitions(3);
+        plan.setPublish(true);
+        r.assertEqualDataBoundBeans(plan, new StepConfigTester(r).configRoundTrip(plan));
+
+        BuildBaseImagesStep bases = new BuildBaseImagesStep();
+        bases.setDistros(List.of("bookworm", "trixie"));
+        r.assertEqualDataBoundBeans(bases, new StepConfigTester(r).configRoundTrip(bases));
+
+        RefreshImageTreeStep refresh = new RefreshImageTreeStep(List.of("images", "istio"));
+        refresh.setDistros(List.of("bookworm"));
+        r.assertEqualDataBoundBeans(refresh, new StepConfigTester(r).configRoundTrip(refresh));
+
+        BlubberBuildStep blubber = new BlubberBuildStep("production");
+        blubber.setTags(List.of("registry.example.org/svc:1", "registry.example.org/svc:latest"));
+        blubber.setBuildArgs(List.of("HTTP_PROXY=http://proxy:8080"));
+        r.assertEqualDataBoundBeans(blubber, new StepConfigTester(r).configRoundTrip(blubber));
+    }
+
+    @Test
+    void snippetGeneratorWritesListsAndLeavesUnsetBooleansOut() throws Exception {
+        SnippetizerTester st = new SnippetizerTester(r);
+        BuildImageTreeStep build = new BuildImageTreeStep();
+        build.setImages(List.of("tools", "runtime"));
+        st.assertRoundTrip(build, "buildImageTree images: ['tools', 'runtime']");
+        build.setPublish(false);
+        st.assertRoundTrip(build, "buildImageTree images: ['tools', 'runtime'], publish: false");
+        ImageTreePlanStep plan = new ImageTreePlanStep();
+        plan.setPartitions(2);
+        st.assertRoundTrip(plan, "imageTreePlan partitions: 2");
+    }
+
+    @Test
+    void credentialsListIsForAdministratorsAndOnlyByPost() throws Exception {
+        r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
+        r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
+                .grant(Jenkins.READ).everywhere().to("reader"));
+        ImageTreeGlobalConfiguration config = ImageTreeGlobalConfiguration.get();
+        try (ACLContext ignored = ACL.as2(User.getById("admin", true).impersonate2())) {
+            ListBoxModel m = config.doFillCredentialsIdItems(null);
+            org.junit.jupiter.api.Assertions.assertTrue(m.stream().anyMatch(o -> o.value.equals("registry-creds")), m.toString());
+        }
+        try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
+            ListBoxModel m = config.doFillCredentialsIdItems("registry-creds");
+            org.junit.jupiter.api.Assertions.assertEquals(1, m.size(), m.toString());
+        }
+        JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        wc.login("admin");
+        Page get = wc.goTo("descriptorByName/" + ImageTreeGlobalConfiguration.class.getName() + "/fillCredentialsIdItems", null);
+        org.junit.jupiter.api.Assertions.assertEquals(405, get.getWebResponse().getStatusCode());
+    }
+
+    @Test
+    void onlyPushingStepsResolveAndTrackTheCredential() throws Exception {
+        ImageTreeGlobalConfiguration g = ImageTreeGlobalConfiguration.get();
+        g.setRegistryUrl("https://registry.example.org");
+        g.setCredentialsId("registry-creds");
+        Credentials creds = CredentialsProvider.lookupCredentialsInItemGroup(UsernamePasswordCredentialsImpl.class, r.jenkins, ACL.SYSTEM2, List.of())
+                .stream().filter(c -> c.getId().equals("registry-creds")).findFirst().orElseThrow();
+
+        WorkflowJob lint = r.jenkins.createProject(WorkflowJob.class, "lint-no-secret");
+        lint.setDefinition(new CpsFlowDefinition("node {\n" + TREE.replace("docker.io/library/debian:bookworm", "registry.example.org/bookworm:latest")
+                + "lintImageTree directory: 'images', config: 'config.yaml'\n}", true));
+        r.buildAndAssertSuccess(lint);
+        Fingerprint fp = CredentialsProvider.getFingerprintOf(creds);
+        org.junit.jupiter.api.Assertions.assertTrue(fp == null || fp.getJobs().isEmpty(), "lint must not use the credential");
+
+        // The build resolves and tracks it before it reaches the (here unreachable) registry.
+        WorkflowJob build = r.jenkins.createProject(WorkflowJob.class, "build-uses-secret");
+        build.setDefinition(new CpsFlowDefinition("node {\n" + TREE + "buildImageTree directory: 'images', config: 'config.yaml'\n}", true));
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, build);
+        r.assertLogNotContains("registry-password-0001", b);
+        fp = CredentialsProvider.getFingerprintOf(creds);
+        org.junit.jupiter.api.Assertions.assertNotNull(fp);
+        org.junit.jupiter.api.Assertions.assertTrue(fp.getJobs().contains("build-uses-secret"), fp.getJobs().toString());
+    }
+
+    @Test
+    void aCredentialInAnotherHostsDomainIsNotFound() throws Exception {
+        addCredential(new Domain("elsewhere", "", List.of(new HostnameSpecification("other.example.org", null))),
+                "other-creds", "bot", "other-password-0001");
+        WorkflowJob p = r.jenkins.createProject(WorkflowJob.class, "domain");
+        p.setDefinition(new CpsFlowDefinition("node {\n" + TREE + "buildImageTree directory: 'images', config: 'config.yaml', "
+                + "registry: [url: 'https://registry.example.org', credentialsId: 'other-creds']\n}", true));
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
+        r.assertLogContains("Could not find credentials matching 'other-creds' for registry host registry.example.org", b);
+    }
+
+    @Test
+    void aRepositoryConfigCannotWidenTheAdministratorsAllowedRegistries() throws Exception {
+        ImageTreeGlobalConfiguration.get().setAllowedRegistries("registry.example.org");
+        WorkflowJob p = r.jenkins.createProject(WorkflowJob.class, "ceiling");
+        p.setDefinition(new CpsFlowDefinition("node {\n" + TREE
+                + "writeFile file: 'config.yaml', text: 'registry: registry.example.org\\nallowed_registries: [registry.example.org, docker.io]\\n'\n"
+                + "lintImageTree directory: 'images', config: 'config.yaml'\n}", true));
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
+        r.assertLogContains("config.yaml:2: allowed_registries entry 'docker.io' is outside the registries the Jenkins administrator allows (registry.example.org)", b);
     }
 
     @Test

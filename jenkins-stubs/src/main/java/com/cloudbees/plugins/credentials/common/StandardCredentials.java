@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.3; the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/credentials-plugin tag 1502.v5c95e620ddfe (newest tag in the mirror; the BOM manages 1511.v2e3cb_0008ef0), src/main/java/com/cloudbees/plugins/credentials/common/StandardCredentials.java: a subset of its signatures, nothing it lacks.
 package com.cloudbees.plugins.credentials.common;
 
 public interface StandardCredentials extends IdCredentials {

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.1 (Step); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/workflow-step-api-plugin tag 710.v3e456cc85233 (newest tag in the mirror; the BOM manages 724.v538c2362b_dfb_), src/main/java/org/jenkinsci/plugins/workflow/steps/Step.java: a subset of its signatures, nothing it lacks.
 package org.jenkinsci.plugins.workflow.steps;
 
 import hudson.ExtensionPoint;

@@ -1,4 +1,4 @@
-// Compile-only stub (jenkins-stubs): signature copied from jenkins-api.md §2.4 (DockerRegistryEndpoint; both arguments run through Util.fixEmpty); the real class comes from the Jenkins repository.
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/docker-commons-plugin tag 472.vee120e23d3a_c (newest tag in the mirror; the BOM manages 477.v289085a_b_6896), src/main/java/org/jenkinsci/plugins/docker/commons/credentials/DockerRegistryEndpoint.java: a subset of its signatures, nothing it lacks.
 package org.jenkinsci.plugins.docker.commons.credentials;
 
 import hudson.model.AbstractDescribableImpl;

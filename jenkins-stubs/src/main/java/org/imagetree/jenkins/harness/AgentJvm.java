@@ -1,0 +1,325 @@
+package org.imagetree.jenkins.harness;
+
+import hudson.FilePath;
+import hudson.model.TaskListener;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The offline harness's agent (not a Jenkins class): {@code FilePath.act} of the stubs runs the callable here, in a
+ * separate JVM, the way remoting runs it on an agent: the callable is serialized on the "controller", deserialized
+ * in the child through a class filter in the spirit of JEP-200, invoked there, and its result (or exception)
+ * serialized back through the same filter. A {@link TaskListener} inside the callable crosses as a stream back to
+ * the caller's listener (remoting exports it the same way), and an interrupt of the calling thread interrupts the
+ * callable in the child (as remoting forwards it). So a non-serializable field, or a controller-only object on the
+ * agent path, fails a test here as it would fail on a real agent.
+ *
+ * <p>The filter: JDK classes only from {@link #JDK_ALLOWED} (as Jenkins' {@code whitelisted-classes.txt}), classes
+ * of Jenkins, its plugins and the bundled engine otherwise, except what lives only on the controller
+ * ({@link #CONTROLLER_ONLY}: runs, jobs, steps and their executions and contexts, flow nodes, descriptors,
+ * credentials objects).
+ */
+public final class AgentJvm {
+    private AgentJvm() {}
+
+    /** JDK types that may cross (JEP-200 keeps a list like this for the JDK; everything else is refused). */
+    static final Set<String> JDK_ALLOWED = Set.of(
+            "java.lang.String", "java.lang.Boolean", "java.lang.Integer", "java.lang.Long", "java.lang.Short",
+            "java.lang.Byte", "java.lang.Character", "java.lang.Double", "java.lang.Float", "java.lang.Number",
+            "java.lang.Enum", "java.lang.Object", "java.lang.Record",
+            "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException", "java.lang.Error",
+            "java.lang.IllegalStateException", "java.lang.IllegalArgumentException", "java.lang.NullPointerException",
+            "java.lang.UnsupportedOperationException", "java.lang.InterruptedException", "java.lang.StackTraceElement",
+            "java.lang.AssertionError", "java.lang.NoClassDefFoundError", "java.lang.LinkageError", "java.lang.ClassCastException",
+            "java.lang.IndexOutOfBoundsException", "java.lang.ArrayIndexOutOfBoundsException",
+            "java.io.IOException", "java.io.UncheckedIOException", "java.io.FileNotFoundException", "java.io.File",
+            "java.io.NotSerializableException", "java.io.InvalidClassException", "java.io.ObjectStreamException",
+            "java.nio.file.NoSuchFileException", "java.nio.file.FileSystemException", "java.nio.file.AccessDeniedException",
+            "java.util.concurrent.CancellationException", "java.util.concurrent.ExecutionException",
+            "java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap",
+            "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet", "java.util.Collections$EmptyList",
+            "java.util.Collections$EmptyMap", "java.util.Collections$EmptySet", "java.util.Collections$UnmodifiableList",
+            "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableCollection",
+            "java.util.Collections$UnmodifiableMap", "java.util.Collections$UnmodifiableSet",
+            "java.util.Collections$SingletonList", "java.util.Collections$SingletonMap", "java.util.Collections$SingletonSet",
+            "java.util.Collections$SynchronizedList", "java.util.Collections$SynchronizedRandomAccessList",
+            "java.util.Collections$SynchronizedCollection", "java.util.Arrays$ArrayList",
+            "java.util.ImmutableCollections$ListN", "java.util.ImmutableCollections$List12",
+            "java.util.ImmutableCollections$SetN", "java.util.ImmutableCollections$Set12",
+            "java.util.ImmutableCollections$MapN", "java.util.ImmutableCollections$Map1", "java.util.CollSer",
+            "java.util.AbstractMap", "java.util.Optional",
+            // HashMap and HashSet ask the filter about their table (Map.Entry[]) before allocating it
+            "java.util.Map$Entry", "java.time.Duration", "java.time.Instant", "java.time.Ser",
+            "java.lang.String$CaseInsensitiveComparator", "java.util.Comparators$NaturalOrderComparator");
+
+    /** Packages of Jenkins, its plugins and the engine the plugin bundles. */
+    static final List<String> PLUGIN_PACKAGES = List.of("org.imagetree.", "hudson.", "jenkins.", "org.jenkinsci.",
+            "com.cloudbees.plugins.credentials.", "org.kohsuke.stapler.");
+
+    /** Classes (and their subclasses) that exist only on the controller and must never be sent to an agent. */
+    static final List<String> CONTROLLER_ONLY = List.of("hudson.model.Run", "hudson.model.Job", "hudson.model.Actionable",
+            "hudson.model.Descriptor", "org.jenkinsci.plugins.workflow.steps.Step",
+            "org.jenkinsci.plugins.workflow.steps.StepExecution", "org.jenkinsci.plugins.workflow.steps.StepContext",
+            "org.jenkinsci.plugins.workflow.graph.FlowNode", "com.cloudbees.plugins.credentials.Credentials",
+            "com.cloudbees.plugins.credentials.CredentialsProvider", "jenkins.model.Jenkins");
+
+    /** The JEP-200-like filter used in both directions; remembers what it refused, for the message. */
+    static final class Filter implements ObjectInputFilter {
+        private volatile String rejected;
+        private final java.util.Deque<String> seen = new java.util.ArrayDeque<>();
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            Class<?> c = info.serialClass();
+            if (c == null) return Status.UNDECIDED;
+            while (c.isArray()) c = c.getComponentType();
+            if (c.isPrimitive() || allowed(c)) {
+                if (seen.size() == 4) seen.removeFirst();
+                seen.addLast(info.serialClass().getName());
+                return Status.ALLOWED;
+            }
+            rejected = info.serialClass().getName();
+            return Status.REJECTED;
+        }
+
+        IOException refused(InvalidClassException e) {
+            return new IOException("Refusing to unmarshal " + rejected + " for security reasons (class filter in the spirit of JEP-200)"
+                    + (seen.isEmpty() ? "" : "; read before it: " + String.join(", ", seen)), e);
+        }
+    }
+
+    static boolean allowed(Class<?> c) {
+        String name = c.getName();
+        if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.")) {
+            return JDK_ALLOWED.contains(name) || c.isEnum() && name.startsWith("java.");
+        }
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            if (CONTROLLER_ONLY.contains(k.getName())) return false;
+            for (Class<?> i : k.getInterfaces()) if (controllerOnlyInterface(i)) return false;
+        }
+        return PLUGIN_PACKAGES.stream().anyMatch(name::startsWith);
+    }
+
+    private static boolean controllerOnlyInterface(Class<?> i) {
+        if (CONTROLLER_ONLY.contains(i.getName())) return true;
+        for (Class<?> s : i.getInterfaces()) if (controllerOnlyInterface(s)) return true;
+        return false;
+    }
+
+    /** The listener as it crosses: output goes back to the caller's listener over the child's standard output. */
+    static final class RemoteListener implements TaskListener {
+        private static final long serialVersionUID = 1L;
+        private transient PrintStream logger;
+
+        @Override
+        public synchronized PrintStream getLogger() {
+            if (logger == null) logger = new PrintStream(new FileOutputStreamOfStdout(), true, StandardCharsets.UTF_8);
+            return logger;
+        }
+    }
+
+    /** The child's real standard output (System.out is redirected to stderr so stray prints cannot corrupt the log). */
+    static final class FileOutputStreamOfStdout extends OutputStream {
+        @Override
+        public void write(int b) { STDOUT.write(b); }
+
+        @Override
+        public void write(byte[] b, int off, int len) { STDOUT.write(b, off, len); }
+
+        @Override
+        public void flush() { STDOUT.flush(); }
+    }
+
+    private static PrintStream STDOUT = System.out;
+
+    /** Serialization of the callable: listeners are replaced by the remote stand-in, as remoting exports them. */
+    private static final class ControllerOutput extends ObjectOutputStream {
+        ControllerOutput(OutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) {
+            return obj instanceof TaskListener && !(obj instanceof RemoteListener) ? new RemoteListener() : obj;
+        }
+    }
+
+    /** Outcome sent back from the child. */
+    private record Outcome(Object value, Throwable error) implements Serializable {}
+
+    /**
+     * Runs {@code callable.invoke(dir, null)} in a new JVM with this JVM's class path.
+     *
+     * The callable's console output goes to the first {@link TaskListener} field it holds (else this JVM's stdout).
+     */
+    public static <T> T act(FilePath.FileCallable<T> callable, File dir) throws IOException, InterruptedException {
+        TaskListener listener = findListener(callable);
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ControllerOutput(request)) {
+            out.writeObject(dir.getAbsolutePath());
+            out.writeObject(callable);
+        }
+        Path exchange = Files.createTempDirectory("agent-jvm");
+        try {
+            Path requestFile = exchange.resolve("request");
+            Path responseFile = exchange.resolve("response");
+            Files.write(requestFile, request.toByteArray());
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    AgentJvm.class.getName(), requestFile.toString(), responseFile.toString());
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+            Process p = pb.start();
+            Thread pump = pump(p.getInputStream(), listener == null ? System.out : listener.getLogger());
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                // As remoting: the interrupt is forwarded to the thread running the callable, which then ends.
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write("interrupt\n".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException ignored) {
+                    // the child is gone already
+                }
+                p.waitFor();
+                pump.join();
+                Thread.currentThread().interrupt();
+            }
+            pump.join();
+            if (!Files.exists(responseFile)) throw new IOException("agent JVM exited " + p.exitValue() + " without an answer");
+            Outcome outcome;
+            Filter filter = new Filter();
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Files.readAllBytes(responseFile)))) {
+                in.setObjectInputFilter(filter);
+                outcome = (Outcome) in.readObject();
+            } catch (InvalidClassException e) {
+                throw filter.refused(e);
+            } catch (ClassNotFoundException e) {
+                throw new IOException(e);
+            }
+            if (outcome.error() != null) throw rethrow(outcome.error());
+            @SuppressWarnings("unchecked")
+            T value = (T) outcome.value();
+            if (Thread.interrupted()) throw new InterruptedException();
+            return value;
+        } finally {
+            try (var files = Files.list(exchange)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(exchange);
+        }
+    }
+
+    private static IOException rethrow(Throwable t) throws InterruptedException {
+        if (t instanceof IOException io) return io;
+        if (t instanceof InterruptedException ie) throw ie;
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error er) throw er;
+        return new IOException(t);
+    }
+
+    private static TaskListener findListener(Object callable) {
+        for (Class<?> c = callable.getClass(); c != null; c = c.getSuperclass()) {
+            for (var f : c.getDeclaredFields()) {
+                if (TaskListener.class.isAssignableFrom(f.getType()) && !java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    try {
+                        f.setAccessible(true);
+                        return (TaskListener) f.get(callable);
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Thread pump(InputStream from, PrintStream to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = from.read(buf)) > 0; ) {
+                    to.write(buf, 0, n);
+                    to.flush();
+                }
+            } catch (IOException ignored) {
+                // the child ended
+            }
+        }, "agent-jvm-output");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The child: deserialize through the filter, invoke, serialize the outcome through the same filter. */
+    public static void main(String[] args) throws Exception {
+        STDOUT = System.out;
+        System.setOut(System.err);
+        Path requestFile = Path.of(args[0]);
+        Path responseFile = Path.of(args[1]);
+        Outcome outcome;
+        Filter filter = new Filter();
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Files.readAllBytes(requestFile)))) {
+            in.setObjectInputFilter(filter);
+            String dir = (String) in.readObject();
+            FilePath.FileCallable<?> callable = (FilePath.FileCallable<?>) in.readObject();
+            outcome = invoke(callable, new File(dir));
+        } catch (InvalidClassException e) {
+            outcome = new Outcome(null, filter.refused(e));
+        }
+        STDOUT.flush();
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(response)) {
+            out.writeObject(outcome);
+        } catch (IOException e) {
+            // A result that cannot be serialized fails the call, as remoting would.
+            response.reset();
+            try (ObjectOutputStream out = new ObjectOutputStream(response)) {
+                out.writeObject(new Outcome(null, new IOException("cannot send the result back: " + e)));
+            }
+        }
+        Files.write(responseFile, response.toByteArray());
+        System.exit(0);
+    }
+
+    private static Outcome invoke(FilePath.FileCallable<?> callable, File dir) {
+        Thread worker = Thread.currentThread();
+        Thread watcher = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) if (line.equals("interrupt")) worker.interrupt();
+            } catch (IOException ignored) {
+                // the controller is gone
+            }
+        }, "agent-jvm-interrupts");
+        watcher.setDaemon(true);
+        watcher.start();
+        try {
+            return new Outcome(callable.invoke(dir, null), null);
+        } catch (Throwable t) {
+            return new Outcome(null, t);
+        }
+    }
+
+    /** For the harness's own tests: the filter's verdict on a class. */
+    public static boolean mayCross(Class<?> c) { return allowed(c); }
+
+
+}

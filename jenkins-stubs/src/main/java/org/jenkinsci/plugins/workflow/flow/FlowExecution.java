@@ -1,0 +1,5 @@
+// Compile-only stub (jenkins-stubs), checked against jenkinsci/workflow-api-plugin tag 1413.v2ff1a_5e720fa_ (the version the BOM manages), src/main/java/org/jenkinsci/plugins/workflow/flow/FlowExecution.java: a subset of its signatures, nothing it lacks.
+package org.jenkinsci.plugins.workflow.flow;
+
+public abstract class FlowExecution {
+}

@@ -1,0 +1,130 @@
+package org.imagetree.jenkins;
+
+import hudson.FilePath;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import jenkins.MasterToSlaveFileCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The offline harness's agent boundary: {@code FilePath.act} runs a callable in another JVM, serialized both ways
+ * through a JEP-200-like class filter, so what the steps send to their agent is checked as a real channel would.
+ */
+class AgentBoundaryTest {
+    @TempDir Path workspace;
+
+    static final class Pid extends MasterToSlaveFileCallable<Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long invoke(File f, VirtualChannel channel) { return ProcessHandle.current().pid(); }
+    }
+
+    @Test
+    void theCallableRunsInAnotherJvm() throws Exception {
+        long agent = new FilePath(workspace.toFile()).act(new Pid());
+        assertThat(agent).isNotEqualTo(ProcessHandle.current().pid());
+    }
+
+    static final class NotSerializableField extends MasterToSlaveFileCallable<String> {
+        private static final long serialVersionUID = 1L;
+        @SuppressWarnings("unused") private final Object lock = new Object();
+
+        @Override
+        public String invoke(File f, VirtualChannel channel) { return "never"; }
+    }
+
+    @Test
+    void aNonSerializableFieldFailsAsOnARealChannel() {
+        assertThatThrownBy(() -> new FilePath(workspace.toFile()).act(new NotSerializableField()))
+                .isInstanceOf(NotSerializableException.class).hasMessageContaining("java.lang.Object");
+    }
+
+    /** The classic mistake: a callable that reaches the step's context (serializable, but controller-only). */
+    static final class CarriesTheStepContext extends MasterToSlaveFileCallable<String> {
+        private static final long serialVersionUID = 1L;
+        private final TestStepContext context;
+
+        CarriesTheStepContext(TestStepContext context) { this.context = context; }
+
+        @Override
+        public String invoke(File f, VirtualChannel channel) { return "never"; }
+    }
+
+    @Test
+    void aControllerOnlyObjectIsRefusedOnTheAgent() {
+        TestStepContext context = new TestStepContext(workspace, java.util.Map.of());
+        assertThatThrownBy(() -> new FilePath(workspace.toFile()).act(new CarriesTheStepContext(context)))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("Refusing to unmarshal org.imagetree.jenkins.TestStepContext"
+                        + " for security reasons (class filter in the spirit of JEP-200)");
+    }
+
+    static final class ReturnsAnUnlistedJdkType extends MasterToSlaveFileCallable<AtomicLong> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public AtomicLong invoke(File f, VirtualChannel channel) { return new AtomicLong(1); }
+    }
+
+    @Test
+    void aResultOfAJdkTypeOutsideTheListIsRefusedOnTheController() {
+        assertThatThrownBy(() -> new FilePath(workspace.toFile()).act(new ReturnsAnUnlistedJdkType()))
+                .isInstanceOf(IOException.class).hasMessageContaining("Refusing to unmarshal")
+                .hasMessageContaining("java.util.concurrent.atomic.AtomicLong");
+    }
+
+    static final class WaitsForAnInterrupt extends MasterToSlaveFileCallable<String> {
+        private static final long serialVersionUID = 1L;
+        private final TaskListener listener;
+
+        WaitsForAnInterrupt(TaskListener listener) { this.listener = listener; }
+
+        @Override
+        public String invoke(File f, VirtualChannel channel) {
+            listener.getLogger().println("started on the agent");
+            try {
+                new CompletableFuture<Void>().get();
+                return "not interrupted";
+            } catch (InterruptedException e) {
+                listener.getLogger().println("interrupted on the agent");
+                return "interrupted";
+            } catch (Exception e) {
+                return e.toString();
+            }
+        }
+    }
+
+    @Test
+    void consoleOutputComesBackAndAnInterruptReachesTheCallable() throws Exception {
+        TestStepContext.BufferListener listener = new TestStepContext.BufferListener();
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                outcome.complete(new FilePath(workspace.toFile()).act(new WaitsForAnInterrupt(listener)));
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+        });
+        caller.start();
+        while (!listener.text().contains("started on the agent")) {
+            assertThat(caller.isAlive()).as(listener.text()).isTrue();
+            Thread.onSpinWait();
+        }
+        caller.interrupt();
+        caller.join(TimeUnit.MINUTES.toMillis(2));
+        assertThat(listener.text()).contains("interrupted on the agent");
+        assertThat(outcome).isCompletedExceptionally();
+    }
+}
