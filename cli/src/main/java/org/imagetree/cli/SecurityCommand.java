@@ -35,7 +35,7 @@ final class SecurityCommand {
         boolean failIfOutdated;
         @Option(names = "--stats", description = "Print time and bytes read to standard error.")
         boolean stats;
-        @Parameters(paramLabel = "DIRECTORY", arity = "0..1") Path directory;
+        @Parameters(paramLabel = "DIRECTORY", arity = "0..1", description = "Image definitions whose published images are scanned (or use --image).") Path directory;
 
         @Override
         public Integer call() {
@@ -71,7 +71,7 @@ final class SecurityCommand {
     static final class Update implements Callable<Integer> {
         @ParentCommand SecurityCommand security;
 
-        @Parameters(paramLabel = "DIRECTORY") Path directory;
+        @Parameters(paramLabel = "DIRECTORY", description = "Image definitions whose changelogs are bumped.") Path directory;
 
         @Override
         public Integer call() {

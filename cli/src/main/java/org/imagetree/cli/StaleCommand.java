@@ -23,7 +23,7 @@ final class StaleCommand implements Callable<Integer> {
     @Option(names = "--pods", paramLabel = "FILE", description = "Pod list as 'kubectl get pods -A -o json' writes it.") Path pods;
     @Option(names = "--security", description = "Also scan the images (those given, and those of the pods on our registries) for Debian security updates; list the workloads running outdated images.")
     boolean security;
-    @Parameters(paramLabel = "REFERENCE", arity = "0..*") List<String> references;
+    @Parameters(paramLabel = "REFERENCE", arity = "0..*", description = "Images to check (registry/repository:tag).") List<String> references;
 
     @Override
     public Integer call() {

@@ -59,12 +59,16 @@ public class ImageTreeSecurityScanStep extends TreeStep {
 
         @Override
         protected ArrayList<HashMap<String, Object>> run() throws Exception {
-            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), step.registry, StepDefaults.current());
+            // A scan only reads: it resolves a credential only when the step names one itself, never the global
+            // publisher credential (which stays on the controller for steps that push).
+            boolean ownCredential = step.registry != null && step.registry.getCredentialsId() != null;
+            EngineSettings settings = ownCredential
+                    ? settings(step.getDirectory(), step.getConfig(), step.registry, defaults())
+                    : settingsWithoutCredentials(step.getDirectory(), step.getConfig(), step.registry, defaults());
             ArrayList<HashMap<String, Object>> images = workspace().act(new SecurityCalls.Scan(settings, step.images, listener()));
             boolean pending = images.stream().anyMatch(i -> i.get("packages") instanceof List<?> p && !p.isEmpty());
             if (pending && step.unstableIfOutdated) {
-                listener().getLogger().println("[imagetree] security updates pending: build unstable");
-                currentRun().setResult(Result.UNSTABLE);
+                markUnstable("security updates pending");
             }
             return images;
         }

@@ -43,7 +43,9 @@ public class ImageTreeSecurityUpdateStep extends TreeStep {
 
         @Override
         protected HashMap<String, Object> run() throws Exception {
-            EngineSettings settings = settings(step.getDirectory(), step.getConfig(), step.registry, StepDefaults.current());
+            EngineSettings settings = step.registry != null && step.registry.getCredentialsId() != null
+                    ? settings(step.getDirectory(), step.getConfig(), step.registry, defaults())
+                    : settingsWithoutCredentials(step.getDirectory(), step.getConfig(), step.registry, defaults());
             return workspace().act(new SecurityCalls.Update(settings, listener()));
         }
     }
