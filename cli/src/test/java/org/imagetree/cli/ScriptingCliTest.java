@@ -80,6 +80,9 @@ class ScriptingCliTest {
             TinyImage.docker("bookworm").pushTo(client, ImageReference.parse(registry.host() + "/bookworm:latest"));
             TinyImage.docker("app").pushTo(client, ImageReference.parse(registry.host() + "/app:1.0"));
             TinyImage.docker("tool").pushTo(client, ImageReference.parse(registry.host() + "/tool:2.0"));
+            // every tag a build publishes counts (issue #13): latest too, or the build would set it
+            TinyImage.docker("app").pushTo(client, ImageReference.parse(registry.host() + "/app:latest"));
+            TinyImage.docker("tool").pushTo(client, ImageReference.parse(registry.host() + "/tool:latest"));
 
             CliRun build = CliRun.of(NO_ENGINE, "-c", config.toString(), "build", "--format", "json", "--select", "*app:*",
                     images.toString());

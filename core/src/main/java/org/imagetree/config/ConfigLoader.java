@@ -132,7 +132,7 @@ public final class ConfigLoader {
      * (docker-pkg dropped it in 4.0.0). Any other key is kept for templates, with a warning.
      */
     public static final Set<String> KNOWN_KEYS = Set.copyOf(union(defaults().keySet(), List.of("container_limits",
-            "seed_image", "certs_dir", "builder", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude")));
+            "seed_image", "certs_dir", "builder", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude", "security_sources")));
 
     /** Reads a YAML mapping; errors name the file and line. */
     public static Map<String, Object> readYaml(Path file) {
