@@ -90,7 +90,7 @@ class SecurityStepsTest {
         assertThat((List<Map<String, Object>>) images.get(1).get("packages")).singleElement().satisfies(p -> assertThat(p).containsEntry("from", "parent"));
         assertThat((List<?>) images.get(2).get("packages")).isEmpty();
         assertThat(ctx.run.getResult()).isEqualTo(Result.UNSTABLE);
-        assertThat(ctx.log()).contains("pkg 1.0 -> 1.1 (own)", "security updates pending: build unstable");
+        assertThat(ctx.log()).contains("pkg 1.0 -> 1.1 (own)", "build unstable: security updates pending");
 
         TestStepContext updateCtx = new TestStepContext(workspace, env);
         Map<String, Object> update = (Map<String, Object>) updateCtx.run(configure(new ImageTreeSecurityUpdateStep()), Duration.ofMinutes(3));
