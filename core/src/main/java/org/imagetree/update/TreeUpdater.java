@@ -81,11 +81,7 @@ public final class TreeUpdater {
             if (n.equals(name) && version.isPresent()) {
                 next = version.get();
             } else {
-                try {
-                    next = VersionBump.next(old, config.updateId());
-                } catch (IllegalArgumentException e) {
-                    throw new InputError(i.definition().changelog(), 1, e.getMessage());
-                }
+                next = automaticNext(i);
             }
             boolean templateOnly = !matched.contains(n) && !throughControl.contains(n);
             if (n.equals(name)) {
@@ -137,11 +133,7 @@ public final class TreeUpdater {
             TreeImage i = tree.get(n);
             String old = i.definition().version();
             String next;
-            try {
-                next = VersionBump.next(old, config.updateId());
-            } catch (IllegalArgumentException e) {
-                throw new InputError(i.definition().changelog(), 1, e.getMessage());
-            }
+            next = automaticNext(i);
             List<String> text = new ArrayList<>();
             if (reasons.containsKey(n)) text.addAll(List.of(reasons.get(n).split("\n", -1)));
             Set<String> ancestors = tree.ancestors(n);
@@ -155,5 +147,14 @@ public final class TreeUpdater {
         }
         for (int k = 0; k < bumps.size(); k++) ChangelogWriter.prepend(bumps.get(k).changelog(), blocks.get(k));
         return bumps;
+    }
+
+    /** The next version {@code update} gives an image whose version is not given: VersionBump's, or an error at its changelog. */
+    private String automaticNext(TreeImage image) {
+        try {
+            return VersionBump.next(image.definition().version(), config.updateId());
+        } catch (IllegalArgumentException e) {
+            throw new InputError(image.definition().changelog(), 1, e.getMessage());
+        }
     }
 }
