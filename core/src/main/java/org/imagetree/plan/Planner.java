@@ -45,6 +45,8 @@ public final class Planner {
     private final int lookups;
     /** From this many references on, one catalog read is worth trying before one existence check each. */
     static final int CATALOG_THRESHOLD = 256;
+    /** From this many references of the configured registry, they are first asked in one pipelined pass. */
+    static final int PROBE_THRESHOLD = 8;
     /**
      * Lookups in flight at once on a registry that answers over HTTP/2: they share one connection, so the limit is
      * the server's stream limit (Go's default, which Distribution uses, is 250), not the connections it is polite to
@@ -130,13 +132,20 @@ public final class Planner {
     public void connectEarly(PlanOptions options) {
         if (!options.pull() || registry == null || config.registry().isEmpty() || connecting != null) return;
         if (registry.protocol(config.registry()).isPresent()) return; // already connected
+        // The checks will be pipelined on connections of their own (lookupEach): an HTTP client's connection made
+        // now would only be used if they fail, and would cost the client's start-up on every run. The probe's TLS
+        // context and a first handshake are made now instead, so that its connections resume that session.
+        boolean probes = registry.probes(config.registry());
         ExecutorService one = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "imagetree-connect");
             t.setDaemon(true);
             return t;
         });
         try {
-            connecting = CompletableFuture.runAsync(() -> registry.checkApi(config.registry()), one);
+            connecting = CompletableFuture.runAsync(() -> {
+                if (probes) registry.warmUpProbe(config.registry());
+                else registry.checkApi(config.registry());
+            }, one);
         } finally {
             one.shutdown();
         }
@@ -504,6 +513,27 @@ public final class Planner {
         Map<String, Lookup> out = new HashMap<>();
         Set<String> rest = new LinkedHashSet<>(refs);
         String own = config.registry();
+        // Many references of the configured registry (a whole tree and its latest tags): pipelined in one pass first;
+        // what that leaves unanswered (auth, errors, retries) is asked one by one below.
+        if (refs.size() >= PROBE_THRESHOLD) {
+            Map<ImageReference, String> ownRefs = new LinkedHashMap<>();
+            for (String ref : refs) {
+                if (!ref.startsWith(own + "/")) continue;
+                try {
+                    ownRefs.put(ImageReference.parse(ref), ref);
+                } catch (IllegalArgumentException e) {
+                    // reported by lookup() below
+                }
+            }
+            if (ownRefs.size() >= PROBE_THRESHOLD) {
+                registry.probeManifests(own, ownRefs.keySet()).forEach((r, manifest) -> {
+                    String ref = ownRefs.get(r);
+                    out.put(ref, new Lookup(manifest, null));
+                    rest.remove(ref);
+                });
+                if (rest.isEmpty()) return out;
+            }
+        }
         if (refs.size() > 1 && registry.protocol(own).isEmpty()) {
             for (String ref : refs) {
                 if (ref.startsWith(own + "/")) {

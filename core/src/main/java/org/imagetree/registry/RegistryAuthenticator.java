@@ -52,6 +52,11 @@ final class RegistryAuthenticator {
     boolean hasCredentials(String registry) { return credentials.containsKey(registry); }
 
     /** The {@code Authorization} value to send before any challenge, from what the registry asked for earlier. */
+    /** Whether requests to {@code registry} now carry credentials up front (it challenged an earlier request). */
+    boolean authenticatesUpfront(String registry) {
+        return credentials.containsKey(registry) && basicRegistries.contains(registry) || bearerChallenges.containsKey(registry);
+    }
+
     Optional<String> upfront(String registry, List<String> scopes) throws IOException, InterruptedException {
         RegistryCredentials creds = credentials.get(registry);
         if (creds != null && basicRegistries.contains(registry)) return Optional.of(creds.basicAuthorization());

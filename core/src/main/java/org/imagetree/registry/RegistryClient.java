@@ -174,9 +174,12 @@ public final class RegistryClient {
             }
         };
         this.transport = new Transport(() -> {
-            HttpClient.Builder https = httpClient(options).version(HttpClient.Version.HTTP_2);
-            if (bundle != null) https.sslContext(sslContext(options.caBundle(), bundle));
-            return https.build();
+            if (bundle != null) return sslContext(options.caBundle(), bundle);
+            try {
+                return SSLContext.getDefault();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
+            }
         }, authority -> certs.context(authority, otherwise), () -> httpClient(options), options.requestTimeout());
         this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
     }
@@ -223,6 +226,88 @@ public final class RegistryClient {
             return Optional.of(new ManifestDescriptor(digest.get(), type, r.headers().firstValueAsLong("Content-Length").orElse(-1)));
         });
         return found != null ? found : getManifest(ref).map(Manifest::descriptor);
+    }
+
+    /**
+     * {@code HEAD} of many manifests of {@code registry} in one pass ({@link ManifestProbe}: a few HTTP/1.1
+     * connections of pipelined requests): for each reference the registry answered for certain, its descriptor (200)
+     * or empty (404), as {@link #headManifest} would return. References it did not answer for certain (any other
+     * status, a closed or stalled connection) are absent: ask them with {@link #headManifest}, which authenticates,
+     * retries and reports. Nothing is asked, and the map is empty, when the probe would not send what
+     * {@link #headManifest} sends: when this client authenticates to {@code registry} up front (it challenged an
+     * earlier request), or when the JVM's proxy selector routes it through a proxy. References of other registries
+     * and by digest are left out.
+     */
+    public Map<ImageReference, Optional<ManifestDescriptor>> probeManifests(String registry, java.util.Collection<ImageReference> refs) {
+        Map<ImageReference, Optional<ManifestDescriptor>> out = new LinkedHashMap<>();
+        URI api = apiUri(registry);
+        if (!probes(registry)) return out;
+        List<ImageReference> asked = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (ImageReference ref : new java.util.LinkedHashSet<>(refs)) {
+            if (!ref.registry().equals(registry) || ref.digest() != null) continue;
+            String path = manifestUri(ref).getRawPath();
+            if (!ManifestProbe.probeable(path)) continue;
+            asked.add(ref);
+            paths.add(path);
+        }
+        if (paths.isEmpty()) return out;
+        ManifestProbe probe = probe(registry).orElse(null);
+        if (probe == null) return out;
+        List<ManifestProbe.Answer> answers;
+        try {
+            answers = probe.head(paths, transport::countRequest);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return out;
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            ManifestProbe.Answer a = answers.get(i);
+            if (a != null) out.put(asked.get(i), a.manifest());
+        }
+        LOG.debug("{}: {} manifests asked in one pass, {} answered", registry, asked.size(), out.size());
+        return out;
+    }
+
+    /**
+     * Prepares {@link #probeManifests} of {@code registry} ahead (e.g. while a tree is read): the TLS context and one
+     * connection's handshake, whose session the probe's connections then resume. Does nothing for plain HTTP (there
+     * is nothing to prepare) and when the probe does not apply; never fails (what goes wrong is met again by the probe).
+     */
+    public void warmUpProbe(String registry) {
+        if (probes(registry) && !usesPlainHttp(registry)) probe(registry).ifPresent(p -> p.warmUp(transport::countRequest));
+    }
+
+    private Optional<ManifestProbe> probe(String registry) {
+        URI api = apiUri(registry);
+        boolean plain = "http".equals(api.getScheme());
+        int port = api.getPort() >= 0 ? api.getPort() : plain ? 80 : 443;
+        Duration stall = options.requestTimeout().compareTo(options.connectTimeout()) < 0 ? options.requestTimeout() : options.connectTimeout();
+        try {
+            return Optional.of(new ManifestProbe(api.getHost(), port, Transport.authority(api),
+                    plain ? null : transport.sslContext(Transport.authority(api)), ACCEPT_MANIFESTS, "image-tree",
+                    options.connectTimeout(), stall));
+        } catch (RuntimeException e) { // no TLS context (a broken trust store): the requests one by one say why
+            LOG.debug("{}: no pipelined manifest checks: {}", registry, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@link #probeManifests} would ask {@code registry} anything now (see there). */
+    public boolean probes(String registry) {
+        return !auth.authenticatesUpfront(registry) && direct(apiUri(registry));
+    }
+
+    /** Whether the JVM's proxy selector (which the HTTP clients use) connects to {@code uri} directly. */
+    private static boolean direct(URI uri) {
+        java.net.ProxySelector selector = java.net.ProxySelector.getDefault();
+        if (selector == null) return true;
+        try {
+            for (java.net.Proxy p : selector.select(uri)) if (p.type() != java.net.Proxy.Type.DIRECT) return false;
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** {@code GET} of a manifest: the exact bytes, media type and (verified) digest; empty on any 404. */

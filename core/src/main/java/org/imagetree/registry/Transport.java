@@ -29,23 +29,26 @@ import java.util.function.Supplier;
  * JDK would offer h2c by an {@code Upgrade} that registries ignore).
  */
 final class Transport {
+    private final Supplier<SSLContext> defaultTls;
     private final Lazy tls;
     private final Lazy plain;
     private final Function<String, Optional<SSLContext>> hostTls;
     private final Supplier<HttpClient.Builder> base;
     private final Map<String, Lazy> perHost = new ConcurrentHashMap<>();
+    private final Map<String, Optional<SSLContext>> hostContexts = new ConcurrentHashMap<>();
     private final Map<String, HttpClient.Version> versions = new ConcurrentHashMap<>();
     private final Duration requestTimeout;
     private final AtomicLong requests = new AtomicLong();
 
     /**
-     * @param tls     makes the client for {@code https} (its TLS settings, e.g. a CA bundle, already applied)
-     * @param hostTls the TLS context of an authority ({@code host[:port]}) that has its own CA certificates, if any
-     * @param base    the settings shared by all clients, without TLS context and HTTP version
+     * @param defaultTls the TLS context for {@code https} (e.g. trusting a CA bundle), made on first use
+     * @param hostTls    the TLS context of an authority ({@code host[:port]}) that has its own CA certificates, if any
+     * @param base       the settings shared by all clients, without TLS context and HTTP version
      */
-    Transport(Supplier<HttpClient> tls, Function<String, Optional<SSLContext>> hostTls, Supplier<HttpClient.Builder> base,
+    Transport(Supplier<SSLContext> defaultTls, Function<String, Optional<SSLContext>> hostTls, Supplier<HttpClient.Builder> base,
               Duration requestTimeout) {
-        this.tls = new Lazy(tls);
+        this.defaultTls = new Once<>(defaultTls);
+        this.tls = new Lazy(() -> base.get().version(HttpClient.Version.HTTP_2).sslContext(this.defaultTls.get()).build());
         this.hostTls = hostTls;
         this.base = base;
         this.plain = new Lazy(() -> base.get().version(HttpClient.Version.HTTP_1_1).sslContext(trustingNothing()).build());
@@ -76,13 +79,25 @@ final class Transport {
     private HttpClient client(URI uri) {
         if ("http".equalsIgnoreCase(uri.getScheme())) return plain.get();
         String authority = authority(uri);
-        Lazy own = perHost.computeIfAbsent(authority, a -> hostTls.apply(a)
+        Lazy own = perHost.computeIfAbsent(authority, a -> hostContext(a)
                 .map(ctx -> new Lazy(() -> base.get().version(HttpClient.Version.HTTP_2).sslContext(ctx).build()))
                 .orElse(tls));
         return own.get();
     }
 
+    /** The TLS context requests to {@code authority} use: its own CA certificates, else the default. */
+    SSLContext sslContext(String authority) {
+        return hostContext(authority).orElseGet(defaultTls);
+    }
+
+    private Optional<SSLContext> hostContext(String authority) {
+        return hostContexts.computeIfAbsent(authority, hostTls);
+    }
+
     long requestCount() { return requests.get(); }
+
+    /** Counts a request sent outside the HTTP clients (the pipelined {@link ManifestProbe}). */
+    void countRequest() { requests.incrementAndGet(); }
 
     /** The HTTP version {@code authority} ({@code host[:port]} as in a URI) last answered with, if it was asked. */
     Optional<HttpClient.Version> version(String authority) { return Optional.ofNullable(versions.get(authority)); }
@@ -100,6 +115,26 @@ final class Transport {
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS implementation", e);
+        }
+    }
+
+    /** A value made once, on first use; thread-safe. */
+    private static final class Once<T> implements Supplier<T> {
+        private final Supplier<T> make;
+        private volatile T value;
+
+        Once(Supplier<T> make) { this.make = make; }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) value = v = make.get();
+                }
+            }
+            return v;
         }
     }
 

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A real Distribution registry on loopback serving TLS with a self-signed certificate: the client reaches it over
- * HTTPS when Docker's {@code certs.d/<host:port>/ca.crt} names its CA, negotiates HTTP/2, and a plan's existence
- * checks then share one connection.
+ * HTTPS when Docker's {@code certs.d/<host:port>/ca.crt} names its CA and negotiates HTTP/2; a small plan's existence
+ * checks share one HTTP/2 connection, a large plan's are pipelined over a few HTTP/1.1 connections.
  */
 class TlsRegistryTest {
     static LocalRegistry registry;
@@ -39,7 +39,7 @@ class TlsRegistryTest {
 
     @BeforeAll
     static void start() throws IOException {
-        registry = LocalRegistry.startTls();
+        registry = LocalRegistry.startTlsLoggingRequests();
         registry.trustIn(certs);
     }
 
@@ -127,11 +127,11 @@ class TlsRegistryTest {
     }
 
     @Test
-    void aPlansChecksShareOneHttp2Connection(@TempDir Path dir) throws IOException {
-        int n = 40;
+    void aSmallPlansChecksShareOneHttp2Connection(@TempDir Path dir) throws IOException {
+        int n = 3; // 6 references: under Planner.PROBE_THRESHOLD, asked one by one through the HTTP client
         RegistryClient pusher = client();
         for (int i = 0; i < n; i++) {
-            String name = "img" + i;
+            String name = "small" + i;
             ImageDefinitions.write(dir, name, "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
             if (i % 2 == 0) TinyImage.docker(name).publishTo(pusher, ImageReference.parse(registry.host() + "/" + name + ":1.0"));
         }
@@ -144,7 +144,7 @@ class TlsRegistryTest {
         BuildPlan plan = new Planner(config, client, null, 8).plan(tree, PlanOptions.defaults());
 
         for (int i = 0; i < n; i++) {
-            assertThat(plan.get("img" + i).action()).as("img" + i).isEqualTo(i % 2 == 0 ? Action.NONE : Action.BUILD);
+            assertThat(plan.get("small" + i).action()).as("small" + i).isEqualTo(i % 2 == 0 ? Action.NONE : Action.BUILD);
         }
         assertThat(client.requestCount()).as("one HEAD per label and one per latest tag").isEqualTo(2 * n);
         assertThat(client.multiplexes(registry.host())).isTrue();
@@ -153,7 +153,40 @@ class TlsRegistryTest {
     }
 
     @Test
-    void aBuildsPlanConnectsWhileScanningAndAsksEveryLabelOverThatConnection(@TempDir Path dir) throws IOException {
+    void aLargePlansChecksArePipelinedOverAFewConnectionsThatAreClosedAfterwards(@TempDir Path dir) throws IOException {
+        int n = 80; // 160 references: pipelined (ManifestProbe), more than one connection's share
+        RegistryClient pusher = client();
+        for (int i = 0; i < n; i++) {
+            String name = "img" + i;
+            ImageDefinitions.write(dir, name, "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+            if (i % 2 == 0) TinyImage.docker(name).publishTo(pusher, ImageReference.parse(registry.host() + "/" + name + ":1.0"));
+        }
+        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(),
+                "base_images", List.of(registry.host() + "/bookworm:latest")));
+        RegistryClient client = client();
+        long before = establishedConnectionsTo(registry.port());
+        int logged = registry.log().split("\n").length;
+        ImageTreeLoader.LoadedTree tree = new ImageTreeLoader(config, 2).load(dir, "");
+
+        BuildPlan plan = new Planner(config, client, null, 8).plan(tree, PlanOptions.defaults());
+
+        assertThat(client.requestCount()).as("one HEAD per label and one per latest tag").isEqualTo(2 * n);
+        assertThat(client.protocol(registry.host())).as("the HTTP client was not needed").isEmpty();
+        assertThat(establishedConnectionsTo(registry.port()) - before).as("the probe's connections are closed").isLessThanOrEqualTo(0);
+        List<String> lines = List.of(registry.log().split("\n"));
+        List<String> probed = lines.subList(logged, lines.size()).stream().filter(l -> l.contains("HEAD /v2/img")).toList();
+        assertThat(probed).hasSize(2 * n).allMatch(l -> l.contains("HTTP/1.1"));
+        for (int i = 0; i < n; i++) {
+            assertThat(plan.get("img" + i).action()).as("img" + i).isEqualTo(i % 2 == 0 ? Action.NONE : Action.BUILD);
+            if (i % 2 == 0) { // the digest the probe read is the one the registry serves
+                assertThat(plan.get("img" + i).digest()).as("img" + i)
+                        .isEqualTo(pusher.headManifest(ImageReference.parse(registry.host() + "/img" + i + ":1.0")).orElseThrow().digest());
+            }
+        }
+    }
+
+    @Test
+    void aBuildsPlanWarmsTlsUpWhileScanningAndPipelinesEveryCheck(@TempDir Path dir) throws IOException {
         int n = 30;
         for (int i = 0; i < n; i++) ImageDefinitions.write(dir, "early" + i, "2.0", "FROM {{ \"bookworm\" | image_tag }}\n");
         EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(), "certs_dir", certs.toString(),
@@ -165,9 +198,10 @@ class TlsRegistryTest {
                 .loadAndPlanBuild(dir, org.imagetree.ImageTreeEngine.TagMode.RELEASE, PlanOptions.defaults(), loaded -> { });
 
         assertThat(plan.work()).hasSize(n);
-        assertThat(client.requestCount()).as("the API check, then one HEAD per label and one per latest tag").isEqualTo(2 * n + 1);
-        assertThat(client.multiplexes(registry.host())).isTrue();
-        assertThat(establishedConnectionsTo(registry.port()) - before).isEqualTo(1);
+        assertThat(client.requestCount()).as("the warm-up's HEAD /v2/, then one HEAD per label and one per latest tag")
+                .isEqualTo(2 * n + 1);
+        assertThat(client.protocol(registry.host())).as("the HTTP client was not needed").isEmpty();
+        assertThat(establishedConnectionsTo(registry.port()) - before).isLessThanOrEqualTo(0);
     }
 
     /** TCP connections (IPv4 and IPv6 tables: the JVM's sockets are dual-stack) in state ESTABLISHED to {@code port}. */

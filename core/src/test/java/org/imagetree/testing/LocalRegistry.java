@@ -45,6 +45,9 @@ public final class LocalRegistry implements AutoCloseable {
      */
     public static LocalRegistry startTls() { return start(null, null, false, true); }
 
+    /** As {@link #startTls()}, logging every request it serves (see {@link #log()}), with its HTTP version. */
+    public static LocalRegistry startTlsLoggingRequests() { return start(null, null, false, true, true); }
+
     /** The PEM certificate of a {@link #startTls()} registry. */
     public Path certificate() {
         if (tls == null) throw new IllegalStateException("not a TLS registry");
