@@ -45,6 +45,13 @@ public final class Planner {
     private final int lookups;
     /** From this many references on, one catalog read is worth trying before one existence check each. */
     static final int CATALOG_THRESHOLD = 256;
+    /**
+     * Most references whose local state is asked by one inspect each. An inspect is a lookup by name in the engine,
+     * while its listing, even filtered by reference, walks every image it holds: with ~480 images held, 24 references
+     * took 0.13-0.15 s listed and 0.03 s inspected 8 at a time (125: 0.18 s and 0.07 s; cold JVM 0.26 s and 0.19 s),
+     * and this sits between the plan and the first build.
+     */
+    static final int INSPECT_LIMIT = 256;
     /** From this many references of the configured registry, they are first asked in one pipelined pass. */
     static final int PROBE_THRESHOLD = 8;
     /**
@@ -389,10 +396,13 @@ public final class Planner {
         return engine != null && known.computeIfAbsent(ref, this::inspectLocal);
     }
 
-    /** Many references: one listing of the engine's tags (normalised, so familiar and full names agree); few: inspect each. */
+    /**
+     * Up to {@link #INSPECT_LIMIT} references: inspect each, {@code lookups} at a time; more: one listing of the
+     * engine's tags filtered by them (normalised, so familiar and full names agree).
+     */
     private Map<String, Boolean> localState(Set<String> refs) {
         if (engine == null || refs.isEmpty()) return Map.of();
-        if (refs.size() > lookups) {
+        if (refs.size() > INSPECT_LIMIT) {
             try {
                 Optional<Set<String>> tags = engine.tagsAmong(refs);
                 if (tags.isPresent()) {
