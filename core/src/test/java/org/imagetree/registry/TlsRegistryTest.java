@@ -129,14 +129,7 @@ class TlsRegistryTest {
     @Test
     void aSmallPlansChecksShareOneHttp2Connection(@TempDir Path dir) throws IOException {
         int n = 3; // 6 references: under Planner.PROBE_THRESHOLD, asked one by one through the HTTP client
-        RegistryClient pusher = client();
-        for (int i = 0; i < n; i++) {
-            String name = "small" + i;
-            ImageDefinitions.write(dir, name, "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
-            if (i % 2 == 0) TinyImage.docker(name).publishTo(pusher, ImageReference.parse(registry.host() + "/" + name + ":1.0"));
-        }
-        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(),
-                "base_images", List.of(registry.host() + "/bookworm:latest")));
+        EngineConfig config = treeWithEvenImagesPublished(dir, "small", n, client());
         RegistryClient client = client();
         long before = establishedConnectionsTo(registry.port()); // the pusher's, and other tests' clients
         ImageTreeLoader.LoadedTree tree = new ImageTreeLoader(config, 2).load(dir, "");
@@ -156,13 +149,7 @@ class TlsRegistryTest {
     void aLargePlansChecksArePipelinedOverAFewConnectionsThatAreClosedAfterwards(@TempDir Path dir) throws IOException {
         int n = 80; // 160 references: pipelined (ManifestProbe), more than one connection's share
         RegistryClient pusher = client();
-        for (int i = 0; i < n; i++) {
-            String name = "img" + i;
-            ImageDefinitions.write(dir, name, "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
-            if (i % 2 == 0) TinyImage.docker(name).publishTo(pusher, ImageReference.parse(registry.host() + "/" + name + ":1.0"));
-        }
-        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(),
-                "base_images", List.of(registry.host() + "/bookworm:latest")));
+        EngineConfig config = treeWithEvenImagesPublished(dir, "img", n, pusher);
         RegistryClient client = client();
         long before = establishedConnectionsTo(registry.port());
         int logged = registry.log().split("\n").length;
@@ -202,6 +189,19 @@ class TlsRegistryTest {
                 .isEqualTo(2 * n + 1);
         assertThat(client.protocol(registry.host())).as("the HTTP client was not needed").isEmpty();
         assertThat(establishedConnectionsTo(registry.port()) - before).isLessThanOrEqualTo(0);
+    }
+
+    /**
+     * Images {@code prefix0..prefix<n-1>} in {@code dir}, the even ones published (with latest) by {@code pusher};
+     * the config of a tree on this registry.
+     */
+    private static EngineConfig treeWithEvenImagesPublished(Path dir, String prefix, int n, RegistryClient pusher) throws IOException {
+        for (int i = 0; i < n; i++) {
+            String name = prefix + i;
+            ImageDefinitions.write(dir, name, "1.0", "FROM {{ \"bookworm\" | image_tag }}\n");
+            if (i % 2 == 0) TinyImage.docker(name).publishTo(pusher, ImageReference.parse(registry.host() + "/" + name + ":1.0"));
+        }
+        return ConfigLoader.fromMap(Map.of("registry", registry.host(), "base_images", List.of(registry.host() + "/bookworm:latest")));
     }
 
     /** TCP connections (IPv4 and IPv6 tables: the JVM's sockets are dual-stack) in state ESTABLISHED to {@code port}. */
