@@ -14,7 +14,11 @@ stop_pid() {
   fi
   rm -f "$f"
 }
-stop_pid registry
-if [ -f "$IMAGETREE_STATE/registry.storage" ]; then rm -rf "$(cat "$IMAGETREE_STATE/registry.storage")"; rm -f "$IMAGETREE_STATE/registry.storage"; fi
-stop_pid dockerd
+# Usage: stop.sh [registry] [dockerd]   (no argument: both)
+wanted=" ${*:-registry dockerd} "
+if [[ "$wanted" == *" registry "* ]]; then
+  stop_pid registry
+  if [ -f "$IMAGETREE_STATE/registry.storage" ]; then rm -rf "$(cat "$IMAGETREE_STATE/registry.storage")"; rm -f "$IMAGETREE_STATE/registry.storage"; fi
+fi
+[[ "$wanted" == *" dockerd "* ]] && stop_pid dockerd
 exit 0
