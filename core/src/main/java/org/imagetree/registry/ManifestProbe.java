@@ -121,8 +121,7 @@ final class ManifestProbe {
     void warmUp(Runnable sent) {
         try (Socket socket = open()) {
             OutputStream out = socket.getOutputStream();
-            out.write(("HEAD /v2/ HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: " + userAgent + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(request("/v2/", false));
             out.flush();
             sent.run();
             read(new BufferedInputStream(socket.getInputStream(), 4096));
@@ -143,7 +142,7 @@ final class ManifestProbe {
                 while (open && inFlight.size() < WINDOW) {
                     int i = next.getAndIncrement();
                     if (i >= paths.size()) break;
-                    out.write(request(paths.get(i)));
+                    out.write(request(paths.get(i), true));
                     inFlight.add(i);
                     sent.run();
                     wrote = true;
@@ -189,9 +188,10 @@ final class ManifestProbe {
         }
     }
 
-    private byte[] request(String path) {
-        return ("HEAD " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: " + userAgent + "\r\nAccept: " + accept
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    /** {@code HEAD path}, with the manifest media types accepted when {@code manifest}. */
+    private byte[] request(String path, boolean manifest) {
+        return ("HEAD " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: " + userAgent
+                + (manifest ? "\r\nAccept: " + accept : "") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The parts of one response this probe looks at. */
