@@ -1,11 +1,6 @@
 package org.imagetree.testing;
 
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +19,7 @@ import java.util.stream.Stream;
 public final class SignedAptRepository implements AutoCloseable {
     private final Path root;
     private final Path gnupg;
-    private final HttpServer server;
+    private final LoopbackFileServer server;
     private final String suite;
     private final String architecture;
 
@@ -36,25 +31,10 @@ public final class SignedAptRepository implements AutoCloseable {
         Files.setPosixFilePermissions(gnupg, PosixFilePermissions.fromString("rwx------"));
         this.architecture = run(root, "dpkg", "--print-architecture").strip();
         gpg(gnupg, "--quick-gen-key", "Image Tree security test <sec@imagetree.invalid>", "ed25519", "sign", "1d");
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            Path file = root.resolve(path.substring(1)).normalize();
-            boolean found = file.startsWith(root) && Files.isRegularFile(file);
-            long length = found ? Files.size(file) : -1;
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(found ? 200 : 404, head || !found ? -1 : length == 0 ? -1 : length);
-            if (found && !head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    Files.copy(file, out);
-                }
-            }
-            exchange.close();
-        });
-        server.start();
+        this.server = new LoopbackFileServer(root);
     }
 
-    public String url() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/repo"; }
+    public String url() { return server.url("repo"); }
 
     public String suite() { return suite; }
 
@@ -165,7 +145,7 @@ public final class SignedAptRepository implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(0);
+        server.close();
         killAgent(gnupg);
         deleteTree(root);
         try {

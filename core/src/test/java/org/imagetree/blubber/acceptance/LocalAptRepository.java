@@ -1,11 +1,6 @@
 package org.imagetree.blubber.acceptance;
 
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * APT repositories on loopback for tests: one-file packages made with {@code dpkg-deb --build}, a
@@ -90,39 +84,22 @@ final class LocalAptRepository implements AutoCloseable {
     }
 
     private final Path root;
-    private final HttpServer server;
-    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final org.imagetree.testing.LoopbackFileServer server;
     private final String architecture;
 
     LocalAptRepository() throws IOException, InterruptedException {
         this.root = Files.createTempDirectory("itapt");
         this.architecture = run(List.of("dpkg", "--print-architecture")).strip();
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            requests.add(exchange.getRequestMethod() + " " + path);
-            Path file = root.resolve(path.substring(1)).normalize();
-            boolean found = file.startsWith(root) && Files.isRegularFile(file);
-            long length = found ? Files.size(file) : -1;
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(found ? 200 : 404, head || !found ? -1 : length == 0 ? -1 : length);
-            if (found && !head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    Files.copy(file, out);
-                }
-            }
-            exchange.close();
-        });
-        server.start();
+        this.server = new org.imagetree.testing.LoopbackFileServer(root);
     }
 
     /** The URL of the repository {@code name} (the directory holding {@code dists/} and {@code pool/}). */
     String url(String name) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name;
+        return server.url(name);
     }
 
     /** Every request served so far, as "METHOD /path". */
-    List<String> requests() { return List.copyOf(requests); }
+    List<String> requests() { return server.requests(); }
 
     /**
      * Publishes repository {@code name} with one distribution (its Suite and Codename) and one component
@@ -194,7 +171,7 @@ final class LocalAptRepository implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(0);
+        server.close();
         ImageFiles.deleteTree(root);
     }
 }
