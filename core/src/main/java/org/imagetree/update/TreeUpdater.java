@@ -69,34 +69,16 @@ public final class TreeUpdater {
                 throw new InputError("--version: " + e.getMessage());
             }
         }
-        String author = ChangelogAuthor.resolve(env, root, config.fallbackAuthor(), config.fallbackEmail());
-        List<Bump> bumps = new ArrayList<>();
-        List<String> blocks = new ArrayList<>();
-        for (String n : tree.order()) {
-            if (!selected.contains(n)) continue;
-            TreeImage i = tree.get(n);
-            String old = i.definition().version();
-            String next;
-            List<String> text;
-            if (n.equals(name) && version.isPresent()) {
-                next = version.get();
-            } else {
-                next = automaticNext(i);
-            }
-            boolean templateOnly = !matched.contains(n) && !throughControl.contains(n);
-            if (n.equals(name)) {
-                text = List.of(reason.split("\n", -1));
-            } else {
-                List<String> t = new ArrayList<>();
-                t.add("Refresh for update in parent image " + name + ":");
-                t.addAll(List.of(reason.split("\n", -1)));
-                text = t;
-            }
-            blocks.add(ChangelogWriter.newBlock(n, next, config.distribution(), "high", author, now, text));
-            bumps.add(new Bump(n, i.definition().changelog(), old, next, templateOnly));
-        }
-        for (int k = 0; k < bumps.size(); k++) ChangelogWriter.prepend(bumps.get(k).changelog(), blocks.get(k));
-        return bumps;
+        return bumpAll(tree, root, selected, now,
+                i -> i.name().equals(name) && version.isPresent() ? version.get() : automaticNext(i),
+                n -> {
+                    if (n.equals(name)) return List.of(reason.split("\n", -1));
+                    List<String> t = new ArrayList<>();
+                    t.add("Refresh for update in parent image " + name + ":");
+                    t.addAll(List.of(reason.split("\n", -1)));
+                    return t;
+                },
+                n -> !matched.contains(n) && !throughControl.contains(n));
     }
 
     /** The images below {@code from} through {@code control} declarations only: docker-pkg's {@code all_children}. */
@@ -125,15 +107,7 @@ public final class TreeUpdater {
         if (reasons.isEmpty()) return List.of();
         Set<String> selected = new LinkedHashSet<>(reasons.keySet());
         selected.addAll(tree.descendants(reasons.keySet()));
-        String author = ChangelogAuthor.resolve(env, root, config.fallbackAuthor(), config.fallbackEmail());
-        List<Bump> bumps = new ArrayList<>();
-        List<String> blocks = new ArrayList<>();
-        for (String n : tree.order()) {
-            if (!selected.contains(n)) continue;
-            TreeImage i = tree.get(n);
-            String old = i.definition().version();
-            String next;
-            next = automaticNext(i);
+        return bumpAll(tree, root, selected, now, this::automaticNext, n -> {
             List<String> text = new ArrayList<>();
             if (reasons.containsKey(n)) text.addAll(List.of(reasons.get(n).split("\n", -1)));
             Set<String> ancestors = tree.ancestors(n);
@@ -142,8 +116,28 @@ public final class TreeUpdater {
                 text.add("Refresh for update in parent image " + a + ":");
                 text.addAll(List.of(reasons.get(a).split("\n", -1)));
             }
-            blocks.add(ChangelogWriter.newBlock(n, next, config.distribution(), "high", author, now, text));
-            bumps.add(new Bump(n, i.definition().changelog(), old, next));
+            return text;
+        }, n -> false);
+    }
+
+    /**
+     * A new changelog entry for each {@code selected} image, in tree order: its next version, its text, whether it
+     * changes through its template only. Every version and entry is made (and every error raised) before any
+     * changelog is written.
+     */
+    private List<Bump> bumpAll(ImageTree tree, Path root, Set<String> selected, ZonedDateTime now,
+                               java.util.function.Function<TreeImage, String> nextVersion,
+                               java.util.function.Function<String, List<String>> text,
+                               java.util.function.Predicate<String> templateOnly) {
+        String author = ChangelogAuthor.resolve(env, root, config.fallbackAuthor(), config.fallbackEmail());
+        List<Bump> bumps = new ArrayList<>();
+        List<String> blocks = new ArrayList<>();
+        for (String n : tree.order()) {
+            if (!selected.contains(n)) continue;
+            TreeImage i = tree.get(n);
+            String next = nextVersion.apply(i);
+            blocks.add(ChangelogWriter.newBlock(n, next, config.distribution(), "high", author, now, text.apply(n)));
+            bumps.add(new Bump(n, i.definition().changelog(), i.definition().version(), next, templateOnly.test(n)));
         }
         for (int k = 0; k < bumps.size(); k++) ChangelogWriter.prepend(bumps.get(k).changelog(), blocks.get(k));
         return bumps;
