@@ -240,7 +240,6 @@ public final class RegistryClient {
      */
     public Map<ImageReference, Optional<ManifestDescriptor>> probeManifests(String registry, java.util.Collection<ImageReference> refs) {
         Map<ImageReference, Optional<ManifestDescriptor>> out = new LinkedHashMap<>();
-        URI api = apiUri(registry);
         if (!probes(registry)) return out;
         List<ImageReference> asked = new ArrayList<>();
         List<String> paths = new ArrayList<>();
