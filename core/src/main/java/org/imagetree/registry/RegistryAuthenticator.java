@@ -28,7 +28,7 @@ final class RegistryAuthenticator {
 
     private final Map<String, RegistryCredentials> credentials;
     private final Transport transport;
-    private final RegistryClient.LazyJson json;
+    private final RegistryCalls.LazyJson json;
     private final Clock clock;
     private final Predicate<String> plainHttpAllowed;
     private final Set<String> basicRegistries = ConcurrentHashMap.newKeySet();
@@ -40,7 +40,7 @@ final class RegistryAuthenticator {
         public String toString() { return "Token[****, refreshAt=" + refreshAt + "]"; }
     }
 
-    RegistryAuthenticator(Map<String, RegistryCredentials> credentials, Transport transport, RegistryClient.LazyJson json, Clock clock,
+    RegistryAuthenticator(Map<String, RegistryCredentials> credentials, Transport transport, RegistryCalls.LazyJson json, Clock clock,
                           Predicate<String> plainHttpAllowed) {
         this.credentials = Map.copyOf(credentials);
         this.transport = transport;
@@ -140,7 +140,7 @@ final class RegistryAuthenticator {
                     : "answered HTTP " + status;
             throw new RegistryException(registry, status, status == 401 ? "UNAUTHORIZED" : status == 403 ? "DENIED" : null,
                     registry + ": token server " + realm.getHost() + realm.getPath() + " " + why + " (scope " + String.join(" ", scopes) + ")",
-                    retryable, RegistryClient.retryAfter(response), null);
+                    retryable, RegistryCalls.retryAfter(response), null);
         }
         JsonNode body;
         try {

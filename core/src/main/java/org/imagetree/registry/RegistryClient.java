@@ -1,36 +1,14 @@
 package org.imagetree.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
 import org.imagetree.model.ImageReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,22 +29,19 @@ import java.util.Set;
  * (Bearer token flow or Basic). Idempotent calls — all of them here: reads, and writes of content-addressed blobs and
  * manifests — are retried on 5xx, 429 and transport errors per the {@link RetryPolicy}.
  *
+ * <p>The work is split by job: {@link RegistryCalls} (requests, authentication, retries), {@link ManifestOperations},
+ * {@link BlobReads} and {@link BlobUploads}; this class is their one public face.
+ *
  * <p>Secrets: no password, token or {@code Authorization} value reaches an exception, {@code toString} or log.
  */
 public final class RegistryClient {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
-    private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.MANIFEST_TYPES);
-    private static final int MAX_PAGES = 10_000;
     /** Where the Docker daemon reads per-registry CA certificates; the client reads the same by default. */
     public static final String DOCKER_CERTS_DIRECTORY = "/etc/docker/certs.d";
 
-    private final Options options;
-    private final Transport transport;
-    private final CertsDirectory certs;
-    private final RegistryAuthenticator auth;
-    /** Made on the first JSON answer: a no-op build only sends HEADs, and Jackson's start costs ~375 classes. */
-    private final LazyJson json = new LazyJson();
-    private final java.util.function.Consumer<String> retryLog;
+    private final RegistryCalls calls;
+    private final ManifestOperations manifests;
+    private final BlobReads blobReads;
+    private final BlobUploads blobUploads;
 
     /**
      * Everything a client is configured with. Build with {@link RegistryClient#builder()}.
@@ -159,46 +134,20 @@ public final class RegistryClient {
 
     /** @param retryLog where each retry is told (see {@link Builder#retryLog}) */
     public RegistryClient(Options options, java.util.function.Consumer<String> retryLog) {
-        this.options = Objects.requireNonNull(options);
-        this.retryLog = Objects.requireNonNull(retryLog);
-        // A CA bundle is read now, so a bad one fails here; the JVM's default TLS context only on the first https request.
-        KeyStore bundle = options.caBundle() != null ? trustStore(options.caBundle()) : null;
-        this.certs = new CertsDirectory(options.certsDirectory());
-        // A registry's own CAs come first; then what the client trusts otherwise (the CA bundle, or the JVM's default).
-        java.util.function.Supplier<javax.net.ssl.X509ExtendedTrustManager> otherwise = () -> {
-            if (bundle == null) return CertsDirectory.defaultTrust();
-            try {
-                return CertsDirectory.trustManager(bundle);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("invalid CA bundle: " + e.getMessage(), e);
-            }
-        };
-        this.transport = new Transport(() -> {
-            if (bundle != null) return sslContext(options.caBundle(), bundle);
-            try {
-                return SSLContext.getDefault();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
-            }
-        }, authority -> certs.context(authority, otherwise), () -> httpClient(options), options.requestTimeout());
-        this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
+        this.calls = new RegistryCalls(options, retryLog);
+        this.manifests = new ManifestOperations(calls);
+        this.blobReads = new BlobReads(calls);
+        this.blobUploads = new BlobUploads(calls);
     }
 
-    private static HttpClient.Builder httpClient(Options options) {
-        return HttpClient.newBuilder()
-                .connectTimeout(options.connectTimeout())
-                // Never follow redirects: the JDK would carry our Authorization header to another host.
-                .followRedirects(HttpClient.Redirect.NEVER);
-    }
-
-    public Options options() { return options; }
+    public Options options() { return calls.options(); }
 
     /** HTTP round trips made so far (retries, auth challenges and token requests included). */
-    public long requestCount() { return transport.requestCount(); }
+    public long requestCount() { return calls.transport().requestCount(); }
 
     /** The HTTP version {@code registry} last answered this client with; empty before it was asked anything. */
     public Optional<HttpClient.Version> protocol(String registry) {
-        return transport.version(Transport.authority(apiUri(registry)));
+        return calls.transport().version(Transport.authority(calls.apiUri(registry)));
     }
 
     /**
@@ -209,24 +158,13 @@ public final class RegistryClient {
         return protocol(registry).filter(v -> v == HttpClient.Version.HTTP_2).isPresent();
     }
 
-    // ---------------------------------------------------------------- reads
+    /** Whether {@code registry} is reached over plain HTTP (see the class comment). */
+    boolean usesPlainHttp(String registry) { return calls.usesPlainHttp(registry); }
+
+    // ---------------------------------------------------------------- manifests and names ({@link ManifestOperations})
 
     /** {@code HEAD} of a manifest: its descriptor when it exists, empty on any 404. */
-    public Optional<ManifestDescriptor> headManifest(ImageReference ref) {
-        Call call = new Call("HEAD", manifestUri(ref), ref.registry(), pull(ref.repository()))
-                .header("Accept", ACCEPT_MANIFESTS);
-        Optional<ManifestDescriptor> found = withRetries(call, () -> {
-            HttpResponse<byte[]> r = execute(call);
-            if (r.statusCode() == 404) return Optional.empty();
-            if (r.statusCode() != 200) throw failure(call, r);
-            Optional<String> digest = r.headers().firstValue("Docker-Content-Digest");
-            if (digest.isEmpty()) return null; // older registries: fall back to GET below
-            checkExpectedDigest(call, ref, digest.get());
-            String type = MediaTypes.strip(r.headers().firstValue("Content-Type").orElse(""));
-            return Optional.of(new ManifestDescriptor(digest.get(), type, r.headers().firstValueAsLong("Content-Length").orElse(-1)));
-        });
-        return found != null ? found : getManifest(ref).map(Manifest::descriptor);
-    }
+    public Optional<ManifestDescriptor> headManifest(ImageReference ref) { return manifests.headManifest(ref); }
 
     /**
      * {@code HEAD} of many manifests of {@code registry} in one pass ({@link ManifestProbe}: a few HTTP/1.1
@@ -239,33 +177,7 @@ public final class RegistryClient {
      * and by digest are left out.
      */
     public Map<ImageReference, Optional<ManifestDescriptor>> probeManifests(String registry, java.util.Collection<ImageReference> refs) {
-        Map<ImageReference, Optional<ManifestDescriptor>> out = new LinkedHashMap<>();
-        if (!probes(registry)) return out;
-        List<ImageReference> asked = new ArrayList<>();
-        List<String> paths = new ArrayList<>();
-        for (ImageReference ref : new java.util.LinkedHashSet<>(refs)) {
-            if (!ref.registry().equals(registry) || ref.digest() != null) continue;
-            String path = manifestUri(ref).getRawPath();
-            if (!ManifestProbe.probeable(path)) continue;
-            asked.add(ref);
-            paths.add(path);
-        }
-        if (paths.isEmpty()) return out;
-        ManifestProbe probe = probe(registry).orElse(null);
-        if (probe == null) return out;
-        List<ManifestProbe.Answer> answers;
-        try {
-            answers = probe.head(paths, transport::countRequest);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return out;
-        }
-        for (int i = 0; i < asked.size(); i++) {
-            ManifestProbe.Answer a = answers.get(i);
-            if (a != null) out.put(asked.get(i), a.manifest());
-        }
-        LOG.debug("{}: {} manifests asked in one pass, {} answered", registry, asked.size(), out.size());
-        return out;
+        return manifests.probeManifests(registry, refs);
     }
 
     /**
@@ -273,120 +185,49 @@ public final class RegistryClient {
      * connection's handshake, whose session the probe's connections then resume. Does nothing for plain HTTP (there
      * is nothing to prepare) and when the probe does not apply; never fails (what goes wrong is met again by the probe).
      */
-    public void warmUpProbe(String registry) {
-        if (probes(registry) && !usesPlainHttp(registry)) probe(registry).ifPresent(p -> p.warmUp(transport::countRequest));
-    }
-
-    private Optional<ManifestProbe> probe(String registry) {
-        URI api = apiUri(registry);
-        boolean plain = "http".equals(api.getScheme());
-        int port = api.getPort() >= 0 ? api.getPort() : plain ? 80 : 443;
-        Duration stall = options.requestTimeout().compareTo(options.connectTimeout()) < 0 ? options.requestTimeout() : options.connectTimeout();
-        try {
-            return Optional.of(new ManifestProbe(api.getHost(), port, Transport.authority(api),
-                    plain ? null : transport.sslContext(Transport.authority(api)), ACCEPT_MANIFESTS, "image-tree",
-                    options.connectTimeout(), stall));
-        } catch (RuntimeException e) { // no TLS context (a broken trust store): the requests one by one say why
-            LOG.debug("{}: no pipelined manifest checks: {}", registry, e.toString());
-            return Optional.empty();
-        }
-    }
+    public void warmUpProbe(String registry) { manifests.warmUpProbe(registry); }
 
     /** Whether {@link #probeManifests} would ask {@code registry} anything now (see there). */
-    public boolean probes(String registry) {
-        return !auth.authenticatesUpfront(registry) && direct(apiUri(registry));
-    }
-
-    /** Whether the JVM's proxy selector (which the HTTP clients use) connects to {@code uri} directly. */
-    private static boolean direct(URI uri) {
-        java.net.ProxySelector selector = java.net.ProxySelector.getDefault();
-        if (selector == null) return true;
-        try {
-            for (java.net.Proxy p : selector.select(uri)) if (p.type() != java.net.Proxy.Type.DIRECT) return false;
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
+    public boolean probes(String registry) { return manifests.probes(registry); }
 
     /** {@code GET} of a manifest: the exact bytes, media type and (verified) digest; empty on any 404. */
-    public Optional<Manifest> getManifest(ImageReference ref) {
-        Call call = new Call("GET", manifestUri(ref), ref.registry(), pull(ref.repository()))
-                .header("Accept", ACCEPT_MANIFESTS);
-        return withRetries(call, () -> {
-            HttpResponse<byte[]> r = execute(call);
-            if (r.statusCode() == 404) return Optional.empty();
-            if (r.statusCode() != 200) throw failure(call, r);
-            byte[] body = r.body();
-            String computed = Digests.sha256(body);
-            String digest = ref.digest() != null ? ref.digest() : r.headers().firstValue("Docker-Content-Digest").orElse(computed);
-            if (Digests.isSha256(digest) && !digest.equals(computed)) {
-                throw new RegistryException(call.registry, r.statusCode(), "DIGEST_INVALID", call.describe()
-                        + ": manifest bytes have digest " + computed + ", expected " + digest);
-            }
-            checkExpectedDigest(call, ref, digest);
-            String type = MediaTypes.strip(r.headers().firstValue("Content-Type").orElse(""));
-            return Optional.of(new Manifest(body, type, digest));
-        });
-    }
+    public Optional<Manifest> getManifest(ImageReference ref) { return manifests.getManifest(ref); }
 
     /** Every tag of a repository, following {@code Link: <…>; rel="next"} pages; empty when the repository is unknown. */
-    public List<String> listTags(String registry, String repository) {
-        URI next = uri(registry, "/v2/" + repository + "/tags/list" + (options.tagPageSize() > 0 ? "?n=" + options.tagPageSize() : ""));
-        List<String> tags = new ArrayList<>();
-        Set<URI> seen = new HashSet<>();
-        while (next != null) {
-            if (!seen.add(next) || seen.size() > MAX_PAGES) {
-                throw new RegistryException(registry, 200, null, registry + ": tag list pagination of " + repository + " does not end");
-            }
-            Call call = new Call("GET", next, registry, pull(repository)).header("Accept", "application/json");
-            Page page = withRetries(call, () -> {
-                HttpResponse<byte[]> r = execute(call);
-                if (r.statusCode() == 404) return new Page(List.of(), null);
-                if (r.statusCode() != 200) throw failure(call, r);
-                List<String> pageTags = new ArrayList<>();
-                JsonNode body = parseJson(call, r.body());
-                body.path("tags").forEach(t -> pageTags.add(t.asText()));
-                return new Page(pageTags, LinkHeader.next(call.uri, r.headers().allValues("Link")).orElse(null));
-            });
-            tags.addAll(page.tags());
-            next = page.next();
-        }
-        return List.copyOf(tags);
-    }
+    public List<String> listTags(String registry, String repository) { return manifests.listTags(registry, repository); }
 
-    private record Page(List<String> tags, URI next) {}
+    /**
+     * Every repository of a registry ({@code GET /v2/_catalog}, following {@code Link} pages), or empty when the
+     * registry does not offer its catalog to us (401, 403, 404: many hosted registries do not). One request per page
+     * can replace one existence check per image when a tree is large and most of it is new.
+     */
+    public Optional<Set<String>> catalog(String registry) { return manifests.catalog(registry); }
+
+    /**
+     * {@code PUT} of a manifest under the reference's tag (or digest when it has no tag).
+     *
+     * @return the digest the registry answered, checked to be the sha256 of {@code body}
+     */
+    public String putManifest(ImageReference ref, String mediaType, byte[] body) { return manifests.putManifest(ref, mediaType, body); }
+
+    /** {@code DELETE} of a manifest by digest (registries need {@code delete} enabled; tags pointing at it go too). */
+    public void deleteManifest(String registry, String repository, String digest) { manifests.deleteManifest(registry, repository, digest); }
+
+    /**
+     * The API version check Docker clients start with ({@code GET /v2/}, without credentials): opens the connection
+     * to {@code registry} (over TLS negotiating HTTP/2, which {@link #protocol} then reports) so that requests made
+     * after it find the connection ready. True when the registry speaks the API (200, or 401 asking for credentials).
+     * Not retried: a caller warming the connection up loses nothing when it fails.
+     */
+    public boolean checkApi(String registry) { return calls.checkApi(registry); }
+
+    // ---------------------------------------------------------------- blob reads ({@link BlobReads})
 
     /**
      * {@code GET} of a blob (e.g. an image config), verified against its digest; empty on 404. A redirect to blob
      * storage is followed once, without our credentials (they must not reach another host).
      */
-    public Optional<byte[]> getBlob(String registry, String repository, String digest) {
-        Digests.requireDigest(digest);
-        Call call = new Call("GET", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, pull(repository));
-        return withRetries(call, () -> {
-            HttpResponse<byte[]> r = execute(call);
-            if (r.statusCode() == 404) return Optional.empty();
-            byte[] body;
-            if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303 || r.statusCode() == 301) {
-                URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(() -> failure(call, r)));
-                HttpResponse<byte[]> moved = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()
-                        .send(java.net.http.HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
-                if (moved.statusCode() != 200) throw failure(call, moved);
-                body = moved.body();
-            } else if (r.statusCode() == 200) {
-                body = r.body();
-            } else {
-                throw failure(call, r);
-            }
-            if (Digests.isSha256(digest) && !digest.equals(Digests.sha256(body))) {
-                throw new RegistryException(registry, 200, "DIGEST_INVALID", call.describe() + ": blob bytes have digest "
-                        + Digests.sha256(body) + ", expected " + digest);
-            }
-            return Optional.of(body);
-        });
-    }
+    public Optional<byte[]> getBlob(String registry, String repository, String digest) { return blobReads.getBlob(registry, repository, digest); }
 
     /** Reads a blob's bytes as they arrive; may stop early (see {@link #readBlob}). */
     @FunctionalInterface
@@ -401,138 +242,20 @@ public final class RegistryClient {
      * callers use it for large layers they only look into. A transport failure while reading is retried from the start.
      */
     public <T> Optional<T> readBlob(String registry, String repository, String digest, BlobReader<T> reader) {
-        Digests.requireDigest(digest);
-        Call call = new Call("GET", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, pull(repository));
-        return withRetries(call, () -> {
-            String authorization = auth.upfront(call.registry, call.scopes).orElse(null);
-            HttpResponse<InputStream> r = stream(call, authorization);
-            if (r.statusCode() == 401) {
-                r.body().close();
-                Optional<AuthChallenge> challenge = AuthChallenge.select(r.headers().allValues("WWW-Authenticate"));
-                Optional<String> retry = challenge.isEmpty() ? Optional.empty()
-                        : auth.answer(call.registry, challenge.get(), call.scopes, authorization);
-                if (retry.isEmpty()) throw failure(call, r.statusCode(), new byte[0], r);
-                r = stream(call, retry.get());
-            }
-            if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303 || r.statusCode() == 301) {
-                r.body().close();
-                URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(
-                        () -> new RegistryException(registry, 0, null, call.describe() + ": redirect without a Location")));
-                r = transport.stream(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build());
-            }
-            try (InputStream in = r.body()) {
-                if (r.statusCode() == 404) return Optional.empty();
-                if (r.statusCode() != 200) throw failure(call, r.statusCode(), in.readNBytes(4096), r);
-                return Optional.of(reader.read(in));
-            }
-        });
+        return blobReads.readBlob(registry, repository, digest, reader);
     }
 
-    private HttpResponse<InputStream> stream(Call call, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder b = transport.request(call.uri).method(call.method, call.body);
-        call.headers.forEach(b::header);
-        if (authorization != null) b.header("Authorization", authorization);
-        HttpResponse<InputStream> r = transport.stream(b.build());
-        LOG.debug("{} -> {}", call.describe(), r.statusCode());
-        return r;
-    }
+    // ---------------------------------------------------------------- blob writes ({@link BlobUploads})
 
-    /**
-     * Every repository of a registry ({@code GET /v2/_catalog}, following {@code Link} pages), or empty when the
-     * registry does not offer its catalog to us (401, 403, 404: many hosted registries do not). One request per page
-     * can replace one existence check per image when a tree is large and most of it is new.
-     */
-    public Optional<Set<String>> catalog(String registry) {
-        URI next = uri(registry, "/v2/_catalog?n=" + (options.tagPageSize() > 0 ? options.tagPageSize() : 1000));
-        Set<String> repositories = new HashSet<>();
-        Set<URI> seen = new HashSet<>();
-        while (next != null) {
-            if (!seen.add(next) || seen.size() > MAX_PAGES) {
-                throw new RegistryException(registry, 200, null, registry + ": catalog pagination does not end");
-            }
-            Call call = new Call("GET", next, registry, List.of("registry:catalog:*")).header("Accept", "application/json");
-            Page page = withRetries(call, () -> {
-                HttpResponse<byte[]> r = execute(call);
-                if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 404) return null;
-                if (r.statusCode() != 200) throw failure(call, r);
-                List<String> names = new ArrayList<>();
-                parseJson(call, r.body()).path("repositories").forEach(t -> names.add(t.asText()));
-                return new Page(names, LinkHeader.next(call.uri, r.headers().allValues("Link")).orElse(null));
-            });
-            if (page == null) return Optional.empty();
-            repositories.addAll(page.tags());
-            next = page.next();
-        }
-        return Optional.of(Set.copyOf(repositories));
-    }
-
-    /**
-     * The API version check Docker clients start with ({@code GET /v2/}, without credentials): opens the connection
-     * to {@code registry} (over TLS negotiating HTTP/2, which {@link #protocol} then reports) so that requests made
-     * after it find the connection ready. True when the registry speaks the API (200, or 401 asking for credentials).
-     * Not retried: a caller warming the connection up loses nothing when it fails.
-     */
-    public boolean checkApi(String registry) {
-        Call call = new Call("GET", uri(registry, "/v2/"), registry, List.of());
-        try {
-            int status = send(call, null).statusCode();
-            return status == 200 || status == 401;
-        } catch (IOException e) {
-            LOG.debug("{}: {}", call.describe(), e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    // ---------------------------------------------------------------- writes
-
-    public boolean blobExists(String registry, String repository, String digest) {
-        Digests.requireDigest(digest);
-        Call call = new Call("HEAD", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, pull(repository));
-        return withRetries(call, () -> blobExists(call));
-    }
+    public boolean blobExists(String registry, String repository, String digest) { return blobUploads.blobExists(registry, repository, digest); }
 
     public void pushBlob(String registry, String repository, String digest, byte[] content) {
-        String actual = Digests.sha256(content);
-        if (Digests.isSha256(digest) && !digest.equals(actual)) {
-            throw new IllegalArgumentException("blob content has digest " + actual + ", not " + digest);
-        }
-        pushBlob(registry, repository, digest, BodyPublishers.ofByteArray(content));
+        blobUploads.pushBlob(registry, repository, digest, content);
     }
 
     /** Uploads a blob unless the repository already has it (monolithic upload: {@code POST} then {@code PUT ?digest=}). */
     public void pushBlob(String registry, String repository, String digest, Path content) {
-        try {
-            pushBlob(registry, repository, digest, BodyPublishers.ofFile(content));
-        } catch (FileNotFoundException e) {
-            throw new IllegalArgumentException("blob file not found: " + content, e);
-        }
-    }
-
-    private void pushBlob(String registry, String repository, String digest, BodyPublisher content) {
-        Digests.requireDigest(digest);
-        Call head = new Call("HEAD", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, push(repository));
-        Call start = new Call("POST", uri(registry, "/v2/" + repository + "/blobs/uploads/"), registry, push(repository));
-        // The whole sequence is one retry unit: an upload session does not survive a failed PUT, and the HEAD makes
-        // a retry after a lost 201 a no-op.
-        withRetries(start, () -> {
-            if (blobExists(head)) return null;
-            HttpResponse<byte[]> started = execute(start);
-            if (started.statusCode() != 202) throw failure(start, started);
-            URI location = uploadLocation(start, started);
-            URI target = URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + urlEncode(digest));
-            Call put = new Call("PUT", target, registry, push(repository))
-                    .header("Content-Type", "application/octet-stream").body(content);
-            HttpResponse<byte[]> done = execute(put);
-            if (done.statusCode() != 201) throw failure(put, done);
-            Optional<String> answered = done.headers().firstValue("Docker-Content-Digest");
-            if (answered.isPresent() && !answered.get().equals(digest)) {
-                throw new RegistryException(registry, 201, "DIGEST_INVALID", put.describe() + ": registry stored digest " + answered.get());
-            }
-            return null;
-        });
+        blobUploads.pushBlob(registry, repository, digest, content);
     }
 
     /**
@@ -540,298 +263,9 @@ public final class RegistryClient {
      * uploading. False when the registry did not mount (the blob must then be pushed).
      */
     public boolean mountBlob(String registry, String repository, String digest, String fromRepository) {
-        Digests.requireDigest(digest);
-        List<String> scopes = List.of("repository:" + repository + ":pull,push", "repository:" + fromRepository + ":pull");
-        Call call = new Call("POST", uri(registry, "/v2/" + repository + "/blobs/uploads/?mount=" + urlEncode(digest)
-                + "&from=" + urlEncode(fromRepository)), registry, scopes);
-        return withRetries(call, () -> {
-            HttpResponse<byte[]> r = execute(call);
-            if (r.statusCode() == 201) return true;
-            if (r.statusCode() != 202) throw failure(call, r);
-            // The registry opened an ordinary upload instead; cancel it (best effort).
-            try {
-                execute(new Call("DELETE", uploadLocation(call, r), registry, push(repository)));
-            } catch (IOException e) {
-                LOG.debug("{}: cancelling an unused upload failed: {}", registry, e.toString());
-            }
-            return false;
-        });
-    }
-
-    /**
-     * {@code PUT} of a manifest under the reference's tag (or digest when it has no tag).
-     *
-     * @return the digest the registry answered, checked to be the sha256 of {@code body}
-     */
-    public String putManifest(ImageReference ref, String mediaType, byte[] body) {
-        String computed = Digests.sha256(body);
-        if (ref.digest() != null && !ref.digest().equals(computed)) {
-            throw new IllegalArgumentException("manifest has digest " + computed + ", but the reference says " + ref.digest());
-        }
-        String reference = ref.tag() != null ? ref.tag() : ref.digest();
-        Call call = new Call("PUT", uri(ref.registry(), "/v2/" + ref.repository() + "/manifests/" + reference), ref.registry(),
-                push(ref.repository())).header("Content-Type", mediaType).body(BodyPublishers.ofByteArray(body));
-        return withRetries(call, () -> {
-            HttpResponse<byte[]> r = execute(call);
-            if (r.statusCode() != 201 && r.statusCode() != 200) throw failure(call, r);
-            String answered = r.headers().firstValue("Docker-Content-Digest").orElse(computed);
-            if (!answered.equals(computed)) {
-                throw new RegistryException(call.registry, r.statusCode(), "DIGEST_INVALID", call.describe()
-                        + ": registry answered digest " + answered + ", but the manifest bytes have " + computed);
-            }
-            return answered;
-        });
-    }
-
-    /** {@code DELETE} of a manifest by digest (registries need {@code delete} enabled; tags pointing at it go too). */
-    public void deleteManifest(String registry, String repository, String digest) {
-        Digests.requireDigest(digest);
-        Call call = new Call("DELETE", uri(registry, "/v2/" + repository + "/manifests/" + digest), registry,
-                List.of("repository:" + repository + ":delete"));
-        withRetries(call, () -> {
-            HttpResponse<byte[]> r = execute(call);
-            if (r.statusCode() != 202 && r.statusCode() != 200) throw failure(call, r);
-            return null;
-        });
-    }
-
-    // ---------------------------------------------------------------- plumbing
-
-    /** One HTTP request to make, possibly several times (retries, authentication). */
-    private static final class Call {
-        final String method;
-        final URI uri;
-        final String registry;
-        final List<String> scopes;
-        final Map<String, String> headers = new LinkedHashMap<>();
-        BodyPublisher body = BodyPublishers.noBody();
-
-        Call(String method, URI uri, String registry, List<String> scopes) {
-            this.method = method;
-            this.uri = uri;
-            this.registry = registry;
-            this.scopes = scopes;
-        }
-
-        Call header(String name, String value) { headers.put(name, value); return this; }
-
-        Call body(BodyPublisher b) { body = b; return this; }
-
-        /** Method and path, never the query (upload URLs carry opaque state). */
-        String describe() { return registry + ": " + method + " " + uri.getRawPath(); }
-    }
-
-    @FunctionalInterface
-    private interface Attempt<T> {
-        T run() throws IOException, InterruptedException;
-    }
-
-    private <T> T withRetries(Call call, Attempt<T> attempt) {
-        RetryPolicy policy = options.retryPolicy();
-        for (int n = 1; ; n++) {
-            Duration retryAfter;
-            String failure;
-            try {
-                return attempt.run();
-            } catch (RegistryException e) {
-                if (!e.isRetryable()) throw e;
-                if (n >= policy.maxAttempts()) {
-                    if (n == 1) throw e;
-                    // The last answer, and that it was not the first: the reference (method, path) and status are in it.
-                    throw new RegistryException(e.registry(), e.status(), e.errorCode().orElse(null),
-                            e.getMessage() + " (gave up after " + n + " attempts)", true, e.retryAfter().orElse(null), e);
-                }
-                retryAfter = e.retryAfter().orElse(null);
-                failure = e.getMessage();
-            } catch (IOException e) {
-                if (n >= policy.maxAttempts() || TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) {
-                    throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, auth.redact(call.describe() + " failed after "
-                            + n + " attempt(s): " + TransportFailure.describe(e, call.registry)), true, null, e);
-                }
-                retryAfter = null;
-                failure = auth.redact(call.describe() + ": " + TransportFailure.describe(e, call.registry));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
-            }
-            Duration delay = policy.delayAfter(n, retryAfter);
-            LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), n, failure);
-            retryLog.accept(failure + " (attempt " + n + " of " + policy.maxAttempts() + "), retrying in " + delay.toMillis() + " ms");
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, call.describe() + " interrupted", false, null, e);
-            }
-        }
-    }
-
-    /** One attempt: the request, and once more with credentials if the registry challenges it. */
-    private HttpResponse<byte[]> execute(Call call) throws IOException, InterruptedException {
-        boolean sameHost = call.uri.getHost().equalsIgnoreCase(apiUri(call.registry).getHost())
-                && call.uri.getPort() == apiUri(call.registry).getPort();
-        String authorization = sameHost ? auth.upfront(call.registry, call.scopes).orElse(null) : null;
-        HttpResponse<byte[]> r = send(call, authorization);
-        if (r.statusCode() != 401 || !sameHost) return r;
-        Optional<AuthChallenge> challenge = AuthChallenge.select(r.headers().allValues("WWW-Authenticate"));
-        if (challenge.isEmpty()) return r;
-        Optional<String> retry = auth.answer(call.registry, challenge.get(), call.scopes, authorization);
-        return retry.isPresent() ? send(call, retry.get()) : r;
-    }
-
-    private HttpResponse<byte[]> send(Call call, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder b = transport.request(call.uri).method(call.method, call.body);
-        call.headers.forEach(b::header);
-        if (authorization != null) b.header("Authorization", authorization);
-        HttpResponse<byte[]> r = transport.send(b.build());
-        LOG.debug("{} -> {}", call.describe(), r.statusCode());
-        return r;
-    }
-
-    private boolean blobExists(Call head) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = execute(head);
-        if (r.statusCode() == 200) return true;
-        if (r.statusCode() == 404) return false;
-        throw failure(head, r);
-    }
-
-    private RegistryException failure(Call call, HttpResponse<byte[]> r) {
-        return failure(call, r.statusCode(), r.body(), r);
-    }
-
-    private RegistryException failure(Call call, int status, byte[] body, HttpResponse<?> r) {
-        String code = null;
-        String detail = null;
-        try {
-            JsonNode first = json.get().readTree(body).path("errors").path(0);
-            if (first.hasNonNull("code")) code = first.get("code").asText();
-            if (first.hasNonNull("message")) detail = first.get("message").asText();
-        } catch (IOException | RuntimeException e) {
-            // not a JSON error body (HEAD responses have none)
-        }
-        StringBuilder msg = new StringBuilder(call.describe()).append(" answered HTTP ").append(status);
-        if (code != null) msg.append(' ').append(code);
-        if (detail != null && !detail.isBlank()) msg.append(": ").append(detail.length() > 300 ? detail.substring(0, 300) + "…" : detail);
-        if (status == 401) {
-            msg.append(auth.hasCredentials(call.registry) ? " (the credentials configured for " + call.registry + " were rejected)"
-                    : " (authentication required; no credentials configured for " + call.registry + ")");
-        } else if (status == 403) {
-            msg.append(" (access denied for this repository and action)");
-        }
-        boolean retryable = status >= 500 || status == 429;
-        return new RegistryException(call.registry, status, code, auth.redact(msg.toString()), retryable, retryAfter(r), null);
-    }
-
-    /** {@code Retry-After} in seconds or as an HTTP date, if present. */
-    static Duration retryAfter(HttpResponse<?> r) {
-        Optional<String> v = r.headers().firstValue("Retry-After");
-        if (v.isEmpty()) return null;
-        String s = v.get().trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(s)));
-        } catch (NumberFormatException e) {
-            try {
-                Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME));
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException e2) {
-                return null;
-            }
-        }
-    }
-
-    private void checkExpectedDigest(Call call, ImageReference ref, String digest) {
-        if (ref.digest() != null && !ref.digest().equals(digest)) {
-            throw new RegistryException(call.registry, 200, "DIGEST_INVALID", call.describe() + ": registry answered digest " + digest);
-        }
-    }
-
-    private JsonNode parseJson(Call call, byte[] body) {
-        try {
-            return json.get().readTree(body);
-        } catch (IOException e) {
-            throw new RegistryException(call.registry, 200, null, call.describe() + ": answer is not JSON");
-        }
-    }
-
-    private URI uploadLocation(Call call, HttpResponse<byte[]> r) {
-        String location = r.headers().firstValue("Location").orElseThrow(() ->
-                new RegistryException(call.registry, r.statusCode(), null, call.describe() + ": upload started without a Location"));
-        return call.uri.resolve(location);
-    }
-
-    private URI manifestUri(ImageReference ref) {
-        return uri(ref.registry(), "/v2/" + ref.repository() + "/manifests/" + ref.reference());
-    }
-
-    private URI uri(String registry, String pathAndQuery) {
-        return URI.create(apiUri(registry) + pathAndQuery);
-    }
-
-    private URI apiUri(String registry) {
-        String host = registry.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : registry;
-        return URI.create((usesPlainHttp(registry) ? "http" : "https") + "://" + host);
-    }
-
-    /**
-     * Configured insecure registries ({@code host:port} or just {@code host}) use plain HTTP; so do loopback registries,
-     * unless they have CA certificates in the certificate directory (as Docker, which then uses TLS).
-     */
-    boolean usesPlainHttp(String registry) {
-        if (options.insecureRegistries().contains(registry)) return true;
-        int colon = registry.lastIndexOf(':');
-        if (colon > 0 && !registry.endsWith("]") && options.insecureRegistries().contains(registry.substring(0, colon))) return true;
-        return ImageReference.isLoopbackRegistry(registry) && !certs.hasCertificates(registry);
-    }
-
-    private static List<String> pull(String repository) { return List.of("repository:" + repository + ":pull"); }
-
-    private static List<String> push(String repository) { return List.of("repository:" + repository + ":pull,push"); }
-
-    private static String urlEncode(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
-
-    private static SSLContext sslContext(Path pem, KeyStore trust) {
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new javax.net.ssl.TrustManager[]{CertsDirectory.trustManager(trust)}, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new InputError(pem, 0, "invalid CA bundle: " + e.getMessage(), e);
-        }
-    }
-
-    private static KeyStore trustStore(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, cert);
-            }
-            if (i == 0) throw new InputError(pem, 0, "CA bundle holds no PEM certificate");
-            return trust;
-        } catch (IOException e) {
-            throw new InputError(pem, 0, "cannot read CA bundle: " + e.getMessage(), e);
-        } catch (GeneralSecurityException e) {
-            throw new InputError(pem, 0, "invalid CA bundle: " + e.getMessage(), e);
-        }
+        return blobUploads.mountBlob(registry, repository, digest, fromRepository);
     }
 
     @Override
-    public String toString() { return "RegistryClient" + options; }
-
-    /** One {@link ObjectMapper} per client, made when first needed. */
-    static final class LazyJson {
-        private volatile ObjectMapper mapper;
-
-        ObjectMapper get() {
-            ObjectMapper m = mapper;
-            if (m == null) {
-                synchronized (this) {
-                    m = mapper;
-                    if (m == null) mapper = m = new ObjectMapper();
-                }
-            }
-            return m;
-        }
-    }
+    public String toString() { return "RegistryClient" + calls.options(); }
 }
