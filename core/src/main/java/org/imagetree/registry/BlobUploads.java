@@ -4,25 +4,48 @@ import org.imagetree.registry.RegistryCalls.Call;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Blob writes: existence checks, uploads and cross-repository mounts. */
+/**
+ * Blob writes: existence checks, cross-repository mounts, and uploads that survive a flaky network.
+ *
+ * <p>An upload ({@link #upload}) is a session: {@code POST /v2/<name>/blobs/uploads/} opens it, then the bytes go in
+ * one {@code PUT <location>?digest=} (blobs up to the chunk size) or in {@code PATCH} chunks and a closing
+ * {@code PUT}. Every request is retried on its own, not the whole upload: after a 5xx, a 429 or a broken connection
+ * the client asks the session where it stands ({@code GET <location>}: {@code 204} with {@code Range: 0-<last byte>})
+ * and sends the rest from there. When the registry no longer knows the session (404, {@code BLOB_UPLOAD_UNKNOWN},
+ * {@code BLOB_UPLOAD_INVALID}: Distribution cancels a session whose state token is stale, e.g. after a chunk that
+ * arrived in part) or answers nonsense (a {@code Range} beyond what was sent, a {@code 202} without {@code Location}),
+ * the upload restarts with a new session, a bounded number of times. A {@code PUT} whose answer was lost is settled by
+ * a {@code HEAD} of the blob. The registry checks the digest of what it received; a mismatch restarts the upload.
+ */
 final class BlobUploads {
     private static final Logger LOG = LoggerFactory.getLogger(BlobUploads.class);
+    private static final Pattern RANGE = Pattern.compile("(?:bytes=)?(\\d+)-(\\d+)");
 
     private final RegistryCalls calls;
+    private final AtomicLong bytesSent = new AtomicLong();
 
     BlobUploads(RegistryCalls calls) {
         this.calls = calls;
     }
+
+    /** Blob bytes handed to the network so far, resent ones included. */
+    long bytesSent() { return bytesSent.get(); }
 
     boolean blobExists(String registry, String repository, String digest) {
         Digests.requireDigest(digest);
@@ -31,62 +54,361 @@ final class BlobUploads {
     }
 
     void pushBlob(String registry, String repository, String digest, byte[] content) {
-        String actual = Digests.sha256(content);
-        if (Digests.isSha256(digest) && !digest.equals(actual)) {
-            throw new IllegalArgumentException("blob content has digest " + actual + ", not " + digest);
+        BlobContent blob = BlobContent.of(content);
+        if (Digests.isSha256(digest) && !digest.equals(blob.digest())) {
+            throw new IllegalArgumentException("blob content has digest " + blob.digest() + ", not " + digest);
         }
-        pushBlob(registry, repository, digest, BodyPublishers.ofByteArray(content));
+        upload(registry, repository, blob, List.of());
     }
 
     void pushBlob(String registry, String repository, String digest, Path content) {
+        long size;
         try {
-            pushBlob(registry, repository, digest, BodyPublishers.ofFile(content));
-        } catch (FileNotFoundException e) {
+            size = Files.size(content);
+        } catch (IOException e) {
             throw new IllegalArgumentException("blob file not found: " + content, e);
+        }
+        upload(registry, repository, BlobContent.of(content, digest, size), List.of());
+    }
+
+    /**
+     * Makes {@code blob} available in {@code repository}: nothing when it is there ({@code HEAD}); else mounted from the
+     * first of {@code mountFrom} (repositories of the same registry said to hold it) that the registry mounts from;
+     * else uploaded, resumed or restarted as the class comment says.
+     */
+    UploadOutcome upload(String registry, String repository, BlobContent blob, List<String> mountFrom) {
+        Call head = new Call("HEAD", blobUri(registry, repository, blob.digest()), registry, RegistryCalls.push(repository));
+        if (calls.withRetries(head, () -> blobExists(head))) return UploadOutcome.PRESENT;
+        Session session = null;
+        for (String from : mountFrom) {
+            if (from.equals(repository)) continue;
+            Mount m = mount(registry, repository, blob.digest(), from);
+            if (m.mounted()) return UploadOutcome.MOUNTED;
+            if (m.session() != null) {
+                session = m.session(); // Distribution opens an ordinary upload when it cannot mount: use it
+                break;
+            }
+        }
+        int maxStarts = calls.options().retryPolicy().maxAttempts();
+        for (int start = 1; ; start++) {
+            if (session == null) session = open(registry, repository);
+            try {
+                send(session, blob);
+                return UploadOutcome.UPLOADED;
+            } catch (Restart r) {
+                if (start >= maxStarts) {
+                    throw new RegistryException(registry, r.status, null, calls.auth().redact(r.getMessage() + "; upload of " + blob.digest()
+                            + " to " + repository + " restarted " + start + " times, giving up"), true, null, r);
+                }
+                calls.tell(calls.auth().redact(r.getMessage()) + "; upload of " + blob.digest() + " restarts (start " + (start + 1)
+                        + " of " + maxStarts + ")");
+                cancel(session);
+                session = null;
+            }
         }
     }
 
-    private void pushBlob(String registry, String repository, String digest, BodyPublisher content) {
-        Digests.requireDigest(digest);
-        Call head = new Call("HEAD", blobUri(registry, repository, digest), registry, RegistryCalls.push(repository));
-        Call start = new Call("POST", calls.uri(registry, "/v2/" + repository + "/blobs/uploads/"), registry, RegistryCalls.push(repository));
-        // The whole sequence is one retry unit: an upload session does not survive a failed PUT, and the HEAD makes
-        // a retry after a lost 201 a no-op.
-        calls.withRetries(start, () -> {
-            if (blobExists(head)) return null;
-            HttpResponse<byte[]> started = calls.execute(start);
-            if (started.statusCode() != 202) throw calls.failure(start, started);
-            URI location = uploadLocation(start, started);
-            URI target = URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + RegistryCalls.urlEncode(digest));
-            Call put = new Call("PUT", target, registry, RegistryCalls.push(repository))
-                    .header("Content-Type", "application/octet-stream").body(content);
-            HttpResponse<byte[]> done = calls.execute(put);
-            if (done.statusCode() != 201) throw calls.failure(put, done);
-            Optional<String> answered = done.headers().firstValue("Docker-Content-Digest");
-            if (answered.isPresent() && !answered.get().equals(digest)) {
-                throw new RegistryException(registry, 201, "DIGEST_INVALID", put.describe() + ": registry stored digest " + answered.get());
-            }
-            return null;
+    /** {@code POST /v2/<name>/blobs/uploads/}: a new session (202 and a {@code Location}; without one, the POST is retried). */
+    private Session open(String registry, String repository) {
+        Call call = new Call("POST", calls.uri(registry, "/v2/" + repository + "/blobs/uploads/"), registry, RegistryCalls.push(repository));
+        return calls.withRetries(call, () -> {
+            HttpResponse<byte[]> r = calls.execute(call);
+            if (r.statusCode() != 202) throw calls.failure(call, r);
+            return new Session(registry, repository, location(call, r), 0);
         });
     }
 
-    boolean mountBlob(String registry, String repository, String digest, String fromRepository) {
-        Digests.requireDigest(digest);
+    private record Mount(boolean mounted, Session session) {}
+
+    private Mount mount(String registry, String repository, String digest, String fromRepository) {
         List<String> scopes = List.of("repository:" + repository + ":pull,push", "repository:" + fromRepository + ":pull");
         Call call = new Call("POST", calls.uri(registry, "/v2/" + repository + "/blobs/uploads/?mount=" + RegistryCalls.urlEncode(digest)
                 + "&from=" + RegistryCalls.urlEncode(fromRepository)), registry, scopes);
         return calls.withRetries(call, () -> {
             HttpResponse<byte[]> r = calls.execute(call);
-            if (r.statusCode() == 201) return true;
+            if (r.statusCode() == 201) return new Mount(true, null);
             if (r.statusCode() != 202) throw calls.failure(call, r);
-            // The registry opened an ordinary upload instead; cancel it (best effort).
-            try {
-                calls.execute(new Call("DELETE", uploadLocation(call, r), registry, RegistryCalls.push(repository)));
-            } catch (IOException e) {
-                LOG.debug("{}: cancelling an unused upload failed: {}", registry, e.toString());
-            }
-            return false;
+            Optional<String> location = r.headers().firstValue("Location");
+            return new Mount(false, location.map(l -> new Session(registry, repository, call.uri.resolve(l), 0)).orElse(null));
         });
+    }
+
+    /**
+     * Cross-repository mount: makes {@code digest} from {@code fromRepository} available in {@code repository} without
+     * uploading. False when the registry did not mount (the session it opened instead is cancelled).
+     */
+    boolean mountBlob(String registry, String repository, String digest, String fromRepository) {
+        Digests.requireDigest(digest);
+        Mount m = mount(registry, repository, digest, fromRepository);
+        if (m.session() != null) cancel(m.session());
+        return m.mounted();
+    }
+
+    /** An open upload: where to send the next request and how many bytes the registry has. */
+    private static final class Session {
+        final String registry;
+        final String repository;
+        URI location;
+        long offset;
+
+        Session(String registry, String repository, URI location, long offset) {
+            this.registry = registry;
+            this.repository = repository;
+            this.location = location;
+            this.offset = offset;
+        }
+    }
+
+    /** The session cannot go on: start a new one. */
+    private static final class Restart extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        Restart(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private void send(Session s, BlobContent blob) throws Restart {
+        long chunk = calls.options().uploadChunkSize();
+        if (blob.size() <= chunk) {
+            put(s, blob, true);
+            return;
+        }
+        while (s.offset < blob.size()) patch(s, blob, Math.min(blob.size(), s.offset + chunk));
+        put(s, blob, false);
+    }
+
+    /** {@code PATCH} of the bytes from the session's offset to {@code end}, until the registry has them (or restart). */
+    private void patch(Session s, BlobContent blob, long end) throws Restart {
+        RetryPolicy policy = calls.options().retryPolicy();
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            long from = s.offset;
+            Call call = new Call("PATCH", s.location, s.registry, RegistryCalls.push(s.repository))
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Content-Range", from + "-" + (end - 1))
+                    .body(body(blob, from, end - from));
+            String failure;
+            int lastStatus = RegistryException.NO_STATUS;
+            Duration retryAfter = null;
+            try {
+                HttpResponse<byte[]> r = calls.execute(call);
+                if (r.statusCode() == 202) {
+                    s.location = r.headers().firstValue("Location").map(call.uri::resolve).orElse(s.location);
+                    long received = range(r).orElse(end);
+                    if (received > end || received <= from) {
+                        throw new Restart(r.statusCode(), call.describe() + " answered Range 0-" + Math.max(0, received - 1)
+                                + " after bytes " + from + "-" + (end - 1) + " were sent");
+                    }
+                    s.offset = received; // fewer than sent: the rest goes again
+                    return;
+                }
+                restartIfSessionGone(call, r);
+                RegistryException e = calls.failure(call, r);
+                if (!e.isRetryable()) throw e;
+                failure = e.getMessage();
+                lastStatus = e.status();
+                retryAfter = e.retryAfter().orElse(null);
+            } catch (IOException e) {
+                if (TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) throw transportFailure(call, attempt, e);
+                failure = calls.auth().redact(call.describe() + ": " + TransportFailure.describe(e, s.registry));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw RegistryCalls.interrupted(call, e);
+            }
+            if (attempt >= policy.maxAttempts()) {
+                throw new RegistryException(s.registry, lastStatus, null, failure + " (gave up after " + attempt + " attempts)",
+                        true, null, null);
+            }
+            pause(call, policy, attempt, retryAfter, failure);
+            status(s, blob); // where the registry stands now: resume from there
+            if (s.offset > from) attempt = 0;
+            if (s.offset >= end) return;
+        }
+    }
+
+    /**
+     * The closing {@code PUT ?digest=}, with the bytes from the session's offset when {@code withBody} (a monolithic
+     * upload), until the registry has the blob (or restart).
+     */
+    private void put(Session s, BlobContent blob, boolean withBody) throws Restart {
+        RetryPolicy policy = calls.options().retryPolicy();
+        for (int attempt = 1; ; attempt++) {
+            URI target = URI.create(s.location + (s.location.getRawQuery() == null ? "?" : "&") + "digest="
+                    + RegistryCalls.urlEncode(blob.digest()));
+            Call call = new Call("PUT", target, s.registry, RegistryCalls.push(s.repository));
+            if (withBody) {
+                call.header("Content-Type", "application/octet-stream").body(body(blob, s.offset, blob.size() - s.offset));
+            }
+            String failure;
+            int lastStatus = RegistryException.NO_STATUS;
+            Duration retryAfter = null;
+            try {
+                HttpResponse<byte[]> r = calls.execute(call);
+                if (r.statusCode() == 201 || r.statusCode() == 204) {
+                    Optional<String> answered = r.headers().firstValue("Docker-Content-Digest");
+                    if (answered.isPresent() && !answered.get().equals(blob.digest())) {
+                        throw new Restart(r.statusCode(), call.describe() + ": registry stored digest " + answered.get() + ", not " + blob.digest());
+                    }
+                    return;
+                }
+                restartIfSessionGone(call, r);
+                if (r.statusCode() == 400) {
+                    // DIGEST_INVALID, SIZE_INVALID: what the registry has is not the blob (bytes lost or doubled)
+                    throw new Restart(r.statusCode(), calls.failure(call, r).getMessage());
+                }
+                RegistryException e = calls.failure(call, r);
+                if (!e.isRetryable()) throw e;
+                failure = e.getMessage();
+                lastStatus = e.status();
+                retryAfter = e.retryAfter().orElse(null);
+            } catch (IOException e) {
+                if (TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) throw transportFailure(call, attempt, e);
+                failure = calls.auth().redact(call.describe() + ": " + TransportFailure.describe(e, s.registry));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw RegistryCalls.interrupted(call, e);
+            }
+            if (attempt >= policy.maxAttempts()) {
+                throw new RegistryException(s.registry, lastStatus, null, failure + " (gave up after " + attempt + " attempts)",
+                        true, null, null);
+            }
+            pause(call, policy, attempt, retryAfter, failure);
+            // The PUT may have completed and only its answer been lost.
+            if (blobExists(s.registry, s.repository, blob.digest())) return;
+            status(s, blob);
+            if (!withBody && s.offset != blob.size()) {
+                throw new Restart(RegistryException.NO_STATUS, call.describe() + ": the registry has " + s.offset + " of "
+                        + blob.size() + " bytes before the closing PUT");
+            }
+        }
+    }
+
+    /** {@code GET <location>}: the session's {@code Range} and next {@code Location}; restart when it is gone or says nothing. */
+    private void status(Session s, BlobContent blob) throws Restart {
+        Call call = new Call("GET", s.location, s.registry, RegistryCalls.push(s.repository));
+        HttpResponse<byte[]> r = calls.withRetries(call, () -> {
+            HttpResponse<byte[]> answer = calls.execute(call);
+            if (answer.statusCode() >= 500 || answer.statusCode() == 429) throw calls.failure(call, answer);
+            return answer;
+        });
+        if (r.statusCode() != 204 && r.statusCode() != 200) {
+            throw new Restart(r.statusCode(), call.describe() + " answered HTTP " + r.statusCode() + " (the upload session is gone)");
+        }
+        Optional<Long> received = range(r);
+        if (received.isEmpty()) throw new Restart(r.statusCode(), call.describe() + " answered without a Range");
+        if (received.get() > blob.size()) {
+            throw new Restart(r.statusCode(), call.describe() + " answered Range 0-" + (received.get() - 1) + " for a blob of " + blob.size() + " bytes");
+        }
+        s.offset = received.get();
+        s.location = r.headers().firstValue("Location").map(call.uri::resolve).orElse(s.location);
+        LOG.debug("{}: the registry has {} of {} bytes", call.describe(), s.offset, blob.size());
+    }
+
+    private void restartIfSessionGone(Call call, HttpResponse<byte[]> r) throws Restart {
+        int status = r.statusCode();
+        if (status == 404 || status == 416) throw new Restart(status, calls.failure(call, r).getMessage());
+        if (status == 400) {
+            String code = calls.failure(call, r).errorCode().orElse("");
+            if (code.equals("BLOB_UPLOAD_UNKNOWN") || code.equals("BLOB_UPLOAD_INVALID")) {
+                throw new Restart(status, calls.failure(call, r).getMessage());
+            }
+        }
+    }
+
+    private void pause(Call call, RetryPolicy policy, int attempt, Duration retryAfter, String failure) {
+        Duration delay = policy.delayAfter(attempt, retryAfter);
+        LOG.debug("{}: attempt {} failed, retrying: {}", call.describe(), attempt, failure);
+        calls.tell(failure + " (attempt " + attempt + " of " + policy.maxAttempts() + "), retrying in " + delay.toMillis() + " ms");
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RegistryCalls.interrupted(call, e);
+        }
+    }
+
+    private RegistryException transportFailure(Call call, int attempt, IOException e) {
+        return new RegistryException(call.registry, RegistryException.NO_STATUS, null, calls.auth().redact(call.describe() + " failed after "
+                + attempt + " attempt(s): " + TransportFailure.describe(e, call.registry)), false, null, e);
+    }
+
+    /** Best effort: tells the registry a session will not be used (it would expire anyway). */
+    private void cancel(Session s) {
+        try {
+            calls.execute(new Call("DELETE", s.location, s.registry, RegistryCalls.push(s.repository)));
+        } catch (IOException e) {
+            LOG.debug("{}: cancelling an unused upload failed: {}", s.registry, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code length} bytes of {@code blob} from {@code offset}, with a {@code Content-Length}, counted as they are read. */
+    private BodyPublisher body(BlobContent blob, long offset, long length) {
+        if (length == 0) return BodyPublishers.noBody();
+        return BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> {
+            try {
+                return new Counted(blob.open(offset), length);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + blob, e);
+            }
+        }), length);
+    }
+
+    /** At most {@code limit} bytes of a stream, each one counted in {@link #bytesSent}. */
+    private final class Counted extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        Counted(InputStream in, long limit) {
+            this.in = in;
+            this.left = limit;
+        }
+
+        @Override public int read() throws IOException {
+            if (left <= 0) return -1;
+            int b = in.read();
+            if (b >= 0) {
+                left--;
+                bytesSent.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override public int read(byte[] buf, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = in.read(buf, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+                bytesSent.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override public void close() throws IOException { in.close(); }
+    }
+
+    /**
+     * The number of bytes a session holds, from {@code Range: 0-<last>} ({@code 0-0} is read as nothing received:
+     * Distribution answers it for an empty session, and resuming one byte early only costs a restart).
+     */
+    private static Optional<Long> range(HttpResponse<?> r) {
+        Optional<String> v = r.headers().firstValue("Range");
+        if (v.isEmpty()) return Optional.empty();
+        Matcher m = RANGE.matcher(v.get().trim());
+        if (!m.matches()) return Optional.empty();
+        try {
+            long first = Long.parseLong(m.group(1));
+            long last = Long.parseLong(m.group(2));
+            if (first != 0 || last < 0) return Optional.empty();
+            return Optional.of(last == 0 ? 0L : last + 1);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private boolean blobExists(Call head) throws IOException, InterruptedException {
@@ -96,9 +418,9 @@ final class BlobUploads {
         throw calls.failure(head, r);
     }
 
-    private URI uploadLocation(Call call, HttpResponse<byte[]> r) {
+    private URI location(Call call, HttpResponse<byte[]> r) {
         String location = r.headers().firstValue("Location").orElseThrow(() ->
-                new RegistryException(call.registry, r.statusCode(), null, call.describe() + ": upload started without a Location"));
+                calls.protocolFailure(call, r.statusCode(), "upload started without a Location", true));
         return call.uri.resolve(location);
     }
 

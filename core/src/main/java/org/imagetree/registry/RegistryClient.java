@@ -37,6 +37,10 @@ import java.util.Set;
 public final class RegistryClient {
     /** Where the Docker daemon reads per-registry CA certificates; the client reads the same by default. */
     public static final String DOCKER_CERTS_DIRECTORY = "/etc/docker/certs.d";
+    /** Default size of one upload request's body (see {@link Builder#uploadChunkSize}). */
+    public static final long DEFAULT_UPLOAD_CHUNK = 16L << 20;
+    /** Default number of blob uploads in flight per image push (see {@link Builder#parallelUploads}). */
+    public static final int DEFAULT_PARALLEL_UPLOADS = 4;
 
     private final RegistryCalls calls;
     private final ManifestOperations manifests;
@@ -54,7 +58,7 @@ public final class RegistryClient {
      */
     public record Options(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries, Path caBundle,
                           Path certsDirectory, RetryPolicy retryPolicy, Duration connectTimeout, Duration requestTimeout, int tagPageSize,
-                          Clock clock) {
+                          long uploadChunkSize, int parallelUploads, Clock clock) {
         public Options {
             credentials = Map.copyOf(credentials);
             insecureRegistries = Set.copyOf(insecureRegistries);
@@ -63,13 +67,15 @@ public final class RegistryClient {
             Objects.requireNonNull(requestTimeout, "requestTimeout");
             Objects.requireNonNull(clock, "clock");
             if (tagPageSize < 0) throw new IllegalArgumentException("tagPageSize must not be negative");
+            if (uploadChunkSize < 1) throw new IllegalArgumentException("uploadChunkSize must be positive");
+            if (parallelUploads < 1) throw new IllegalArgumentException("parallelUploads must be positive");
         }
 
         @Override
         public String toString() {
             return "Options[credentials for " + credentials.keySet() + ", insecure=" + insecureRegistries + ", caBundle=" + caBundle + ", certsDirectory=" + certsDirectory
                     + ", " + retryPolicy + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-                    + ", tagPageSize=" + tagPageSize + "]";
+                    + ", tagPageSize=" + tagPageSize + ", uploadChunkSize=" + uploadChunkSize + ", parallelUploads=" + parallelUploads + "]";
         }
     }
 
@@ -98,6 +104,8 @@ public final class RegistryClient {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofMinutes(5);
         private int tagPageSize;
+        private long uploadChunkSize = DEFAULT_UPLOAD_CHUNK;
+        private int parallelUploads = DEFAULT_PARALLEL_UPLOADS;
         private Clock clock = Clock.systemUTC();
         private java.util.function.Consumer<String> retryLog = line -> { };
 
@@ -119,10 +127,18 @@ public final class RegistryClient {
         /** Timeout for one request until its response headers arrive (bodies here are small). */
         public Builder requestTimeout(Duration d) { requestTimeout = Objects.requireNonNull(d); return this; }
         public Builder tagPageSize(int n) { tagPageSize = n; return this; }
+        /**
+         * Blobs up to this size go up in one request; larger ones in {@code PATCH} chunks of this size, each resumable
+         * (default {@value RegistryClient#DEFAULT_UPLOAD_CHUNK} bytes).
+         */
+        public Builder uploadChunkSize(long bytes) { uploadChunkSize = bytes; return this; }
+        /** Blob uploads of one image push in flight at once (default {@value RegistryClient#DEFAULT_PARALLEL_UPLOADS}). */
+        public Builder parallelUploads(int n) { parallelUploads = n; return this; }
         Builder clock(Clock c) { clock = Objects.requireNonNull(c); return this; }
 
         public Options options() {
-            return new Options(credentials, insecure, caBundle, certsDirectory, retryPolicy, connectTimeout, requestTimeout, tagPageSize, clock);
+            return new Options(credentials, insecure, caBundle, certsDirectory, retryPolicy, connectTimeout, requestTimeout, tagPageSize,
+                    uploadChunkSize, parallelUploads, clock);
         }
 
         public RegistryClient build() { return new RegistryClient(options(), retryLog); }
@@ -141,6 +157,9 @@ public final class RegistryClient {
     }
 
     public Options options() { return calls.options(); }
+
+    /** Blob bytes handed to the network by uploads so far, bytes sent again after a failure included. */
+    public long bytesUploaded() { return blobUploads.bytesSent(); }
 
     /** HTTP round trips made so far (retries, auth challenges and token requests included). */
     public long requestCount() { return calls.transport().requestCount(); }
@@ -253,9 +272,21 @@ public final class RegistryClient {
         blobUploads.pushBlob(registry, repository, digest, content);
     }
 
-    /** Uploads a blob unless the repository already has it (monolithic upload: {@code POST} then {@code PUT ?digest=}). */
+    /** Uploads a blob unless the repository already has it (see {@link #upload}). */
     public void pushBlob(String registry, String repository, String digest, Path content) {
         blobUploads.pushBlob(registry, repository, digest, content);
+    }
+
+    /**
+     * Makes {@code blob} available in {@code repository}: nothing when the repository has it ({@code HEAD}), a
+     * cross-repository mount from the first of {@code mountFrom} the registry mounts from, else an upload. An upload
+     * retries each request on its own, resumes from the registry's {@code Range} after a failed chunk and restarts
+     * when the registry lost the session (see {@link BlobUploads}).
+     *
+     * @return whether the blob was there, mounted or uploaded
+     */
+    public UploadOutcome upload(String registry, String repository, BlobContent blob, List<String> mountFrom) {
+        return blobUploads.upload(registry, repository, blob, mountFrom);
     }
 
     /**

@@ -36,8 +36,8 @@ import java.util.function.Function;
 public final class FaultyProxy implements AutoCloseable {
     private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding");
 
-    /** What to do with one request instead of forwarding it. */
-    public sealed interface Fault permits Status, Close, Stall {}
+    /** What to do with one request instead of (or besides) forwarding it. */
+    public sealed interface Fault permits Status, Close, Stall, CloseAfterForward, TruncateBody, Rewrite {}
 
     /** Answer this status (with {@code Retry-After} when not null) and a registry-style JSON error. */
     public record Status(int status, String retryAfter) implements Fault {}
@@ -47,6 +47,25 @@ public final class FaultyProxy implements AutoCloseable {
 
     /** Wait, then close the connection without answering (the client should time out first). */
     public record Stall(Duration duration) implements Fault {}
+
+    /**
+     * Forward the request (the upstream acts on it), then close the client's connection without answering: the client
+     * sees a reset although the registry did what it asked (a lost answer).
+     */
+    public record CloseAfterForward() implements Fault {}
+
+    /**
+     * Forward the request with its full {@code Content-Length} but only the first {@code fraction} of its body, then
+     * close both connections: the upstream receives part of the bytes (a reset mid-body), the client no answer.
+     */
+    public record TruncateBody(double fraction) implements Fault {
+        public TruncateBody {
+            if (fraction < 0 || fraction >= 1) throw new IllegalArgumentException("fraction must be in [0, 1)");
+        }
+    }
+
+    /** Forward the request, then answer what {@code change} makes of the upstream's answer. */
+    public record Rewrite(java.util.function.UnaryOperator<Answer> change) implements Fault {}
 
     /** A gate's verdict: forward the request, or answer it directly. */
     public record Answer(int status, Map<String, String> headers, byte[] body) {}
@@ -103,13 +122,14 @@ public final class FaultyProxy implements AutoCloseable {
         rules.clear();
         faultedLog.clear();
         persistent = null;
-        every = 0;
+        everies.clear();
         return this;
     }
 
     /**
      * Apply {@code fault} to every {@code n}-th request from now on (counting every request the proxy receives, whoever
-     * sends it: our client, dockerd's pulls and pushes) until {@link #clearFaults()}.
+     * sends it: our client, dockerd's pulls and pushes) until {@link #clearFaults()}. Several such rules count side by
+     * side (every 7th: 503, every 8th: dropped); a request two of them pick gets the first one's fault.
      */
     public synchronized FaultyProxy failEvery(int n, Fault fault) {
         return failEvery(n, fault, request -> true);
@@ -118,17 +138,24 @@ public final class FaultyProxy implements AutoCloseable {
     /** As {@link #failEvery(int, Fault)}, counting only the requests ({@code "METHOD path"}) {@code among} accepts. */
     public synchronized FaultyProxy failEvery(int n, Fault fault, java.util.function.Predicate<String> among) {
         if (n < 2) throw new IllegalArgumentException("n must be at least 2");
-        every = n;
-        everyFault = fault;
-        everyAmong = among;
-        sinceEvery = 0;
+        everies.add(new Every(n, fault, among));
         return this;
     }
 
-    private int every;
-    private Fault everyFault;
-    private java.util.function.Predicate<String> everyAmong = request -> true;
-    private int sinceEvery;
+    private static final class Every {
+        final int n;
+        final Fault fault;
+        final java.util.function.Predicate<String> among;
+        int since;
+
+        Every(int n, Fault fault, java.util.function.Predicate<String> among) {
+            this.n = n;
+            this.fault = fault;
+            this.among = among;
+        }
+    }
+
+    private final List<Every> everies = new ArrayList<>();
 
     public synchronized FaultyProxy inject(int n, Fault fault) {
         for (int i = 0; i < n; i++) faults.add(fault);
@@ -163,9 +190,13 @@ public final class FaultyProxy implements AutoCloseable {
     private final List<String> faultedLog = Collections.synchronizedList(new ArrayList<>());
 
     private synchronized Fault nextFault(String request) {
-        if (every > 0 && everyAmong.test(request) && ++sinceEvery % every == 0) {
+        Fault picked = null;
+        for (Every e : everies) {
+            if (e.among.test(request) && ++e.since % e.n == 0 && picked == null) picked = e.fault;
+        }
+        if (picked != null) {
             faultedLog.add(request);
-            return everyFault;
+            return picked;
         }
         for (Rule r : rules) {
             if (r.request().test(request) && r.left().getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
@@ -194,6 +225,18 @@ public final class FaultyProxy implements AutoCloseable {
                 sleep(s.duration());
                 return;
             }
+            if (fault instanceof TruncateBody t) {
+                forwardPart(x, body, (int) (body.length * t.fraction()));
+                return;
+            }
+            if (fault instanceof CloseAfterForward) {
+                forward(x, body, null, false);
+                return;
+            }
+            if (fault instanceof Rewrite rw) {
+                forward(x, body, rw.change(), true);
+                return;
+            }
             if (fault instanceof Status s) {
                 if (s.retryAfter() != null) x.getResponseHeaders().set("Retry-After", s.retryAfter());
                 respond(x, s.status(), ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected " + s.status() + "\"}]}").getBytes());
@@ -205,13 +248,17 @@ public final class FaultyProxy implements AutoCloseable {
                 respond(x, answer.status(), answer.body());
                 return;
             }
-            forward(x, body);
+            forward(x, body, null, true);
         } catch (IOException | RuntimeException e) {
             // the client went away or upstream failed: the connection closes
         }
     }
 
-    private void forward(HttpExchange x, byte[] body) throws IOException {
+    /**
+     * Sends the request upstream; answers the client with the upstream's answer ({@code change} applied, when not null)
+     * when {@code answer}, else closes the client's connection without a word.
+     */
+    private void forward(HttpExchange x, byte[] body, java.util.function.UnaryOperator<Answer> change, boolean answer) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(upstream.resolve(x.getRequestURI().toString()))
                 .timeout(Duration.ofSeconds(30))
                 .method(x.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -225,18 +272,53 @@ public final class FaultyProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
+        if (!answer) return;
         boolean head = x.getRequestMethod().equals("HEAD");
         String from = upstream.toString().replaceAll("/$", "");
+        List<String[]> headers = new ArrayList<>();
         r.headers().map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals(":status") || lower.equals("transfer-encoding") || lower.equals("connection") || lower.equals("date")) return;
             if (lower.equals("content-length") && !head) return;
-            for (String v : values) x.getResponseHeaders().add(name, v.replace(from, baseUri().toString()));
+            for (String v : values) headers.add(new String[] {name, v.replace(from, baseUri().toString())});
         });
-        if (head || r.statusCode() == 204 || r.statusCode() == 304) {
-            x.sendResponseHeaders(r.statusCode(), -1);
+        int status = r.statusCode();
+        byte[] responseBody = r.body();
+        if (change != null) {
+            Map<String, String> single = new java.util.LinkedHashMap<>();
+            headers.forEach(h -> single.put(h[0], h[1]));
+            Answer changed = change.apply(new Answer(status, single, responseBody));
+            status = changed.status();
+            responseBody = changed.body();
+            headers.clear();
+            changed.headers().forEach((k, v) -> headers.add(new String[] {k, v}));
+        }
+        for (String[] h : headers) x.getResponseHeaders().add(h[0], h[1]);
+        if (head || status == 204 || status == 304) {
+            x.sendResponseHeaders(status, -1);
         } else {
-            respond(x, r.statusCode(), r.body());
+            respond(x, status, responseBody);
+        }
+    }
+
+    /**
+     * Sends the request line, the headers with the full {@code Content-Length} and the first {@code bytes} of the body
+     * upstream on a connection of its own, then closes it: the upstream sees a client that went away mid-body.
+     */
+    private void forwardPart(HttpExchange x, byte[] body, int bytes) throws IOException {
+        int port = upstream.getPort() < 0 ? 80 : upstream.getPort();
+        try (java.net.Socket socket = new java.net.Socket(upstream.getHost(), port)) {
+            StringBuilder head = new StringBuilder(x.getRequestMethod()).append(' ').append(x.getRequestURI().toString()).append(" HTTP/1.1\r\n");
+            head.append("Host: ").append(upstream.getHost()).append(':').append(port).append("\r\n");
+            x.getRequestHeaders().forEach((name, values) -> {
+                if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) values.forEach(v -> head.append(name).append(": ").append(v).append("\r\n"));
+            });
+            head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(body, 0, bytes);
+            out.flush();
+            sleep(Duration.ofMillis(200)); // let the upstream store what it got before the connection goes
         }
     }
 
