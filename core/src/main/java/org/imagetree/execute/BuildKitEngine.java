@@ -96,6 +96,11 @@ public final class BuildKitEngine implements ContainerEngine {
     public void tag(String source, String target) throws EngineException { delegate.tag(source, target); }
 
     @Override
+    public java.io.InputStream save(String image) throws EngineException {
+        return delegate.save(image);
+    }
+
+    @Override
     public String push(String reference, Optional<RegistryAuth> auth, Consumer<String> log) throws EngineException {
         return delegate.push(reference, auth, log);
     }

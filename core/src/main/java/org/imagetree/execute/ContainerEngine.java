@@ -101,6 +101,14 @@ public interface ContainerEngine extends AutoCloseable {
     /** Pushes one tag; returns the manifest digest the engine reported. Errors inside the stream fail. */
     String push(String reference, Optional<RegistryAuth> auth, Consumer<String> log) throws EngineException;
 
+    /**
+     * The image as {@code docker save} writes it (a tar: {@code manifest.json}, the config, one uncompressed tar per
+     * layer), read once as it streams; the caller closes it. {@code image} is an id or a reference.
+     */
+    default java.io.InputStream save(String image) throws EngineException {
+        throw new EngineException("this engine cannot export images");
+    }
+
     /** Local images of one repository ({@code registry/namespace/name}, without tag). */
     List<LocalImage> listRepository(String repository) throws EngineException;
 

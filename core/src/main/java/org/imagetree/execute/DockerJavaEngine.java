@@ -244,6 +244,19 @@ public final class DockerJavaEngine implements ContainerEngine {
     }
 
     @Override
+    public java.io.InputStream save(String image) throws EngineException {
+        try {
+            return client().saveImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            throw new EngineException("cannot export " + image + ": no such image", e);
+        } catch (DockerException e) {
+            throw new EngineException("cannot export " + image + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new EngineException("engine unreachable during export of " + image + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
     public Optional<Set<String>> tagsAmong(java.util.Collection<String> references) throws EngineException {
         try {
             Set<String> tags = new HashSet<>();

@@ -100,10 +100,23 @@ public final class TreeExecutor {
 
     private BuildReport run(BuildPlan plan, ExecuteOptions options, List<PlannedImage> work, Path runDir, RepositoryLocks locks,
                             Instant start) throws InterruptedException {
-        Map<String, ImageResult> results = new LinkedHashMap<>();
         boolean builds = work.stream().anyMatch(p -> p.action() == Action.BUILD);
         Set<String> failedBases = options.pull() && builds ? pullBaseImages() : Set.of();
         BaseLabels baseLabels = new BaseLabels(plan, registry, engine);
+        // Images are pushed request by request through the registry API (the engine's push gives up on the first 5xx
+        // inside a layer upload); one publisher per run, so layers its images share are compressed and sent once.
+        ImagePublisher publisher = options.publish() && registry != null && runDir != null
+                && work.stream().anyMatch(p -> p.action() != Action.TAG) ? new ImagePublisher(engine, registry, runDir) : null;
+        try {
+            return run(plan, options, work, runDir, locks, start, failedBases, baseLabels, publisher);
+        } finally {
+            if (publisher != null) publisher.close();
+        }
+    }
+
+    private BuildReport run(BuildPlan plan, ExecuteOptions options, List<PlannedImage> work, Path runDir, RepositoryLocks locks,
+                            Instant start, Set<String> failedBases, BaseLabels baseLabels, ImagePublisher publisher) throws InterruptedException {
+        Map<String, ImageResult> results = new LinkedHashMap<>();
 
         Set<String> pending = new HashSet<>();
         work.forEach(p -> pending.add(p.name()));
@@ -129,7 +142,7 @@ public final class TreeExecutor {
                         String blocker = blocker(p.image(), plan, pending, succeeded, results, failedBases);
                         if (blocker == null) {
                             pending.remove(p.name());
-                            running.put(p.name(), done.submit(() -> process(p, plan, options, baseLabels, runDir, locks)));
+                            running.put(p.name(), done.submit(() -> process(p, plan, options, baseLabels, runDir, locks, publisher)));
                             listener.imageStarted(p.name(), switch (p.action()) {
                                 case BUILD -> "build";
                                 case TAG -> "tag";
@@ -250,7 +263,7 @@ public final class TreeExecutor {
     private record Published(String digest, boolean ours) {}
 
     private ImageResult process(PlannedImage p, BuildPlan plan, ExecuteOptions options, BaseLabels baseLabels, Path runDir,
-                                RepositoryLocks locks) {
+                                RepositoryLocks locks, ImagePublisher publisher) {
         Instant t0 = Instant.now();
         TreeImage image = p.image();
         List<String> pushed = new ArrayList<>(); // tags this image got in the registry so far, for a failure's message
@@ -270,16 +283,18 @@ public final class TreeExecutor {
                 return result(image, Outcome.PUBLISHED, digest, t0, "published; set " + String.join(", ", set)
                         + " to its digest from the published manifest, no rebuild");
             }
+            String source = image.label();
             if (p.action() == Action.BUILD) {
                 if (options.pull()) pullParents(image, plan);
-                baseLabels.built(image.name(), build(image, options, baseLabels.labelsFor(image), runDir));
+                source = build(image, options, baseLabels.labelsFor(image), runDir);
+                baseLabels.built(image.name(), source);
             }
             Verifier.Verification v = verifier.verify(image.definition().directory(), image.label(), line -> listener.log(image.name(), line));
             if (!v.passed()) return result(image, Outcome.FAILED, null, t0, v.detail());
             if (!options.publish()) return result(image, Outcome.BUILT, null, t0, v.detail());
             Optional<String> before = checked ? servedDigest(image.label()) : Optional.empty();
             if (before.isPresent() && !before.get().equals(p.digest())) return adopt(p, plan, options, baseLabels, before.get(), t0, pushed);
-            Published published = publish(image, pushed);
+            Published published = publish(image, source, bases(image, plan), publisher, pushed);
             baseLabels.published(image.name(), published.digest());
             if (!published.ours()) {
                 return result(image, Outcome.UNCHANGED, published.digest(), t0, "published by another run (digest " + published.digest() + ")");
@@ -367,13 +382,18 @@ public final class TreeExecutor {
     /**
      * Pushes the version tag and checks what the registry serves for it (see {@link #confirmPublished}); then sets the
      * other tags ({@code latest}) to that digest by a manifest PUT of the published manifest, and asks again: the
-     * digest returned is the one the registry serves at the end. Pushes are retried with bounded, jittered backoff: a
-     * re-push of the same content is idempotent (the engine skips layers the registry has), and the engine itself does
-     * not retry a manifest upload that got a 5xx.
+     * digest returned is the one the registry serves at the end. With a registry client the image is pushed request by
+     * request ({@link ImagePublisher}: each request retried on its own, uploads resumed, blobs mounted, the manifest
+     * last); without one, through the engine, whose push is repeated as a whole with bounded, jittered backoff.
+     *
+     * @param source the local image: the id the build gave, or the label
+     * @param bases  the images it is built on (its layers they hold are mounted, not uploaded)
      */
-    private Published publish(TreeImage image, List<String> pushed) throws EngineException, RegistryException, InterruptedException {
-        Optional<RegistryAuth> auth = auth(image.label());
-        String ours = pushWithRetry(image, image.label(), auth);
+    private Published publish(TreeImage image, String source, List<String> bases, ImagePublisher publisher, List<String> pushed)
+            throws EngineException, RegistryException, InterruptedException {
+        String ours = publisher != null
+                ? publisher.push(source, image.label(), bases, line -> listener.log(image.name(), line)).digest()
+                : pushWithRetry(image, image.label(), auth(image.label()));
         pushed.add(image.tag());
         String served = confirmPublished(image, ours);
         setExtraTags(image, served, pushed);
@@ -387,6 +407,14 @@ public final class TreeExecutor {
             }
         }
         return new Published(served, served.equals(ours));
+    }
+
+    /** The references an image is built on: its in-tree parents' labels and the images outside the tree it names. */
+    private static List<String> bases(TreeImage image, BuildPlan plan) {
+        List<String> out = new ArrayList<>();
+        for (String parent : image.parents()) out.add(plan.get(parent).label());
+        out.addAll(image.externals());
+        return out;
     }
 
     /**

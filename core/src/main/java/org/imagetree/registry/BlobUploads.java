@@ -96,6 +96,8 @@ final class BlobUploads {
                 send(session, blob);
                 return UploadOutcome.UPLOADED;
             } catch (Restart r) {
+                // A session lost after its closing PUT went through: the blob is there.
+                if (calls.withRetries(head, () -> blobExists(head))) return UploadOutcome.UPLOADED;
                 if (start >= maxStarts) {
                     throw new RegistryException(registry, r.status, null, calls.auth().redact(r.getMessage() + "; upload of " + blob.digest()
                             + " to " + repository + " restarted " + start + " times, giving up"), true, null, r);
@@ -180,7 +182,11 @@ final class BlobUploads {
         put(s, blob, false);
     }
 
-    /** {@code PATCH} of the bytes from the session's offset to {@code end}, until the registry has them (or restart). */
+    /**
+     * {@code PATCH} of the bytes from the session's offset to {@code end}, until the registry has them (or restart).
+     * After an answer that says the request was not taken (5xx, 429) it is sent again as it was; after a broken
+     * connection (the registry may have kept part of it) or a {@code 416}, the session is asked where it stands first.
+     */
     private void patch(Session s, BlobContent blob, long end) throws Restart {
         RetryPolicy policy = calls.options().retryPolicy();
         int attempt = 0;
@@ -191,9 +197,7 @@ final class BlobUploads {
                     .header("Content-Type", "application/octet-stream")
                     .header("Content-Range", from + "-" + (end - 1))
                     .body(body(blob, from, end - from));
-            String failure;
-            int lastStatus = RegistryException.NO_STATUS;
-            Duration retryAfter = null;
+            Failure f;
             try {
                 HttpResponse<byte[]> r = calls.execute(call);
                 if (r.statusCode() == 202) {
@@ -207,32 +211,26 @@ final class BlobUploads {
                     return;
                 }
                 restartIfSessionGone(call, r);
-                RegistryException e = calls.failure(call, r);
-                if (!e.isRetryable()) throw e;
-                failure = e.getMessage();
-                lastStatus = e.status();
-                retryAfter = e.retryAfter().orElse(null);
+                f = r.statusCode() == 416 ? new Failure(calls.failure(call, r).getMessage(), 416, null, true) : answered(call, r);
             } catch (IOException e) {
-                if (TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) throw transportFailure(call, attempt, e);
-                failure = calls.auth().redact(call.describe() + ": " + TransportFailure.describe(e, s.registry));
+                f = broken(call, attempt, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw RegistryCalls.interrupted(call, e);
             }
-            if (attempt >= policy.maxAttempts()) {
-                throw new RegistryException(s.registry, lastStatus, null, failure + " (gave up after " + attempt + " attempts)",
-                        true, null, null);
+            giveUpOrPause(call, policy, attempt, f);
+            if (f.askSession()) {
+                if (!status(s, blob)) throw new Restart(RegistryException.NO_STATUS, call.describe() + ": the upload session is gone");
+                if (s.offset > from) attempt = 0;
+                if (s.offset >= end) return;
             }
-            pause(call, policy, attempt, retryAfter, failure);
-            status(s, blob); // where the registry stands now: resume from there
-            if (s.offset > from) attempt = 0;
-            if (s.offset >= end) return;
         }
     }
 
     /**
      * The closing {@code PUT ?digest=}, with the bytes from the session's offset when {@code withBody} (a monolithic
-     * upload), until the registry has the blob (or restart).
+     * upload), until the registry has the blob (or restart). After a broken connection the session is asked where it
+     * stands; when it is gone, a {@code HEAD} tells whether the PUT completed and only its answer was lost.
      */
     private void put(Session s, BlobContent blob, boolean withBody) throws Restart {
         RetryPolicy policy = calls.options().retryPolicy();
@@ -243,9 +241,7 @@ final class BlobUploads {
             if (withBody) {
                 call.header("Content-Type", "application/octet-stream").body(body(blob, s.offset, blob.size() - s.offset));
             }
-            String failure;
-            int lastStatus = RegistryException.NO_STATUS;
-            Duration retryAfter = null;
+            Failure f;
             try {
                 HttpResponse<byte[]> r = calls.execute(call);
                 if (r.statusCode() == 201 || r.statusCode() == 204) {
@@ -260,35 +256,58 @@ final class BlobUploads {
                     // DIGEST_INVALID, SIZE_INVALID: what the registry has is not the blob (bytes lost or doubled)
                     throw new Restart(r.statusCode(), calls.failure(call, r).getMessage());
                 }
-                RegistryException e = calls.failure(call, r);
-                if (!e.isRetryable()) throw e;
-                failure = e.getMessage();
-                lastStatus = e.status();
-                retryAfter = e.retryAfter().orElse(null);
+                f = answered(call, r);
             } catch (IOException e) {
-                if (TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) throw transportFailure(call, attempt, e);
-                failure = calls.auth().redact(call.describe() + ": " + TransportFailure.describe(e, s.registry));
+                f = broken(call, attempt, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw RegistryCalls.interrupted(call, e);
             }
-            if (attempt >= policy.maxAttempts()) {
-                throw new RegistryException(s.registry, lastStatus, null, failure + " (gave up after " + attempt + " attempts)",
-                        true, null, null);
-            }
-            pause(call, policy, attempt, retryAfter, failure);
-            // The PUT may have completed and only its answer been lost.
-            if (blobExists(s.registry, s.repository, blob.digest())) return;
-            status(s, blob);
-            if (!withBody && s.offset != blob.size()) {
-                throw new Restart(RegistryException.NO_STATUS, call.describe() + ": the registry has " + s.offset + " of "
-                        + blob.size() + " bytes before the closing PUT");
+            giveUpOrPause(call, policy, attempt, f);
+            if (f.askSession()) {
+                if (!status(s, blob)) {
+                    // The PUT may have completed and only its answer been lost: then the registry has the blob.
+                    if (blobExists(s.registry, s.repository, blob.digest())) return;
+                    throw new Restart(RegistryException.NO_STATUS, call.describe() + ": the upload session is gone");
+                }
+                if (!withBody && s.offset != blob.size()) {
+                    throw new Restart(RegistryException.NO_STATUS, call.describe() + ": the registry has " + s.offset + " of "
+                            + blob.size() + " bytes before the closing PUT");
+                }
             }
         }
     }
 
-    /** {@code GET <location>}: the session's {@code Range} and next {@code Location}; restart when it is gone or says nothing. */
-    private void status(Session s, BlobContent blob) throws Restart {
+    /** Why an attempt failed, and whether the session must be asked where it stands before the next. */
+    private record Failure(String message, int status, Duration retryAfter, boolean askSession) {}
+
+    /** A retryable answer (5xx, 429): the request was not taken, it goes again as it was; anything else fails. */
+    private Failure answered(Call call, HttpResponse<byte[]> r) {
+        RegistryException e = calls.failure(call, r);
+        if (!e.isRetryable()) throw e;
+        return new Failure(e.getMessage(), e.status(), e.retryAfter().orElse(null), false);
+    }
+
+    /** A broken connection: the registry may have taken all, part or none of the request. */
+    private Failure broken(Call call, int attempt, IOException e) {
+        if (TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) throw transportFailure(call, attempt, e);
+        return new Failure(calls.auth().redact(call.describe() + ": " + TransportFailure.describe(e, call.registry)),
+                RegistryException.NO_STATUS, null, true);
+    }
+
+    private void giveUpOrPause(Call call, RetryPolicy policy, int attempt, Failure f) {
+        if (attempt >= policy.maxAttempts()) {
+            throw new RegistryException(call.registry, f.status(), null, f.message() + " (gave up after " + attempt + " attempts)",
+                    true, null, null);
+        }
+        pause(call, policy, attempt, f.retryAfter(), f.message());
+    }
+
+    /**
+     * {@code GET <location>}: the session's {@code Range} and next {@code Location}. False when the session is gone
+     * (404, {@code BLOB_UPLOAD_UNKNOWN}, {@code BLOB_UPLOAD_INVALID}); a restart when it answers nonsense.
+     */
+    private boolean status(Session s, BlobContent blob) throws Restart {
         Call call = new Call("GET", s.location, s.registry, RegistryCalls.push(s.repository));
         HttpResponse<byte[]> r = calls.withRetries(call, () -> {
             HttpResponse<byte[]> answer = calls.execute(call);
@@ -296,7 +315,8 @@ final class BlobUploads {
             return answer;
         });
         if (r.statusCode() != 204 && r.statusCode() != 200) {
-            throw new Restart(r.statusCode(), call.describe() + " answered HTTP " + r.statusCode() + " (the upload session is gone)");
+            LOG.debug("{} answered HTTP {}: the upload session is gone", call.describe(), r.statusCode());
+            return false;
         }
         Optional<Long> received = range(r);
         if (received.isEmpty()) throw new Restart(r.statusCode(), call.describe() + " answered without a Range");
@@ -306,6 +326,7 @@ final class BlobUploads {
         s.offset = received.get();
         s.location = r.headers().firstValue("Location").map(call.uri::resolve).orElse(s.location);
         LOG.debug("{}: the registry has {} of {} bytes", call.describe(), s.offset, blob.size());
+        return true;
     }
 
     private void restartIfSessionGone(Call call, HttpResponse<byte[]> r) throws Restart {

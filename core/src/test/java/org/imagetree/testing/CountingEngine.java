@@ -49,6 +49,12 @@ public final class CountingEngine implements ContainerEngine {
     }
 
     @Override
+    public java.io.InputStream save(String image) throws EngineException {
+        calls.add("save " + image);
+        return delegate.save(image);
+    }
+
+    @Override
     public String push(String reference, Optional<RegistryAuth> auth, Consumer<String> log) throws EngineException {
         calls.add("push " + reference);
         return delegate.push(reference, auth, log);

@@ -1,0 +1,127 @@
+package org.imagetree.execute;
+
+import org.imagetree.model.BaseImageOf;
+import org.imagetree.model.ImageReference;
+import org.imagetree.registry.ImagePusher;
+import org.imagetree.registry.KnownLayers;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.registry.RegistryException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Publishes local images of the engine to a registry, request by request: the image is exported from the engine
+ * ({@link ImageExport}: config and layers verified against the image id and the config's {@code diff_id}s), its layers
+ * that the registry already holds (those of its base, of images pushed before) named by their blobs, the others
+ * compressed, and it is pushed with {@link ImagePusher}: every request retried on its own, uploads resumed or restarted,
+ * blobs mounted across repositories, a bounded number of uploads at once, the manifest last; the digest the registry
+ * answers for the manifest is checked against the manifest's own. Callers then ask what the tag serves (another run
+ * may have pushed it meanwhile) and decide.
+ *
+ * <p>This is what tree builds, {@code blubber build --publish} and the service pipeline publish with: the engine's own
+ * push gives up on the first 5xx inside a layer upload. One publisher serves a run (layers shared by its images are
+ * compressed once and uploaded once); {@link #close()} deletes its scratch directory. Thread-safe.
+ */
+public final class ImagePublisher implements AutoCloseable {
+    private final ContainerEngine engine;
+    private final RegistryClient registry;
+    private final KnownLayers known;
+    private final ImagePusher pusher;
+    private final ImageExport export;
+    private final Path dir;
+
+    /** What was published. */
+    public record Published(String reference, String digest, int uploaded, int mounted, int present) {}
+
+    /**
+     * @param workDir where the scratch directory (mode 0700: spooled and compressed layers) is made; deleted by
+     *                {@link #close()}
+     */
+    public ImagePublisher(ContainerEngine engine, RegistryClient registry, Path workDir) {
+        this.engine = Objects.requireNonNull(engine);
+        this.registry = Objects.requireNonNull(registry);
+        try {
+            Files.createDirectories(workDir);
+            this.dir = Files.createTempDirectory(workDir, "imagetree-push-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a scratch directory in " + workDir + ": " + e.getMessage(), e);
+        }
+        this.known = new KnownLayers(registry);
+        this.pusher = new ImagePusher(registry, dir);
+        this.export = new ImageExport(engine, dir, Math.min(registry.options().parallelUploads(),
+                Math.max(1, Runtime.getRuntime().availableProcessors())));
+    }
+
+    public RegistryClient registry() { return registry; }
+
+    /**
+     * Pushes the local image {@code source} (an id or a reference the engine knows) as {@code target}
+     * ({@code registry/repository:tag}).
+     *
+     * @param bases images {@code source} is built on (its parents, its {@code FROM}s): their layers in the target
+     *              registry are mounted, not uploaded. The base the image records ({@link BaseImageOf#NAME_LABEL}) is
+     *              added.
+     * @param log   progress: what was uploaded or mounted, the result
+     * @return the digest the registry answered for the manifest pushed (the sha256 of its bytes)
+     * @throws EngineException   when the engine cannot export the image or the export does not verify
+     * @throws RegistryException naming the request, status and attempts of the registry request that failed
+     */
+    public Published push(String source, String target, Collection<String> bases, Consumer<String> log)
+            throws EngineException, InterruptedException {
+        ImageReference ref = ImageReference.parse(target);
+        if (ref.tag() == null) throw new IllegalArgumentException("a push target needs a tag: " + target);
+        ContainerEngine.LocalImage local = engine.inspect(source).orElseThrow(() -> new EngineException("no local image " + source + " to push"));
+        List<String> hints = new ArrayList<>(bases);
+        Optional.ofNullable(local.labels().get(BaseImageOf.NAME_LABEL)).ifPresent(hints::add);
+        for (String base : hints) {
+            try {
+                ImageReference b = ImageReference.parse(base);
+                if (b.registry().equals(ref.registry())) known.learn(b);
+            } catch (IllegalArgumentException ignored) {
+                // not a reference (a stage name): nothing to learn
+            }
+        }
+        ImageExport.Exported exported = export.export(local.id(), ref.registry(), known);
+        ImagePusher.Pushed pushed = pusher.push(exported.image(), ref, log);
+        for (int i = 0; i < exported.diffIds().size(); i++) {
+            known.remember(ref.registry(), ref.repository(), exported.diffIds().get(i), exported.layerDigests().get(i),
+                    exported.layerSizes().get(i));
+        }
+        log.accept("pushed " + target + " " + pushed.digest() + ": " + pushed.uploaded() + " blob(s) uploaded, " + pushed.mounted()
+                + " mounted, " + pushed.present() + " already there");
+        return new Published(target, pushed.digest(), pushed.uploaded(), pushed.mounted(), pushed.present());
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // a run directory's leftovers are removed by the next run
+        }
+    }
+}
