@@ -86,8 +86,21 @@ public interface ContainerEngine extends AutoCloseable {
         @Override public String toString() { return "RegistryAuth[" + registry + ", " + username + ", ****]"; }
     }
 
-    /** A local image: its id and the repo tags it carries. */
-    record LocalImage(String id, List<String> repoTags, Map<String, String> labels) {}
+    /**
+     * A local image: its id, the repo tags it carries, its labels and its layers ({@code diff_id}s, bottom first;
+     * empty when the engine did not say).
+     */
+    record LocalImage(String id, List<String> repoTags, Map<String, String> labels, List<String> layers) {
+        public LocalImage {
+            repoTags = List.copyOf(repoTags);
+            labels = Map.copyOf(labels);
+            layers = List.copyOf(layers);
+        }
+
+        public LocalImage(String id, List<String> repoTags, Map<String, String> labels) {
+            this(id, repoTags, labels, List.of());
+        }
+    }
 
     /** Builds and returns the new image id. Progress lines go to {@code log}. */
     String build(BuildRequest request, Consumer<String> log) throws EngineException;

@@ -166,7 +166,8 @@ public final class DockerJavaEngine implements ContainerEngine {
         try {
             InspectImageResponse r = client().inspectImageCmd(reference).exec();
             Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels();
-            return Optional.of(new LocalImage(r.getId(), r.getRepoTags() == null ? List.of() : r.getRepoTags(), labels));
+            List<String> layers = r.getRootFS() == null || r.getRootFS().getLayers() == null ? List.of() : r.getRootFS().getLayers();
+            return Optional.of(new LocalImage(r.getId(), r.getRepoTags() == null ? List.of() : r.getRepoTags(), labels, layers));
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (DockerException e) {

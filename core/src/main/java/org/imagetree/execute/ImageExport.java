@@ -31,6 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A local image of the engine as a {@link PushableImage}: read from the engine's export ({@code docker save}: the
@@ -56,6 +58,7 @@ public final class ImageExport {
     /** diff_id → the compressed layer, made once per run. */
     private final Map<String, CompletableFuture<BlobContent>> compressed = new ConcurrentHashMap<>();
     private long spools;
+    private final AtomicInteger compressions = new AtomicInteger();
 
     /**
      * @param dir         a private directory for spooled and compressed layers (the caller deletes it)
@@ -67,15 +70,54 @@ public final class ImageExport {
         this.compressors = Math.max(1, compressors);
     }
 
-    /** An exported image: what to push, and the layers' diff_ids in order with their blob digests. */
-    public record Exported(PushableImage image, String imageId, List<String> diffIds, List<String> layerDigests, List<Long> layerSizes) {}
+    /**
+     * An exported image: what to push; the layers' diff_ids in order with their blob digests and sizes; and the
+     * uncompressed size of each layer it read whole (to recognise it the next time, see {@link KnownLayers#tarSize}).
+     */
+    public record Exported(PushableImage image, String imageId, List<String> diffIds, List<String> layerDigests, List<Long> layerSizes,
+                           Map<String, Long> tarSizes) {}
 
     /**
-     * Exports the local image {@code imageId} ({@code sha256:…}) for a push to {@code registry}.
+     * Exports the local image {@code imageId} ({@code sha256:…}) for a push.
      *
-     * @param known layers of {@code registry} known to hold a layer, named instead of compressing it
+     * @param reuse     layers (by diff_id) the target registry holds, named by those blobs instead of compressed
+     * @param log       told when the export is read again
+     * @param tarSizes  the uncompressed sizes of the {@code reuse} layers, where known: an export entry of exactly such a
+     *                  size (and no other layer to reuse of that size) is only hashed, not kept; if the guess is wrong
+     *                  (the hash says another layer) the export is read again, keeping everything
      */
-    public Exported export(String imageId, String registry, KnownLayers known) throws EngineException, InterruptedException {
+    public Exported export(String imageId, Map<String, KnownLayers.Known> reuse, Map<String, Long> tarSizes, Consumer<String> log)
+            throws EngineException, InterruptedException {
+        Map<Long, String> bySize = new HashMap<>();
+        Map<Long, Integer> sizeCount = new HashMap<>();
+        for (String d : reuse.keySet()) {
+            Long size = tarSizes.get(d);
+            if (size == null) continue;
+            bySize.put(size, d);
+            sizeCount.merge(size, 1, Integer::sum);
+        }
+        bySize.keySet().removeIf(size -> sizeCount.get(size) > 1);
+        try {
+            return read(imageId, reuse, bySize);
+        } catch (WrongGuess e) {
+            log.accept("a layer of " + imageId + " had the size of a layer the registry has but other bytes: reading the export again");
+            try {
+                return read(imageId, reuse, Map.of());
+            } catch (WrongGuess again) { // a blob named by its digest that has another one
+                throw new EngineException("the engine's export of " + imageId + " holds a blob whose bytes do not match its name");
+            }
+        }
+    }
+
+    /** An entry guessed to be a layer to reuse was another one: its bytes are gone. */
+    private static final class WrongGuess extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WrongGuess() { super(null, null, false, false); }
+    }
+
+    private Exported read(String imageId, Map<String, KnownLayers.Known> reuse, Map<Long, String> guessBySize)
+            throws EngineException, InterruptedException, WrongGuess {
         Map<String, Spooled> files = new HashMap<>();
         Map<String, String> links = new HashMap<>();
         byte[] manifestJson = null;
@@ -91,10 +133,17 @@ public final class ImageExport {
                     } else if (e.isFile()) {
                         if (name.equals("manifest.json")) {
                             manifestJson = readSmall(tar, e, name);
-                        } else if (name.endsWith(".json") && !name.contains("/") || e.getSize() <= 64 * 1024 && !name.endsWith("layer.tar")) {
-                            // configs and the small files beside layers; a small layer is spooled below when named so
-                            byte[] bytes = readSmall(tar, e, name);
-                            files.put(name, Spooled.inMemory(bytes));
+                            continue;
+                        }
+                        String named = digestInName(name);
+                        String guess = named != null && reuse.containsKey(named) ? named
+                                : isLayerName(name) ? guessBySize.get(e.getSize()) : null;
+                        if (guess != null) {
+                            Spooled hashed = hashOnly(tar);
+                            if (!hashed.digest.equals(guess)) throw new WrongGuess();
+                            files.put(name, hashed);
+                        } else if (e.getSize() <= 64 * 1024) {
+                            files.put(name, Spooled.inMemory(readSmall(tar, e, name)));
                         } else {
                             files.put(name, spool(tar));
                         }
@@ -102,7 +151,7 @@ public final class ImageExport {
                 }
             }
             if (manifestJson == null) throw new EngineException("the engine's export of " + imageId + " has no manifest.json");
-            return describe(imageId, manifestJson, files, links, registry, known);
+            return describe(imageId, manifestJson, files, links, reuse);
         } catch (IOException e) {
             throw new EngineException("cannot read the engine's export of " + imageId + ": " + e.getMessage(), e);
         } finally {
@@ -110,8 +159,17 @@ public final class ImageExport {
         }
     }
 
+    /** {@code blobs/sha256/<hex>} (the OCI layout newer engines export) names its digest. */
+    private static String digestInName(String name) {
+        return name.matches("blobs/sha256/[0-9a-f]{64}") ? "sha256:" + name.substring("blobs/sha256/".length()) : null;
+    }
+
+    private static boolean isLayerName(String name) {
+        return name.endsWith("/layer.tar") || name.startsWith("blobs/");
+    }
+
     private Exported describe(String imageId, byte[] manifestJson, Map<String, Spooled> files, Map<String, String> links,
-                              String registry, KnownLayers known) throws IOException, EngineException, InterruptedException {
+                              Map<String, KnownLayers.Known> reuse) throws IOException, EngineException, InterruptedException {
         JsonNode entries = JSON.readTree(manifestJson);
         if (!entries.isArray() || entries.size() != 1) {
             throw new EngineException("the engine's export of " + imageId + " holds " + entries.size() + " images, not one");
@@ -152,9 +210,9 @@ public final class ImageExport {
         List<KnownLayers.Known> reused = new ArrayList<>();
         try {
             for (int i = 0; i < layers.size(); i++) {
-                Optional<KnownLayers.Known> k = known.find(registry, diffIds.get(i));
-                reused.add(k.orElse(null));
-                if (k.isPresent()) continue;
+                KnownLayers.Known k = reuse.get(diffIds.get(i));
+                reused.add(k);
+                if (k != null) continue;
                 Spooled l = layers.get(i);
                 String diffId = diffIds.get(i);
                 CompletableFuture<BlobContent> mine = new CompletableFuture<>();
@@ -205,7 +263,9 @@ public final class ImageExport {
             manifest.put("config", descriptor(MediaTypes.DOCKER_CONFIG, imageId, configBytes.length));
             manifest.put("layers", descriptors);
             PushableImage image = new PushableImage(JSON.writeValueAsBytes(manifest), MediaTypes.DOCKER_MANIFEST, dedupe(blobs));
-            return new Exported(image, imageId, List.copyOf(diffIds), List.copyOf(layerDigests), List.copyOf(layerSizes));
+            Map<String, Long> tarSizes = new LinkedHashMap<>();
+            for (int i = 0; i < layers.size(); i++) tarSizes.put(diffIds.get(i), layers.get(i).size);
+            return new Exported(image, imageId, List.copyOf(diffIds), List.copyOf(layerDigests), List.copyOf(layerSizes), tarSizes);
         } finally {
             pool.shutdownNow();
         }
@@ -244,7 +304,11 @@ public final class ImageExport {
         }
     }
 
+    /** Layers compressed so far. */
+    public int compressions() { return compressions.get(); }
+
     private BlobContent compress(Spooled layer, String diffId) throws IOException {
+        compressions.incrementAndGet();
         Path out = dir.resolve("layer-" + diffId.substring(diffId.indexOf(':') + 1) + ".gz");
         GzipLayers.Compressed c;
         try (InputStream in = layer.open()) {
@@ -265,6 +329,15 @@ public final class ImageExport {
     private static byte[] readSmall(InputStream in, TarArchiveEntry e, String name) throws IOException {
         if (e.getSize() > MAX_JSON) throw new IOException(name + " is larger than " + MAX_JSON + " bytes");
         return in.readNBytes((int) e.getSize());
+    }
+
+    /** Reads the current entry to its end, computing its digest only. */
+    private static Spooled hashOnly(InputStream in) throws IOException {
+        MessageDigest md = sha256();
+        byte[] buf = new byte[1 << 16];
+        long size = 0;
+        for (int n; (n = in.read(buf)) > 0; size += n) md.update(buf, 0, n);
+        return new Spooled("sha256:" + HexFormat.of().formatHex(md.digest()), size, null, null);
     }
 
     /** Copies the current entry to a spool file, computing its digest. */
@@ -308,19 +381,21 @@ public final class ImageExport {
         }
     }
 
-    /** A file of the export: in memory or spooled to disk, with its digest. */
+    /** A file of the export: in memory, spooled to disk, or only hashed (neither), with its digest. */
     private record Spooled(String digest, long size, Path file, byte[] memory) {
         static Spooled inMemory(byte[] bytes) {
             return new Spooled(org.imagetree.registry.Digests.sha256(bytes), bytes.length, null, bytes);
         }
 
         InputStream open() throws IOException {
+            if (memory == null && file == null) throw new IOException("the layer " + digest + " was not kept");
             return memory != null ? new java.io.ByteArrayInputStream(memory) : Files.newInputStream(file);
         }
 
         /** The bytes, when small enough to hold. */
         byte[] bytes() throws IOException {
             if (memory != null) return memory;
+            if (file == null) return null;
             return size <= MAX_JSON ? Files.readAllBytes(file) : null;
         }
 

@@ -17,6 +17,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +53,13 @@ public final class ImagePublisher implements AutoCloseable {
      *                {@link #close()}
      */
     public ImagePublisher(ContainerEngine engine, RegistryClient registry, Path workDir) {
+        this(engine, registry, workDir, null);
+    }
+
+    /**
+     * @param layerStore where what pushes made is remembered between runs ({@link KnownLayers#defaultStore}), or null
+     */
+    public ImagePublisher(ContainerEngine engine, RegistryClient registry, Path workDir, Path layerStore) {
         this.engine = Objects.requireNonNull(engine);
         this.registry = Objects.requireNonNull(registry);
         try {
@@ -60,13 +69,16 @@ public final class ImagePublisher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a scratch directory in " + workDir + ": " + e.getMessage(), e);
         }
-        this.known = new KnownLayers(registry);
+        this.known = new KnownLayers(registry, layerStore);
         this.pusher = new ImagePusher(registry, dir);
         this.export = new ImageExport(engine, dir, Math.min(registry.options().parallelUploads(),
                 Math.max(1, Runtime.getRuntime().availableProcessors())));
     }
 
     public RegistryClient registry() { return registry; }
+
+    /** Layers this publisher compressed (each once), for figures and tests. */
+    public int layersCompressed() { return export.compressions(); }
 
     /**
      * Pushes the local image {@code source} (an id or a reference the engine knows) as {@code target}
@@ -95,7 +107,17 @@ public final class ImagePublisher implements AutoCloseable {
                 // not a reference (a stage name): nothing to learn
             }
         }
-        ImageExport.Exported exported = export.export(local.id(), ref.registry(), known);
+        Map<String, KnownLayers.Known> reuse = new HashMap<>();
+        Map<String, Long> tarSizes = new HashMap<>();
+        for (String diffId : local.layers()) {
+            if (reuse.containsKey(diffId)) continue;
+            Optional<KnownLayers.Known> k = known.find(ref.registry(), diffId).flatMap(c -> confirmed(c, diffId));
+            if (k.isEmpty()) continue;
+            reuse.put(diffId, k.get());
+            known.tarSize(diffId).ifPresent(size -> tarSizes.put(diffId, size));
+        }
+        ImageExport.Exported exported = export.export(local.id(), reuse, tarSizes, log);
+        exported.tarSizes().forEach(known::rememberTarSize);
         ImagePusher.Pushed pushed = pusher.push(exported.image(), ref, log);
         for (int i = 0; i < exported.diffIds().size(); i++) {
             known.remember(ref.registry(), ref.repository(), exported.diffIds().get(i), exported.layerDigests().get(i),
@@ -104,6 +126,22 @@ public final class ImagePublisher implements AutoCloseable {
         log.accept("pushed " + target + " " + pushed.digest() + ": " + pushed.uploaded() + " blob(s) uploaded, " + pushed.mounted()
                 + " mounted, " + pushed.present() + " already there");
         return new Published(target, pushed.digest(), pushed.uploaded(), pushed.mounted(), pushed.present());
+    }
+
+    /**
+     * {@code k} when it was learnt in this run; else (an entry of the store, from an earlier run) once the registry
+     * says one of its repositories still has the blob. An entry the registry denies is forgotten.
+     */
+    private Optional<KnownLayers.Known> confirmed(KnownLayers.Known k, String diffId) {
+        if (k.verified()) return Optional.of(k);
+        for (String repository : k.repositories()) {
+            if (registry.blobExists(k.registry(), repository, k.digest())) {
+                known.confirm(k.registry(), repository, diffId, k.digest(), k.size());
+                return Optional.of(new KnownLayers.Known(k.registry(), k.digest(), k.size(), List.of(repository), true));
+            }
+        }
+        known.forget(k.registry(), diffId, k.digest());
+        return Optional.empty();
     }
 
     @Override

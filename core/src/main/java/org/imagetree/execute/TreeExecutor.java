@@ -106,7 +106,7 @@ public final class TreeExecutor {
         // Images are pushed request by request through the registry API (the engine's push gives up on the first 5xx
         // inside a layer upload); one publisher per run, so layers its images share are compressed and sent once.
         ImagePublisher publisher = options.publish() && registry != null && runDir != null
-                && work.stream().anyMatch(p -> p.action() != Action.TAG) ? new ImagePublisher(engine, registry, runDir) : null;
+                && work.stream().anyMatch(p -> p.action() != Action.TAG) ? new ImagePublisher(engine, registry, runDir, org.imagetree.registry.KnownLayers.defaultStore(env)) : null;
         try {
             return run(plan, options, work, runDir, locks, start, failedBases, baseLabels, publisher);
         } finally {

@@ -1,0 +1,173 @@
+package org.imagetree.execute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.imagetree.model.ImageReference;
+import org.imagetree.registry.KnownLayers;
+import org.imagetree.registry.Manifest;
+import org.imagetree.registry.RegistryClient;
+import org.imagetree.testing.LocalRegistry;
+import org.imagetree.testing.TestEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link ImagePublisher} with the real engine and a real registry: the image the registry serves is the local image
+ * (config digest = image id, diff_ids equal); layers the registry has are mounted, not compressed or uploaded again,
+ * within a run and, through the layer store, in a later one; what the store says is checked before it is believed.
+ */
+class ImagePublisherTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static LocalRegistry registry;
+    static ContainerEngine docker;
+    static RegistryClient client;
+    static String base;
+    static String parent;
+    static String child;
+
+    @BeforeAll
+    static void start() throws EngineException {
+        TestEnvironment.baseImage();
+        registry = LocalRegistry.start();
+        docker = TestEnvironment.engine();
+        client = RegistryClient.builder().build();
+        base = TestEnvironment.publishBaseImage(registry.host());
+        String run = Long.toString(System.nanoTime());
+        parent = build("publisher-parent-" + run, "FROM " + TestEnvironment.BASE_IMAGE + "\nRUN head -c 300000 /dev/urandom > /parent\n");
+        child = build("publisher-child-" + run, "FROM " + parent + "\nRUN head -c 200000 /dev/urandom > /child\n");
+    }
+
+    @AfterAll
+    static void stop() throws EngineException {
+        if (docker != null) {
+            for (String image : new String[] {child, parent}) if (image != null) docker.remove(image);
+            docker.close();
+        }
+        if (registry != null) registry.close();
+    }
+
+    private static String build(String tag, String dockerfile) throws EngineException {
+        try {
+            Path dir = Files.createTempDirectory("imagetree-publisher-test-");
+            Files.writeString(dir.resolve("Dockerfile"), dockerfile);
+            docker.build(new ContainerEngine.BuildRequest(dir, List.of(tag + ":1"), Map.of(), Map.of(), false,
+                    ContainerEngine.ResourceLimits.NONE), line -> { });
+            TreeExecutor.deleteTree(dir);
+            return tag + ":1";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ContainerEngine.LocalImage local(String image) throws EngineException {
+        return docker.inspect(image).orElseThrow();
+    }
+
+    /** The registry serves {@code ref} as exactly the local image. */
+    private static void assertServesLocal(String ref, String image) throws Exception {
+        ImageReference r = ImageReference.parse(ref);
+        Manifest m = client.getManifest(r).orElseThrow();
+        JsonNode manifest = JSON.readTree(m.content());
+        ContainerEngine.LocalImage l = local(image);
+        assertThat(manifest.path("config").path("digest").asText()).isEqualTo(l.id());
+        byte[] config = client.getBlob(r.registry(), r.repository(), l.id()).orElseThrow();
+        List<String> diffIds = new ArrayList<>();
+        JSON.readTree(config).path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asText()));
+        assertThat(diffIds).isEqualTo(l.layers()).hasSize(manifest.path("layers").size());
+        for (JsonNode layer : manifest.path("layers")) {
+            assertThat(client.blobExists(r.registry(), r.repository(), layer.path("digest").asText())).isTrue();
+        }
+    }
+
+    @Test
+    void theRegistryServesTheLocalImageAndLayersItHasAreMounted(@TempDir Path tmp) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, tmp.resolve("store"))) {
+            ImagePublisher.Published p = publisher.push(parent, registry.host() + "/pub-parent:1", List.of(base), log::add);
+            assertThat(p.mounted()).as("the base layer, from the base image").isEqualTo(1);
+            assertThat(p.uploaded()).as("config and own layer").isEqualTo(2);
+            assertServesLocal(registry.host() + "/pub-parent:1", parent);
+
+            ImagePublisher.Published c = publisher.push(child, registry.host() + "/pub-child:1", List.of(registry.host() + "/pub-parent:1"), log::add);
+            assertThat(c.mounted()).as("base and parent layers").isEqualTo(2);
+            assertThat(c.uploaded()).isEqualTo(2);
+            assertServesLocal(registry.host() + "/pub-child:1", child);
+            assertThat(publisher.layersCompressed()).as("only each image's own layer").isEqualTo(2);
+
+            ImagePublisher.Published again = publisher.push(child, registry.host() + "/pub-child:1", List.of(), log::add);
+            assertThat(again.digest()).isEqualTo(c.digest());
+            assertThat(again.uploaded() + again.mounted()).as("all there").isZero();
+        }
+        assertThat(log).anyMatch(l -> l.startsWith("mounted ")).anyMatch(l -> l.startsWith("uploaded "));
+        assertThat(tmp).isDirectoryNotContaining(f -> f.getFileName().toString().startsWith("imagetree-push-"));
+    }
+
+    @Test
+    void aLaterRunFindsInTheStoreWhatEarlierRunsPushedAndCompressesNothingAgain(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("store");
+        try (ImagePublisher first = new ImagePublisher(docker, client, tmp, store)) {
+            first.push(parent, registry.host() + "/later-a:1", List.of(base), line -> { });
+        }
+        try (ImagePublisher later = new ImagePublisher(docker, client, tmp, store)) {
+            // No base named: what the store says (confirmed with the registry) is all it knows.
+            ImagePublisher.Published p = later.push(parent, registry.host() + "/later-b:1", List.of(), line -> { });
+            assertThat(p.mounted()).isEqualTo(2);
+            assertThat(p.uploaded()).as("the config only").isEqualTo(1);
+            assertThat(later.layersCompressed()).isZero();
+        }
+        assertServesLocal(registry.host() + "/later-b:1", parent);
+    }
+
+    @Test
+    void aStoredBlobTheRegistryDoesNotHaveIsForgottenAndTheLayerPushed(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("store");
+        String own = local(parent).layers().get(1);
+        new KnownLayers(client, store).remember(registry.host(), "nowhere", own, "sha256:" + "0".repeat(64), 123);
+        try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, store)) {
+            ImagePublisher.Published p = publisher.push(parent, registry.host() + "/stale-a:1", List.of(base), line -> { });
+            assertThat(p.uploaded()).isEqualTo(2);
+        }
+        assertServesLocal(registry.host() + "/stale-a:1", parent);
+        assertThat(Files.readString(store.resolve(own.substring("sha256:".length())))).contains("gone\t" + registry.host());
+    }
+
+    @Test
+    void aLayerGuessedByItsSizeWronglyMakesTheExportBeReadAgain(@TempDir Path tmp) throws Exception {
+        Path measured = tmp.resolve("measured");
+        try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, measured)) {
+            publisher.push(parent, registry.host() + "/guess-a:1", List.of(base), line -> { });
+        }
+        List<String> layers = local(parent).layers();
+        long ownSize = new KnownLayers(client, measured).tarSize(layers.get(1)).orElseThrow();
+        // A store claiming the base layer has the size of the parent's own layer: that entry is taken for the base.
+        Path store = tmp.resolve("store");
+        new KnownLayers(client, store).rememberTarSize(layers.get(0), ownSize);
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, store)) {
+            publisher.push(parent, registry.host() + "/guess-b:1", List.of(base), log::add);
+        }
+        assertThat(log).anyMatch(l -> l.contains("reading the export again"));
+        assertServesLocal(registry.host() + "/guess-b:1", parent);
+    }
+
+    @Test
+    void anImageTheEngineDoesNotHaveFailsClearly(@TempDir Path tmp) {
+        try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp)) {
+            assertThatThrownBy(() -> publisher.push("imagetree-no-such-image:404", registry.host() + "/none:1", List.of(), line -> { }))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("no local image imagetree-no-such-image:404");
+        }
+    }
+}
