@@ -25,6 +25,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             return INPUT_ERROR;
         }
         if (ex instanceof EngineException || ex instanceof DockerCli.DockerException
+                || ex instanceof org.imagetree.registry.RegistryException
                 || ex instanceof org.imagetree.security.SecurityScanException) {
             cl.getErr().println("error: " + ex.getMessage());
             return 1;

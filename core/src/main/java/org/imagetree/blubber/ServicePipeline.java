@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 /**
  * The post-merge service pipeline: build the test variant and run it (its entrypoint; non-zero fails), build the
  * production variant with OCI labels, tag it {@code <registry>/<namespace>/<project>:<UTC yyyy-MM-dd-HHmmss>-production}
- * plus extra tags, publish, and return the references with their digests.
+ * plus extra tags, publish ({@link VariantEngine#publish}: request by request, the tags checked against the registry),
+ * and return the references with their digests.
  */
 public final class ServicePipeline {
     static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss");
@@ -104,6 +105,11 @@ public final class ServicePipeline {
         engine.checkRegistryPolicy(o.blubberFile(), config, o.testVariant(), test);
         engine.checkRegistryPolicy(o.blubberFile(), config, o.productionVariant(), production);
         engine.checkContext(o.context());
+        List<String> tags = new ArrayList<>();
+        tags.add(o.repository() + ":" + stamp + "-" + o.productionVariant());
+        for (String extra : o.extraTags()) tags.add(o.repository() + ":" + extra);
+        // What the registry serves for the tags before anything is built: a tag another run publishes meanwhile is kept.
+        Map<String, java.util.Optional<String>> before = o.publish() ? engine.servedNow(tags) : Map.of();
         String testTag = o.repository() + ":" + stamp + "-" + o.testVariant();
         log.accept("building " + o.testVariant() + " as " + testTag);
         String testId = engine.build(test, o.context(), List.of(testTag), o.buildArgs(), Map.of(), log);
@@ -117,9 +123,6 @@ public final class ServicePipeline {
         run.output().lines().forEach(log);
         if (run.exitCode() != 0) throw new TestFailure(o.testVariant(), run.exitCode(), run.output());
 
-        List<String> tags = new ArrayList<>();
-        tags.add(o.repository() + ":" + stamp + "-" + o.productionVariant());
-        for (String extra : o.extraTags()) tags.add(o.repository() + ":" + extra);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("org.opencontainers.image.created", DateTimeFormatter.ISO_INSTANT.format(now.toInstant()));
         if (!o.sourceUrl().isEmpty()) labels.put("org.opencontainers.image.source", o.sourceUrl());
@@ -127,10 +130,13 @@ public final class ServicePipeline {
         log.accept("building " + o.productionVariant() + " as " + String.join(", ", tags));
         String productionId = engine.build(production, o.context(), tags, o.buildArgs(), labels, log);
         List<Published> published = new ArrayList<>();
-        for (String tag : tags) {
-            String digest = o.publish() ? engine.push(tag, production.buildKit(), log) : "";
-            published.add(new Published(tag, digest));
-            log.accept((o.publish() ? "published " : "built ") + tag + (digest.isEmpty() ? "" : "@" + digest));
+        if (o.publish()) {
+            published.addAll(engine.publish(productionId, production.buildKit(), tags, before, log));
+        } else {
+            for (String tag : tags) published.add(new Published(tag, ""));
+        }
+        for (Published p : published) {
+            log.accept((o.publish() ? "published " : "built ") + p.reference() + (p.digest().isEmpty() ? "" : "@" + p.digest()));
         }
         return new Result(testId, run.output(), productionId, published);
     }

@@ -61,12 +61,17 @@ public final class VariantBuild {
         engine.checkContext(r.context());
         log.accept("building " + r.variant() + (df.buildKit() ? " (BuildKit)" : " (classic builder)")
                 + (r.tags().isEmpty() ? "" : " as " + String.join(", ", r.tags())));
+        // What the registry serves for the tags before the build: a tag another run publishes meanwhile is not overwritten.
+        Map<String, java.util.Optional<String>> before = r.publish() ? engine.servedNow(r.tags()) : Map.of();
         String id = engine.build(df, r.context(), r.tags(), r.buildArgs(), Map.of(), log);
         List<ServicePipeline.Published> refs = new ArrayList<>();
-        for (String tag : r.tags()) {
-            String digest = r.publish() ? engine.push(tag, df.buildKit(), log) : "";
-            refs.add(new ServicePipeline.Published(tag, digest));
-            log.accept((r.publish() ? "published " : "built ") + tag + (digest.isEmpty() ? "" : "@" + digest));
+        if (r.publish()) {
+            refs.addAll(engine.publish(id, df.buildKit(), r.tags(), before, log));
+        } else {
+            for (String tag : r.tags()) refs.add(new ServicePipeline.Published(tag, ""));
+        }
+        for (ServicePipeline.Published p : refs) {
+            log.accept((r.publish() ? "published " : "built ") + p.reference() + (p.digest().isEmpty() ? "" : "@" + p.digest()));
         }
         return new Result(id, df.buildKit(), refs);
     }

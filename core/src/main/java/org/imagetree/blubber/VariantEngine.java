@@ -7,6 +7,7 @@ import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.ContainerEngine.RegistryAuth;
 import org.imagetree.execute.DockerCli;
 import org.imagetree.execute.EngineException;
+import org.imagetree.execute.ImagePublisher;
 import org.imagetree.model.ImageReference;
 import org.imagetree.policy.PolicyChecker;
 import org.imagetree.policy.RegistryPolicy;
@@ -162,6 +163,7 @@ public final class VariantEngine {
     public String build(CompiledDockerfile df, Path context, List<String> tags, Map<String, String> buildArgs,
                         Map<String, String> extraLabels, Consumer<String> log) throws EngineException {
         checkContext(context);
+        pullMissing(df, log);
         Map<String, String> labels = new java.util.LinkedHashMap<>(baseLabels(df));
         labels.putAll(extraLabels);
         if (df.buildKit() || classic == null) {
@@ -178,11 +180,175 @@ public final class VariantEngine {
     }
 
     /**
-     * Pushes {@code reference} the way it was built; returns its digest. Credentials apply to their registry only.
-     * A push that fails in a way that may pass (a 5xx, a reset) is repeated with bounded backoff, each retry told on
-     * {@code log}.
+     * Pulls, before anything is built, every image the build of {@code df} may pull that the engine does not have: its
+     * stages' bases, the images it copies or mounts from, its {@code # syntax} frontend. Each pull is repeated with
+     * bounded backoff when it fails in a way that may pass (a 5xx, a reset), each retry told on {@code log}; the build
+     * then finds them local (a pull inside the build would die on the first dropped connection). Credentials apply to
+     * their registry only.
+     */
+    public void pullMissing(CompiledDockerfile df, Consumer<String> log) throws EngineException {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (org.imagetree.model.Dockerfiles.ImageUse use : org.imagetree.model.Dockerfiles.pulledImages(df.text())) {
+            String ref = use.resolvedImage();
+            if (use.unresolvedArg() || ref.isEmpty() || ref.equalsIgnoreCase("scratch") || !done.add(ref)) continue;
+            try {
+                ImageReference.parse(ref);
+            } catch (IllegalArgumentException e) {
+                continue; // not an image reference: the build reports it
+            }
+            if (present(ref)) continue;
+            log.accept("pulling " + ref);
+            try {
+                new org.imagetree.execute.EngineRetry(org.imagetree.registry.RetryPolicy.DEFAULT)
+                        .run("pull of " + ref, log, () -> pullOnce(ref, log));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("pull of " + ref + " interrupted");
+            }
+        }
+    }
+
+    private boolean present(String ref) throws EngineException {
+        return classic != null ? classic.inspect(ref).isPresent() : cli.imageExists(ref);
+    }
+
+    private Void pullOnce(String ref, Consumer<String> log) throws EngineException {
+        Optional<RegistryAuth> credentials = credentialsFor(ref);
+        if (classic != null) {
+            classic.pull(ref, credentials, log);
+            return null;
+        }
+        try {
+            if (credentials.isEmpty()) {
+                cli.pull(ref, log);
+            } else {
+                Path config = dockerConfig(credentials.get());
+                try {
+                    cli.withEnvironment("DOCKER_CONFIG", config.toString()).pull(ref, log);
+                } finally {
+                    deleteTree(config);
+                }
+            }
+        } catch (DockerCli.DockerException e) {
+            throw new EngineException(e.getMessage(), e);
+        }
+        return null;
+    }
+
+    /**
+     * What the registry serves now for each of {@code tags} (a digest, or empty), asked before a build: publishing
+     * then tells a tag another run published meanwhile (never overwritten) from one that was there before (replaced).
+     * Empty answers for every tag without a registry client.
+     */
+    public Map<String, Optional<String>> servedNow(List<String> tags) throws EngineException {
+        Map<String, Optional<String>> out = new java.util.LinkedHashMap<>();
+        try {
+            for (String tag : tags) out.put(tag, registry == null ? Optional.empty() : served(registry, tag));
+        } catch (org.imagetree.registry.RegistryException e) {
+            throw new EngineException(e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static Optional<String> served(org.imagetree.registry.RegistryClient client, String tag) {
+        return client.headManifest(ImageReference.parse(tag)).map(org.imagetree.registry.ManifestDescriptor::digest);
+    }
+
+    /**
+     * Publishes the local image {@code image} (an id or a reference) under every one of {@code tags}, checked against
+     * the registry the way tree tags are: every tag ends serving the pushed digest; a tag that does not (its PUT lost,
+     * the registry still answering the old digest) is set again; a tag another run published since {@code before} (a
+     * digest that is neither the one it had then nor ours) is never overwritten, and its result is that run's digest.
+     *
+     * <p>With a registry client and the Engine API, the image goes request by request ({@link ImagePublisher}: each
+     * request retried on its own, uploads resumed, blobs mounted, the manifest last; its retries told on {@code log});
+     * otherwise through the engine or the docker CLI, as it was built, each push repeated with bounded backoff.
+     *
+     * @param before what {@link #servedNow} answered for the tags before the build
+     * @return per tag, the digest the registry serves for it
+     */
+    public List<ServicePipeline.Published> publish(String image, boolean builtWithBuildKit, List<String> tags,
+                                                   Map<String, Optional<String>> before, Consumer<String> log) throws EngineException {
+        if (registry == null || classic == null) {
+            List<ServicePipeline.Published> out = new java.util.ArrayList<>();
+            for (String tag : tags) {
+                if (!tag.equals(image)) tagLocally(image, tag);
+                out.add(new ServicePipeline.Published(tag, pushThroughEngine(tag, builtWithBuildKit, log)));
+            }
+            return out;
+        }
+        org.imagetree.registry.RegistryClient client = new org.imagetree.registry.RegistryClient(registry.options(), log);
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
+        try (ImagePublisher publisher = new ImagePublisher(classic, client, scratch,
+                org.imagetree.registry.KnownLayers.defaultStore(System.getenv()))) {
+            Map<String, String> ours = new java.util.LinkedHashMap<>();
+            Map<String, String> result = new java.util.LinkedHashMap<>();
+            for (String tag : tags) {
+                Optional<String> now = served(client, tag);
+                Optional<String> then = before.getOrDefault(tag, Optional.empty());
+                if (now.isPresent() && !now.equals(then) && !ours.containsValue(now.get())) {
+                    log.accept("another run published " + tag + " as " + now.get() + " meanwhile; not overwriting it");
+                    result.put(tag, now.get());
+                    continue;
+                }
+                ImagePublisher.Published p = publisher.push(image, tag, List.of(), log);
+                ours.put(tag, p.digest());
+                result.put(tag, p.digest());
+            }
+            // Every tag set must serve the pushed digest now: a lost PUT, an answer the registry did not keep, is set again.
+            for (Map.Entry<String, String> t : ours.entrySet()) {
+                String tag = t.getKey();
+                for (int attempt = 1; ; attempt++) {
+                    Optional<String> now = served(client, tag);
+                    if (now.isPresent() && now.get().equals(t.getValue())) break;
+                    if (now.isPresent() && !now.equals(before.getOrDefault(tag, Optional.empty()))) {
+                        log.accept("another run published " + tag + " as " + now.get() + " after this run did; keeping it");
+                        result.put(tag, now.get());
+                        break;
+                    }
+                    if (attempt > 2) {
+                        throw new EngineException("pushed " + tag + " as " + t.getValue() + " but the registry answers "
+                                + now.orElse("nothing") + " for it");
+                    }
+                    log.accept(tag + " does not serve " + t.getValue() + " (" + now.orElse("missing") + "): setting it again");
+                    publisher.push(image, tag, List.of(), log);
+                }
+            }
+            List<ServicePipeline.Published> out = new java.util.ArrayList<>();
+            result.forEach((tag, digest) -> out.add(new ServicePipeline.Published(tag, digest)));
+            return out;
+        } catch (org.imagetree.registry.RegistryException e) {
+            // The request, its status and the attempts are in the message; a failure of the engine's push is one too.
+            throw new EngineException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("publishing " + String.join(", ", tags) + " interrupted");
+        }
+    }
+
+    /**
+     * Pushes {@code reference} (a local tag) and returns the digest the registry serves for it: {@link #publish} of that
+     * one tag, checked against what the registry served for it just before.
      */
     public String push(String reference, boolean builtWithBuildKit, Consumer<String> log) throws EngineException {
+        List<String> tag = List.of(reference);
+        return publish(reference, builtWithBuildKit, tag, servedNow(tag), log).get(0).digest();
+    }
+
+    private void tagLocally(String image, String tag) throws EngineException {
+        if (classic != null) {
+            classic.tag(image, tag);
+        } else {
+            try {
+                cli.tag(image, tag);
+            } catch (DockerCli.DockerException e) {
+                throw new EngineException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The engine's own push (or the CLI's), repeated with bounded backoff when it fails in a way that may pass. */
+    private String pushThroughEngine(String reference, boolean builtWithBuildKit, Consumer<String> log) throws EngineException {
         try {
             return new org.imagetree.execute.EngineRetry(org.imagetree.registry.RetryPolicy.DEFAULT)
                     .run("push of " + reference, log, () -> pushOnce(reference, builtWithBuildKit, log));

@@ -176,6 +176,12 @@ public final class DockerCli {
         return m.group(1);
     }
 
+    /** Pulls {@code ref}. */
+    public void pull(String ref, Consumer<String> output) {
+        Result r = exec(List.of("pull", ref), Map.of(), output);
+        if (r.exitCode() != 0) throw new DockerException("docker pull failed (exit " + r.exitCode() + ")", r);
+    }
+
     public void tag(String source, String target) {
         Result r = exec(List.of("tag", source, target), Map.of(), null);
         if (r.exitCode() != 0) throw new DockerException("docker tag failed", r);

@@ -4,6 +4,8 @@ import org.imagetree.model.BaseImageOf;
 import org.imagetree.model.ImageReference;
 import org.imagetree.registry.ImagePusher;
 import org.imagetree.registry.KnownLayers;
+import org.imagetree.registry.Manifest;
+import org.imagetree.registry.PushableImage;
 import org.imagetree.registry.RegistryClient;
 import org.imagetree.registry.RegistryException;
 
@@ -22,6 +24,8 @@ import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -45,8 +49,18 @@ public final class ImagePublisher implements AutoCloseable {
     private final ImageExport export;
     private final Path dir;
 
-    /** What was published. */
-    public record Published(String reference, String digest, int uploaded, int mounted, int present) {}
+    /**
+     * What was published: the manifest pushed (its exact bytes and digest) and what became of its blobs (all zero when
+     * the repository had the image already from this publisher: only the tag was set).
+     */
+    public record Published(String reference, String digest, Manifest manifest, int uploaded, int mounted, int present) {}
+
+    /** Exports made, per image id and registry: a second tag of an image is not exported again. */
+    private final Map<String, ImageExport.Exported> exports = new ConcurrentHashMap<>();
+    /** {@code id@registry/repository} this publisher pushed an image to: another tag there is a manifest PUT. */
+    private final Set<String> pushedTo = ConcurrentHashMap.newKeySet();
+    /** {@code registry@digest} → repositories this publisher made the blob available in. */
+    private final Map<String, Set<String>> blobsIn = new ConcurrentHashMap<>();
 
     /**
      * @param workDir where the scratch directory (mode 0700: spooled and compressed layers) is made; deleted by
@@ -97,6 +111,38 @@ public final class ImagePublisher implements AutoCloseable {
         ImageReference ref = ImageReference.parse(target);
         if (ref.tag() == null) throw new IllegalArgumentException("a push target needs a tag: " + target);
         ContainerEngine.LocalImage local = engine.inspect(source).orElseThrow(() -> new EngineException("no local image " + source + " to push"));
+        String where = local.id() + "@" + ref.registry() + "/" + ref.repository();
+        ImageExport.Exported done = exports.get(local.id() + "@" + ref.registry());
+        if (done != null && pushedTo.contains(where)) {
+            PushableImage image = done.image();
+            String digest = registry.putManifest(ref, image.mediaType(), image.manifest());
+            log.accept("set " + target + " to " + digest);
+            return new Published(target, digest, new Manifest(image.manifest(), image.mediaType(), digest), 0, 0, 0);
+        }
+        ImageExport.Exported exported = done != null ? done : export(local, ref, bases, log);
+        exports.put(local.id() + "@" + ref.registry(), exported);
+        exported.tarSizes().forEach(known::rememberTarSize);
+        String registryHost = ref.registry();
+        ImagePusher.Pushed pushed = pusher.push(exported.image(), ref, log,
+                digest -> List.copyOf(blobsIn.getOrDefault(registryHost + "@" + digest, Set.of())));
+        pushedTo.add(where);
+        for (PushableImage.Blob b : exported.image().blobs()) {
+            blobsIn.computeIfAbsent(registryHost + "@" + b.digest(), d -> ConcurrentHashMap.newKeySet()).add(ref.repository());
+        }
+        for (int i = 0; i < exported.diffIds().size(); i++) {
+            known.remember(ref.registry(), ref.repository(), exported.diffIds().get(i), exported.layerDigests().get(i),
+                    exported.layerSizes().get(i));
+        }
+        log.accept("pushed " + target + " " + pushed.digest() + ": " + pushed.uploaded() + " blob(s) uploaded, " + pushed.mounted()
+                + " mounted, " + pushed.present() + " already there");
+        PushableImage image = exported.image();
+        return new Published(target, pushed.digest(), new Manifest(image.manifest(), image.mediaType(), pushed.digest()),
+                pushed.uploaded(), pushed.mounted(), pushed.present());
+    }
+
+    /** Exports {@code local} for a push to {@code ref}'s registry: the layers it holds (of the bases, of earlier pushes) reused. */
+    private ImageExport.Exported export(ContainerEngine.LocalImage local, ImageReference ref, Collection<String> bases, Consumer<String> log)
+            throws EngineException, InterruptedException {
         List<String> hints = new ArrayList<>(bases);
         Optional.ofNullable(local.labels().get(BaseImageOf.NAME_LABEL)).ifPresent(hints::add);
         for (String base : hints) {
@@ -116,16 +162,7 @@ public final class ImagePublisher implements AutoCloseable {
             reuse.put(diffId, k.get());
             known.tarSize(diffId).ifPresent(size -> tarSizes.put(diffId, size));
         }
-        ImageExport.Exported exported = export.export(local.id(), reuse, tarSizes, log);
-        exported.tarSizes().forEach(known::rememberTarSize);
-        ImagePusher.Pushed pushed = pusher.push(exported.image(), ref, log);
-        for (int i = 0; i < exported.diffIds().size(); i++) {
-            known.remember(ref.registry(), ref.repository(), exported.diffIds().get(i), exported.layerDigests().get(i),
-                    exported.layerSizes().get(i));
-        }
-        log.accept("pushed " + target + " " + pushed.digest() + ": " + pushed.uploaded() + " blob(s) uploaded, " + pushed.mounted()
-                + " mounted, " + pushed.present() + " already there");
-        return new Published(target, pushed.digest(), pushed.uploaded(), pushed.mounted(), pushed.present());
+        return export.export(local.id(), reuse, tarSizes, log);
     }
 
     /**

@@ -62,6 +62,14 @@ public final class ImagePusher {
      * @throws RegistryException naming the request, status and attempts of what failed; the tag is then untouched
      */
     public Pushed push(PushableImage image, ImageReference target, Consumer<String> log) {
+        return push(image, target, log, digest -> List.of());
+    }
+
+    /**
+     * As {@link #push(PushableImage, ImageReference, Consumer)}, mounting a blob also from the repositories
+     * {@code alsoIn} names for its digest (where the caller pushed it before).
+     */
+    public Pushed push(PushableImage image, ImageReference target, Consumer<String> log, java.util.function.Function<String, List<String>> alsoIn) {
         String registry = target.registry();
         String repository = target.repository();
         Map<String, PushableImage.Blob> blobs = new LinkedHashMap<>();
@@ -81,7 +89,9 @@ public final class ImagePusher {
                 work.add(pool.submit(() -> {
                     inFlight.acquire();
                     try {
-                        UploadOutcome o = makeAvailable(registry, repository, b);
+                        List<String> sources = new ArrayList<>(b.mountFrom());
+                        for (String r : alsoIn.apply(b.digest())) if (!sources.contains(r)) sources.add(r);
+                        UploadOutcome o = makeAvailable(registry, repository, new PushableImage.Blob(b.digest(), b.size(), b.content(), sources));
                         (o == UploadOutcome.UPLOADED ? uploaded : o == UploadOutcome.MOUNTED ? mounted : present).incrementAndGet();
                         if (o != UploadOutcome.PRESENT) {
                             log.accept((o == UploadOutcome.UPLOADED ? "uploaded " : "mounted ") + b.digest() + " (" + b.size() + " bytes)");
