@@ -101,7 +101,8 @@ public final class BaseImages {
             if (options.publish()) {
                 String repo = repository(distro);
                 List<String> tags = List.of(DAY.format(clock.instant()), "latest");
-                new BaseImagePublisher(registry, engine, RegistryAuth.of(config)).publish(image, repo, tags, log);
+                Path layout = OciImageWriter.layout(image, dir.resolve("oci"));
+                new BaseImagePublisher(registry, engine, RegistryAuth.of(config)).publish(layout, repo, tags, log);
                 published = tags.stream().map(t -> repo + ":" + t).toList();
             }
             return new BaseImageBuild(distro, published, image.manifestDigest(), rootfs.epoch(), rootfs.snapshot(),
