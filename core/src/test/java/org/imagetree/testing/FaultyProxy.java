@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -85,9 +86,36 @@ public final class FaultyProxy implements AutoCloseable {
     private final AtomicInteger received = new AtomicInteger();
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
-    private FaultyProxy(URI upstream) throws IOException {
+    private final Path certificate;
+
+    private FaultyProxy(URI upstream, Path tlsDir) throws Exception {
         this.upstream = upstream;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        if (tlsDir == null) {
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            this.certificate = null;
+        } else {
+            // A self-signed certificate for 127.0.0.1, made with the JDK's keytool; clients trust certificate().
+            Path keystore = tlsDir.resolve("proxy.p12");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            TestEnvironment.run(java.util.Map.of(), keytool, "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                    "-storepass", "proxypass", "-keypass", "proxypass", "-alias", "proxy", "-keyalg", "RSA", "-keysize", "2048",
+                    "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1");
+            this.certificate = tlsDir.resolve("proxy.crt");
+            TestEnvironment.run(java.util.Map.of(), keytool, "-exportcert", "-rfc", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                    "-storepass", "proxypass", "-alias", "proxy", "-file", certificate.toString());
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+                ks.load(in, "proxypass".toCharArray());
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, "proxypass".toCharArray());
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), null, null);
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            this.server = https;
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -95,16 +123,34 @@ public final class FaultyProxy implements AutoCloseable {
 
     public static FaultyProxy start(URI upstream) {
         try {
-            return new FaultyProxy(upstream);
-        } catch (IOException e) {
+            return new FaultyProxy(upstream, null);
+        } catch (Exception e) {
             throw new IllegalStateException("cannot start proxy", e);
         }
+    }
+
+    /**
+     * A proxy serving HTTPS (HTTP/1.1) with a self-signed certificate for 127.0.0.1, made in {@code dir}: clients
+     * trust {@link #certificate()} (or, like tools that fail over to insecure HTTPS, trust nothing).
+     */
+    public static FaultyProxy startTls(URI upstream, Path dir) {
+        try {
+            return new FaultyProxy(upstream, dir);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start a TLS proxy", e);
+        }
+    }
+
+    /** The PEM certificate of a {@link #startTls} proxy. */
+    public Path certificate() {
+        if (certificate == null) throw new IllegalStateException("not a TLS proxy");
+        return certificate;
     }
 
     /** {@code 127.0.0.1:<port>}: use as the registry host of image references. */
     public String host() { return "127.0.0.1:" + server.getAddress().getPort(); }
 
-    public URI baseUri() { return URI.create("http://" + host()); }
+    public URI baseUri() { return URI.create((certificate == null ? "http://" : "https://") + host()); }
 
     public synchronized FaultyProxy failNext(int n, int status) { return inject(n, new Status(status, null)); }
 
