@@ -119,6 +119,88 @@ public final class FaultyProxy implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+        if (certificate == null) {
+            front = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread accept = new Thread(this::acceptLoop, "faulty-proxy-front");
+            accept.setDaemon(true);
+            accept.start();
+        } else {
+            front = null;
+        }
+    }
+
+    /**
+     * The plain proxy's public socket. Clients that try TLS first on a loopback registry (the Docker Engine, jib) get a
+     * {@code 400} at once, as from a real HTTP server, and fall back to plain HTTP; the JDK's HttpServer would wait for
+     * a request line that never comes, and they would wait for their TLS handshake to time out. Everything else is
+     * spliced to the HttpServer behind it.
+     */
+    private final java.net.ServerSocket front;
+
+    private void acceptLoop() {
+        while (!front.isClosed()) {
+            java.net.Socket client;
+            try {
+                client = front.accept();
+            } catch (IOException e) {
+                return;
+            }
+            try {
+                executor.execute(() -> splice(client));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                closeQuietly(client);
+                return;
+            }
+        }
+    }
+
+    private void splice(java.net.Socket client) {
+        try (client) {
+            InputStream in = client.getInputStream();
+            int first = in.read();
+            if (first < 0) return;
+            if (first == 0x16) { // a TLS ClientHello
+                client.getOutputStream().write("HTTP/1.0 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                return;
+            }
+            try (java.net.Socket inner = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+                inner.getOutputStream().write(first);
+                java.util.concurrent.Future<?> back = executor.submit(() -> pump(inner, client));
+                pump(client, inner);
+                try {
+                    back.get();
+                } catch (Exception ignored) {
+                    // the other direction ended
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a connection went away
+        }
+    }
+
+    /** Copies {@code from} to {@code to} until the end, then half-closes {@code to} (a dropped answer stays dropped). */
+    private static void pump(java.net.Socket from, java.net.Socket to) {
+        byte[] buf = new byte[65536];
+        try {
+            InputStream in = from.getInputStream();
+            java.io.OutputStream out = to.getOutputStream();
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                out.flush();
+            }
+            to.shutdownOutput();
+        } catch (IOException e) {
+            closeQuietly(to);
+            closeQuietly(from);
+        }
+    }
+
+    private static void closeQuietly(java.net.Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing
+        }
     }
 
     public static FaultyProxy start(URI upstream) {
@@ -148,7 +230,7 @@ public final class FaultyProxy implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:<port>}: use as the registry host of image references. */
-    public String host() { return "127.0.0.1:" + server.getAddress().getPort(); }
+    public String host() { return "127.0.0.1:" + (front != null ? front.getLocalPort() : server.getAddress().getPort()); }
 
     public URI baseUri() { return URI.create((certificate == null ? "http://" : "https://") + host()); }
 
@@ -214,6 +296,11 @@ public final class FaultyProxy implements AutoCloseable {
     /** Requests received (faulted ones included). */
     public int requestCount() { return received.get(); }
 
+    /** Bytes of request bodies received (blob uploads, manifests), faulted requests included. */
+    public long bodyBytes() { return bodyBytes.get(); }
+
+    private final java.util.concurrent.atomic.AtomicLong bodyBytes = new java.util.concurrent.atomic.AtomicLong();
+
     /** {@code METHOD path} of every request received, in order. */
     public List<String> requests() { synchronized (log) { return List.copyOf(log); } }
 
@@ -265,6 +352,7 @@ public final class FaultyProxy implements AutoCloseable {
             try (InputStream in = x.getRequestBody()) {
                 body = in.readAllBytes();
             }
+            bodyBytes.addAndGet(body.length);
             Fault fault = nextFault(request);
             if (fault instanceof Close) return; // closing without headers drops the connection
             if (fault instanceof Stall s) {
@@ -387,6 +475,13 @@ public final class FaultyProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        if (front != null) {
+            try {
+                front.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
         server.stop(0);
         executor.shutdownNow();
     }
