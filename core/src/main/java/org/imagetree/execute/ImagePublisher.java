@@ -119,7 +119,9 @@ public final class ImagePublisher implements AutoCloseable {
             log.accept("set " + target + " to " + digest);
             return new Published(target, digest, new Manifest(image.manifest(), image.mediaType(), digest), 0, 0, 0);
         }
+        long t0 = System.nanoTime();
         ImageExport.Exported exported = done != null ? done : export(local, ref, bases, log);
+        long t1 = System.nanoTime();
         exports.put(local.id() + "@" + ref.registry(), exported);
         exported.tarSizes().forEach(known::rememberTarSize);
         String registryHost = ref.registry();
@@ -133,8 +135,9 @@ public final class ImagePublisher implements AutoCloseable {
             known.remember(ref.registry(), ref.repository(), exported.diffIds().get(i), exported.layerDigests().get(i),
                     exported.layerSizes().get(i));
         }
-        log.accept("pushed " + target + " " + pushed.digest() + ": " + pushed.uploaded() + " blob(s) uploaded, " + pushed.mounted()
-                + " mounted, " + pushed.present() + " already there");
+        log.accept(String.format("pushed %s %s: %d blob(s) uploaded, %d mounted, %d already there (export %.1f s, push %.1f s)",
+                target, pushed.digest(), pushed.uploaded(), pushed.mounted(), pushed.present(), (t1 - t0) / 1e9,
+                (System.nanoTime() - t1) / 1e9));
         PushableImage image = exported.image();
         return new Published(target, pushed.digest(), new Manifest(image.manifest(), image.mediaType(), pushed.digest()),
                 pushed.uploaded(), pushed.mounted(), pushed.present());

@@ -72,13 +72,16 @@ final class BlobUploads {
     }
 
     /**
-     * Makes {@code blob} available in {@code repository}: nothing when it is there ({@code HEAD}); else mounted from the
-     * first of {@code mountFrom} (repositories of the same registry said to hold it) that the registry mounts from;
-     * else uploaded, resumed or restarted as the class comment says.
+     * Makes {@code blob} available in {@code repository}: mounted from the first of {@code mountFrom} (repositories of
+     * the same registry said to hold it) that the registry mounts from; when {@code mountFrom} names no other
+     * repository, or names {@code repository} itself, first nothing when it is there ({@code HEAD}); else uploaded,
+     * resumed or restarted as the class comment says.
      */
     UploadOutcome upload(String registry, String repository, BlobContent blob, List<String> mountFrom) {
         Call head = new Call("HEAD", blobUri(registry, repository, blob.digest()), registry, RegistryCalls.push(repository));
-        if (calls.withRetries(head, () -> blobExists(head))) return UploadOutcome.PRESENT;
+        // A blob said to be only in other repositories is mounted straight away (one request, as the Docker Engine
+        // does; a repository that has the blob mounts it again); one said to be here, or nowhere, is asked for first.
+        if (mountFirst(repository, mountFrom) == null && calls.withRetries(head, () -> blobExists(head))) return UploadOutcome.PRESENT;
         Session session = null;
         for (String from : mountFrom) {
             if (from.equals(repository)) continue;
@@ -108,6 +111,15 @@ final class BlobUploads {
                 session = null;
             }
         }
+    }
+
+    /**
+     * The repository a blob is mounted from before anything else is asked, or null when the blob is first looked for
+     * in {@code repository} ({@code HEAD}): {@code mountFrom} names {@code repository} itself, or no other repository.
+     */
+    static String mountFirst(String repository, List<String> mountFrom) {
+        if (mountFrom.contains(repository)) return null;
+        return mountFrom.isEmpty() ? null : mountFrom.get(0);
     }
 
     /** {@code POST /v2/<name>/blobs/uploads/}: a new session (202 and a {@code Location}; without one, the POST is retried). */

@@ -136,10 +136,14 @@ public final class ImagePusher {
 
     private UploadOutcome makeAvailable(String registry, String repository, PushableImage.Blob b) {
         if (b.content() != null) return client.upload(registry, repository, b.content(), b.mountFrom());
-        if (client.blobExists(registry, repository, b.digest())) return UploadOutcome.PRESENT;
+        // A blob said to be only in other repositories: mounted first (one request, also when the repository has it
+        // already); one said to be here too: asked for first.
+        boolean mountFirst = BlobUploads.mountFirst(repository, b.mountFrom()) != null;
+        if (!mountFirst && client.blobExists(registry, repository, b.digest())) return UploadOutcome.PRESENT;
         for (String from : b.mountFrom()) {
             if (!from.equals(repository) && client.mountBlob(registry, repository, b.digest(), from)) return UploadOutcome.MOUNTED;
         }
+        if (mountFirst && client.blobExists(registry, repository, b.digest())) return UploadOutcome.PRESENT;
         // Not mountable (a registry without cross-repository mounts, no pull access to the source): copy it.
         return copy(registry, repository, b);
     }
