@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * jib-core (0.28.1, Maven Central) against Image Tree's own push, through issue 22's fault proxy: a real Distribution
+ * jib-core (0.28.1, Maven Central) and the Docker Engine's push against Image Tree's own, through issue 22's fault proxy: a real Distribution
  * registry behind a proxy that answers 503 to every 7th request and drops the connection of every 8th. The same local
  * image (FROM scratch, one 1 MB layer of random bytes) is pushed TRIALS times by each, to a fresh repository each
  * time; then once each without faults. Prints one line per push and a summary. Run by bench/jib-fault.sh.
@@ -55,6 +55,7 @@ public class JibFaultEval {
                 int n = faults ? trials : 1;
                 int jibOk = 0;
                 int oursOk = 0;
+                int engineOk = 0;
                 for (int i = 0; i < n; i++) {
                     proxy.clearFaults();
                     if (faults) proxy.failEvery(7, new FaultyProxy.Status(503, null)).failEvery(8, new FaultyProxy.Close());
@@ -80,6 +81,25 @@ public class JibFaultEval {
                             (System.nanoTime() - t0) / 1_000_000, proxy.requestCount() - before, outcome));
                     System.out.println(rows.get(rows.size() - 1));
 
+                    // The Docker Engine's own push (Image Tree's before issue 22), once, as the engine does it.
+                    proxy.clearFaults();
+                    if (faults) proxy.failEvery(7, new FaultyProxy.Status(503, null)).failEvery(8, new FaultyProxy.Close());
+                    before = proxy.requestCount();
+                    t0 = System.nanoTime();
+                    target = proxy.host() + "/engine-" + (faults ? "fault" : "clean") + "-" + i + ":1";
+                    try {
+                        engine.tag(local, target);
+                        outcome = "ok " + engine.push(target, java.util.Optional.empty(), line -> { });
+                        engineOk++;
+                    } catch (Exception e) {
+                        outcome = "FAILED " + firstLine(e.getMessage());
+                    } finally {
+                        engine.remove(target);
+                    }
+                    rows.add(String.format("docker-push faults=%-5s trial %2d %6d ms %4d requests  %s", faults, i,
+                            (System.nanoTime() - t0) / 1_000_000, proxy.requestCount() - before, outcome));
+                    System.out.println(rows.get(rows.size() - 1));
+
                     proxy.clearFaults();
                     if (faults) proxy.failEvery(7, new FaultyProxy.Status(503, null)).failEvery(8, new FaultyProxy.Close());
                     before = proxy.requestCount();
@@ -99,7 +119,8 @@ public class JibFaultEval {
                             (System.nanoTime() - t0) / 1_000_000, proxy.requestCount() - before, outcome));
                     System.out.println(rows.get(rows.size() - 1));
                 }
-                System.out.printf("SUMMARY faults=%s: jib-core %d of %d pushes published, Image Tree %d of %d%n", faults, jibOk, n, oursOk, n);
+                System.out.printf("SUMMARY faults=%s: jib-core %d of %d pushes published, the Docker Engine %d of %d, Image Tree %d of %d%n",
+                        faults, jibOk, n, engineOk, n, oursOk, n);
             }
             engine.remove(local);
         } finally {

@@ -30,7 +30,8 @@ import java.util.concurrent.Future;
  * Two trees: "tiny": one tiny image (FROM scratch, a ~100-byte file of its own) per name:tag given in NAMES_FILE (the
  * 125 production images' labels); "shared": a base of BASE_MB incompressible MB, MIDS images on it (1 MB each of their
  * own) and LEAVES images on each mid (300 KB each): one base layer and the mids' layers shared.
- * Usage: java -cp … bench/PushBench.java NAMES_FILE   (env RUNS=3 JOBS=4 BASE_MB=20 MIDS=4 LEAVES=4)
+ * Usage: java -cp … bench/PushBench.java NAMES_FILE   (env RUNS=3 JOBS=4 BASE_MB=20 MIDS=4 LEAVES=4 TREES=tiny,shared;
+ * VERBOSE=1 prints each of our pushes' export and push times)
  */
 public class PushBench {
     record Image(String name, String tag, String id, String parent) {}
@@ -39,6 +40,8 @@ public class PushBench {
 
     static final int RUNS = Integer.parseInt(System.getenv().getOrDefault("RUNS", "3"));
     static final int JOBS = Integer.parseInt(System.getenv().getOrDefault("JOBS", "4"));
+    static final boolean VERBOSE = System.getenv().containsKey("VERBOSE");
+    static final List<String> TREES = List.of(System.getenv().getOrDefault("TREES", "tiny,shared").split(","));
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("imagetree-push-bench-");
@@ -46,8 +49,8 @@ public class PushBench {
         List<String> localTags = new ArrayList<>();
         try (ContainerEngine engine = new DockerJavaEngine(host.isEmpty() ? "unix:///var/run/docker.sock" : host)) {
             Map<String, List<List<Image>>> trees = new LinkedHashMap<>();
-            trees.put("tiny", List.of(tiny(engine, Path.of(args[0]), work, localTags)));
-            trees.put("shared", shared(engine, work, localTags));
+            if (TREES.contains("tiny")) trees.put("tiny", List.of(tiny(engine, Path.of(args[0]), work, localTags)));
+            if (TREES.contains("shared")) trees.put("shared", shared(engine, work, localTags));
             List<Run> runs = new ArrayList<>();
             for (int r = 0; r < RUNS; r++) {
                 for (String tree : trees.keySet()) {
@@ -165,7 +168,7 @@ public class PushBench {
                             String latest = r + "/" + i.name() + ":latest";
                             if (publisher != null) {
                                 List<String> bases = i.parent() == null ? List.of() : List.of(r + "/" + i.parent() + ":1.0");
-                                publisher.push(i.id(), version, bases, line -> { });
+                                publisher.push(i.id(), version, bases, line -> { if (VERBOSE && line.startsWith("pushed ")) System.out.println("  " + line); });
                                 publisher.push(i.id(), latest, List.of(), line -> { });
                             } else {
                                 engine.push(version, Optional.empty(), line -> { });

@@ -3,7 +3,7 @@
 # mounts) against the Docker Engine's push, paired in one run (bench/PushBench.java): the 125 production images as
 # tiny images (their name:version from the conformance tree's changelogs), and a generated tree whose images share
 # layers. Requests and request-body bytes are counted by a proxy in front of each tool's own empty registry.
-# Env: RUNS (3), JOBS (4), BASE_MB (20), MIDS (4), LEAVES (4). Needs the Docker Engine.
+# Env: RUNS (3), JOBS (4), BASE_MB (20), MIDS (4), LEAVES (4), TREES (tiny,shared), VERBOSE. Needs the Docker Engine.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/imagetree-bench6.XXXXXX")"
