@@ -122,7 +122,9 @@ public final class DockerBackend implements PipelineBackend {
                 context = target;
             }
             String id = variants.build(c.dockerfile(), context, List.of(spec.localName()), java.util.Map.of(), spec.labels(), log);
-            return new Built(id, c.dockerfile().buildKit());
+            // The classic builder reports a short ID; PipelineLib's imageID is the full one (docker build --iidfile).
+            String full = engine.inspect(spec.localName()).map(ContainerEngine.LocalImage::id).orElse(id);
+            return new Built(full, c.dockerfile().buildKit());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the build context of " + spec.context(), e);
         } catch (org.imagetree.execute.DockerCli.DockerException e) {
