@@ -14,6 +14,16 @@ public final class ClosestKey {
                 .orElseThrow(() -> new IllegalArgumentException("no known keys"));
     }
 
+    /**
+     * Whether {@code candidate} is near enough to {@code key} to be offered as what was meant: case aside, one edit for
+     * short names, two for names of seven letters or more.
+     */
+    public static boolean isClose(String key, String candidate) {
+        String a = key.toLowerCase(java.util.Locale.ROOT);
+        String b = candidate.toLowerCase(java.util.Locale.ROOT);
+        return editDistance(a, b) <= (a.length() >= 7 ? 2 : 1);
+    }
+
     /** Levenshtein distance. */
     public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];

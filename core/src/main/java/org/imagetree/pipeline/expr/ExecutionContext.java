@@ -76,7 +76,7 @@ public final class ExecutionContext {
             Set<String> shown = new LinkedHashSet<>(available);
             if (shown.isEmpty()) return "";
             String near = org.imagetree.config.ClosestKey.closest(key, shown);
-            boolean close = org.imagetree.config.ClosestKey.editDistance(key.toLowerCase(java.util.Locale.ROOT), near.toLowerCase(java.util.Locale.ROOT)) <= 2;
+            boolean close = org.imagetree.config.ClosestKey.isClose(key, near);
             return " (" + (close ? "did you mean '" + near + "'? " : "") + "bound: " + String.join(", ", shown) + ")";
         }
     }

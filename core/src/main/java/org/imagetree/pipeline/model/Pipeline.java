@@ -30,6 +30,23 @@ public record Pipeline(String name, int line, YamlValue blubberfile, String dire
         return stages.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /**
+     * The Jenkins node labels the pipeline needs ({@code Pipeline.getRequiredNodeLabels}): {@code pipelinelib}, plus
+     * {@code pipelinelib-build} for a stage that builds, runs or copies, {@code pipelinelib-publish} for one that
+     * publishes an image, {@code pipelinelib-promote} for one that promotes (stages the graph names only).
+     */
+    public java.util.Set<String> requiredNodeLabels() {
+        java.util.Set<String> labels = new java.util.LinkedHashSet<>();
+        labels.add("pipelinelib");
+        for (Stage s : stages) {
+            if (!runs(s.name())) continue;
+            if (s.build().isPresent() || s.run().isPresent() || s.copy().isPresent()) labels.add("pipelinelib-build");
+            if (s.publish().isPresent()) labels.add("pipelinelib-publish");
+            if (s.promote().isPresent()) labels.add("pipelinelib-promote");
+        }
+        return java.util.Collections.unmodifiableSet(labels);
+    }
+
     /** Whether the graph names {@code stage} (only those stages run). */
     public boolean runs(String stage) { return graph.nodes().contains(stage); }
 }

@@ -101,8 +101,11 @@ public final class PipelineModeler {
     private static String suggestion(String name, java.util.Set<String> known) {
         if (known.isEmpty()) return "";
         String near = org.imagetree.config.ClosestKey.closest(name, known);
-        return org.imagetree.config.ClosestKey.editDistance(name, near) <= 2 ? " (did you mean '" + near + "'?)" : "";
+        return org.imagetree.config.ClosestKey.isClose(name, near) ? " (did you mean '" + near + "'?)" : "";
     }
+
+    /** Whether {@code directory} can be a stage's working directory. */
+    public static boolean directoryUsable(String directory) { return directoryProblem(directory).isEmpty(); }
 
     /** Why {@code directory} cannot be a stage's working directory, if it cannot. */
     static Optional<String> directoryProblem(String directory) {

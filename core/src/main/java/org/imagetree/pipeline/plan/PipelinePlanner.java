@@ -80,6 +80,18 @@ public final class PipelinePlanner {
         return new PipelinePlan(config.file(), planned, config.warnings(), stepProblems);
     }
 
+    /** Why a blubberfile path cannot be read, if it cannot: it must stay in the repository. */
+    static Optional<String> blubberfileProblem(String f) {
+        Path resolved;
+        try {
+            resolved = Path.of(".pipeline").resolve(f).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.of("blubberfile: '" + f + "' is not a path");
+        }
+        if (Path.of(f).isAbsolute() || resolved.startsWith("..")) return Optional.of("blubberfile: '" + f + "' leads out of the repository");
+        return Optional.empty();
+    }
+
     /** The blubberfile a value names, as the plan shows it: {@code .pipeline/PATH}, or the inline config. */
     public static Object blubberfileDisplay(Object value) {
         if (value instanceof String s) return Path.of(".pipeline").resolve(s).normalize().toString();
@@ -100,8 +112,16 @@ public final class PipelinePlanner {
             this.request = request;
         }
 
+        /** Whether the pipeline's directory is in the repository (else paths relative to it are not checked again). */
+        private boolean directoryUsable;
+
         PipelinePlan.PlannedPipeline plan() {
             problems.addAll(pipeline.problems());
+            directoryUsable = org.imagetree.pipeline.model.PipelineModeler.directoryUsable(pipeline.directory());
+            if (pipeline.blubberfile() instanceof YamlValue.Scalar ps && ps.value() instanceof String pv && !Lexer.hasVariables(pv)
+                    && pipeline.stages().stream().anyMatch(st -> st.build().isPresent() && st.blubberfile().isEmpty())) {
+                blubberfileProblem(pv).ifPresent(x -> problems.add(new ConfigProblem(ps.line(), "pipelines." + pipeline.name() + "." + x)));
+            }
             request.allowedActions().ifPresent(allowed -> {
                 for (Stage s : pipeline.stages()) {
                     for (String action : s.actions()) {
@@ -113,7 +133,8 @@ public final class PipelinePlanner {
                 }
             });
             boolean graphUsable = pipeline.graph().cycle().isEmpty()
-                    && pipeline.graph().nodes().stream().allMatch(n -> pipeline.stage(n).isPresent());
+                    && pipeline.graph().nodes().stream().allMatch(n -> pipeline.stage(n).isPresent()
+                            && !n.equals(org.imagetree.pipeline.model.PipelineModeler.SETUP) && !n.equals(org.imagetree.pipeline.model.PipelineModeler.TEARDOWN));
             List<List<String>> frames = graphUsable ? pipeline.graph().stack() : List.of();
             Map<String, PipelinePlan.PlannedStage> byName = new LinkedHashMap<>();
             Object blubberfile = pipeline.blubberfile() instanceof YamlValue.Scalar s ? blubberfileDisplay(s.value()) : pipeline.blubberfile().toJava();
@@ -187,6 +208,7 @@ public final class PipelinePlanner {
 
             /** Says which default a message is about when the stage does not write the field. */
             private String defaultNote(String path, YamlValue v) {
+                if (path.equals("promote.version")) return " (promote's version is the stage's ${.imageTag}: publish the image in the same stage)";
                 String[] parts = path.replaceAll("\\[\\d+\\]", "").split("\\.");
                 YamlValue cur = stage.source();
                 if (parts[0].equals("blubberfile") && !stage.source().has("blubberfile")) return " (the pipeline's blubberfile)";
@@ -225,13 +247,13 @@ public final class PipelinePlanner {
                     m.put("context", contextDisplay(v.context()));
                     if (v.excludes() != null) m.put("excludes", v.excludes());
                     m.put("imagePullPolicy", v.imagePullPolicy());
-                    if (v.context() instanceof String c) pathProblem(c).ifPresent(p -> problems.add(problem(b.context().line(), "build.context: " + p)));
-                    if (v.blubberfile() instanceof String f) {
-                        Path resolved = Path.of(".pipeline").resolve(f).normalize();
-                        if (Path.of(f).isAbsolute() || resolved.startsWith("..")) {
-                            problems.add(problem(stage.blubberfile().orElse(pipeline.blubberfile()).line(),
-                                    "blubberfile: '" + f + "' leads out of the repository"));
-                        }
+                    if (v.context() instanceof String c && directoryUsable) {
+                        pathProblem(c).ifPresent(p -> problems.add(problem(b.context().line(), "build.context: " + p)));
+                    }
+                    boolean pipelineLiteral = stage.blubberfile().isEmpty() && pipeline.blubberfile() instanceof YamlValue.Scalar ps
+                            && ps.value() instanceof String pv && !Lexer.hasVariables(pv);
+                    if (v.blubberfile() instanceof String f && !pipelineLiteral) {
+                        blubberfileProblem(f).ifPresent(x -> problems.add(problem(stage.blubberfile().orElse(pipeline.blubberfile()).line(), x)));
                     }
                     steps.put("build", m);
                     bindUnknown(Steps.BUILD_BINDS);
@@ -264,7 +286,7 @@ public final class PipelinePlanner {
                             m.put("destination", i.destination() instanceof String d ? StepValues.destination(d).orElse(d) : i.destination());
                             m.put("archive", i.archive());
                             files.add(m);
-                            if (i.destination() instanceof String d && (StepValues.destination(d).isEmpty()
+                            if (directoryUsable && i.destination() instanceof String d && (StepValues.destination(d).isEmpty()
                                     || Path.of(pipeline.directory()).resolve(StepValues.destination(d).get()).normalize().startsWith(".."))) {
                                 problems.add(problem(c.line(), "copy: destination '" + d + "' leads out of the pipeline's directory"));
                             }

@@ -23,9 +23,13 @@ public record SetupFacts(String project, String commit, String branch, String re
         remote = Objects.requireNonNullElse(remote, "");
         tag = Objects.requireNonNullElse(tag, "");
         logUrl = Objects.requireNonNullElse(logUrl, "");
-        params = Map.copyOf(params);
-        checkoutVariables = Map.copyOf(checkoutVariables);
-        imageLabels = Map.copyOf(imageLabels);
+        params = ordered(params);
+        checkoutVariables = ordered(checkoutVariables);
+        imageLabels = ordered(imageLabels);
+    }
+
+    private static Map<String, String> ordered(Map<String, String> m) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     /** The part after the last {@code /} of the project ({@code mediawiki/services/citoid} → {@code citoid}). */

@@ -249,6 +249,9 @@ final class PipelineSchema {
                     if (s == MERGE && m.has("$merge") || s == MERGE && m.has("$with")) return s;
                     if (s == EACH && m.has("$each")) return s;
                 }
+                boolean dollar = m.keys().stream().anyMatch(k -> k.startsWith("$"));
+                if (dollar && alternatives.contains(EACH)) return EACH;
+                if (dollar && alternatives.contains(MERGE)) return MERGE;
             }
             List<Shape> typed = new ArrayList<>();
             for (Shape s : alternatives) if (s != MERGE && s != EACH && s.acceptsTypeOf(v)) typed.add(s);
