@@ -92,22 +92,29 @@ public final class DockerBackend implements PipelineBackend {
         List<String> problems = new ArrayList<>();
         try {
             Compiled c = compile(spec);
-            for (Violation v : violations(spec, c)) problems.add(v.toString());
+            for (Violation v : violations(spec, c)) problems.add(shown(spec, v.toString()));
         } catch (InputError e) {
-            problems.add(e.getMessage());
+            problems.add(shown(spec, e.getMessage()));
         }
         if (!Files.isDirectory(spec.context())) {
-            problems.add(spec.context() + ": the build context is not a directory");
+            problems.add(shown(spec, spec.context() + ": the build context is not a directory"));
         } else {
-            for (InputError e : ContextBoundary.of(spec.repository()).contextProblems(spec.context())) problems.add(e.getMessage());
+            for (InputError e : ContextBoundary.of(spec.repository()).contextProblems(spec.context())) problems.add(shown(spec, e.getMessage()));
         }
         return problems;
+    }
+
+    /** A message with the Blubber file as the config names it and other paths relative to the repository. */
+    private static String shown(BuildSpec spec, String message) {
+        String root = spec.repository().toString() + "/";
+        return message.replace(spec.blubberFile().toString(), spec.displayName()).replace(root, "");
     }
 
     @Override
     public Built build(BuildSpec spec, Consumer<String> log) throws EngineException, InterruptedException {
         Compiled c = compile(spec);
-        List<Violation> violations = violations(spec, c);
+        List<Violation> violations = new ArrayList<>();
+        for (Violation v : violations(spec, c)) violations.add(v.file() != null && v.file().equals(spec.blubberFile().toString()) ? v.at(spec.displayName(), v.line()) : v);
         if (!violations.isEmpty()) throw new org.imagetree.policy.RegistryPolicyException(violations);
         ContextBoundary.requireNone(ContextBoundary.of(spec.repository()).contextProblems(spec.context()));
         if (spec.pull()) pullBases(spec, c.dockerfile(), log);

@@ -109,25 +109,28 @@ public final class PipelineExecutor {
     public List<String> preflight(PipelinePlan plan) {
         List<String> out = new ArrayList<>();
         for (var problem : plan.stepProblems()) out.add(problem.format(plan.file()));
+        Set<String> buildProblems = new java.util.HashSet<>(); // one report per problem, not one per stage that has it
         for (PipelinePlan.PlannedPipeline p : plan.pipelines()) {
             Path dir = repository.resolve(p.directory()).normalize();
-            if (!Files.isDirectory(dir)) out.add(plan.file() + ":" + p.model().line() + ": pipeline '" + p.name() + "': the directory '"
+            boolean dirExists = Files.isDirectory(dir);
+            if (!dirExists) out.add(plan.file() + ":" + p.model().line() + ": pipeline '" + p.name() + "': the directory '"
                     + p.directory() + "' does not exist in " + repository);
             for (PipelinePlan.PlannedStage s : p.stages()) {
                 if (!s.runs()) continue;
                 Stage stage = s.model();
                 String at = plan.file() + ":%d: stage '" + stage.name() + "' of pipeline '" + p.name() + "': ";
-                stage.publish().ifPresent(x -> {
-                    if (settings.registry().isEmpty()) out.add(String.format(at, x.line()) + "publish needs a registry: set 'registry' in the engine config (-c)");
-                });
-                stage.deploy().ifPresent(x -> services.helm().problem().ifPresent(pr -> out.add(String.format(at, x.line()) + pr)));
-                stage.promote().ifPresent(x -> services.charts().problem().ifPresent(pr -> out.add(String.format(at, x.line()) + pr)));
-                stage.trigger().ifPresent(t -> {
-                    Map<String, String> params = new LinkedHashMap<>();
-                    Object planned = s.steps().get("trigger") instanceof Map<?, ?> m ? m.get("parameters") : null;
-                    if (planned instanceof Map<?, ?> pm) pm.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
-                    services.jenkins().triggerProblem(new JenkinsActions.Trigger(t.job(), params, t.propagate(), t.waitForCompletion()))
-                            .ifPresent(pr -> out.add(String.format(at, t.line()) + pr));
+                stage.build().ifPresent(b -> {
+                    if (!(s.steps().get("build") instanceof Map<?, ?> m)) return;
+                    if (m.get("blubberfile") instanceof String file && m.get("variant") instanceof String variant && m.get("context") instanceof String ctx) {
+                        Path context = repository.resolve(ctx).normalize();
+                        Path blubber = repository.resolve(file).normalize();
+                        List<String> excludes = m.get("excludes") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : null;
+                        for (String problem : services.backend().checkBuild(new PipelineBackend.BuildSpec(blubber, file, variant, context, excludes,
+                                false, Map.of(), "localhost/plib-image-check", repository, Set.of()))) {
+                            if (!dirExists && problem.endsWith("the build context is not a directory")) continue;
+                            if (buildProblems.add(problem)) out.add(String.format(at, b.line()) + "build: " + problem);
+                        }
+                    }
                 });
                 stage.run().ifPresent(r -> {
                     Object creds = s.steps().get("run") instanceof Map<?, ?> m ? m.get("credentials") : null;
@@ -139,17 +142,17 @@ public final class PipelineExecutor {
                         }
                     }
                 });
-                stage.build().ifPresent(b -> {
-                    if (!(s.steps().get("build") instanceof Map<?, ?> m)) return;
-                    if (m.get("blubberfile") instanceof String file && m.get("variant") instanceof String variant && m.get("context") instanceof String ctx) {
-                        Path context = repository.resolve(ctx).normalize();
-                        Path blubber = repository.resolve(file).normalize();
-                        List<String> excludes = m.get("excludes") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : null;
-                        for (String problem : services.backend().checkBuild(new PipelineBackend.BuildSpec(blubber, file, variant, context, excludes,
-                                false, Map.of(), "localhost/plib-image-check", repository, Set.of()))) {
-                            out.add(problem.startsWith(file) || problem.contains(":") && !problem.startsWith("/") ? problem : String.format(at, b.line()) + problem);
-                        }
-                    }
+                stage.publish().ifPresent(x -> {
+                    if (settings.registry().isEmpty()) out.add(String.format(at, x.line()) + "publish needs a registry: set 'registry' in the engine config (-c)");
+                });
+                stage.promote().ifPresent(x -> services.charts().problem().ifPresent(pr -> out.add(String.format(at, x.line()) + pr)));
+                stage.deploy().ifPresent(x -> services.helm().problem().ifPresent(pr -> out.add(String.format(at, x.line()) + pr)));
+                stage.trigger().ifPresent(t -> {
+                    Map<String, String> params = new LinkedHashMap<>();
+                    Object planned = s.steps().get("trigger") instanceof Map<?, ?> m ? m.get("parameters") : null;
+                    if (planned instanceof Map<?, ?> pm) pm.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
+                    services.jenkins().triggerProblem(new JenkinsActions.Trigger(t.job(), params, t.propagate(), t.waitForCompletion()))
+                            .ifPresent(pr -> out.add(String.format(at, t.line()) + pr));
                 });
             }
         }
