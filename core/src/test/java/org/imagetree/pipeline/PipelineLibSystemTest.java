@@ -149,7 +149,11 @@ class PipelineLibSystemTest {
     }
 
     static PipelineRunResult run(Path repo, List<String> pipelines, JenkinsActions jenkins, int jobs, PipelineListener listener) throws Exception {
-        EngineConfig config = config();
+        return run(repo, pipelines, jenkins, jobs, listener, config());
+    }
+
+    static PipelineRunResult run(Path repo, List<String> pipelines, JenkinsActions jenkins, int jobs, PipelineListener listener,
+                                 EngineConfig config) throws Exception {
         ServicePipelines.Request request = new ServicePipelines.Request(repo, null, pipelines, Optional.empty(),
                 GitFacts.read(repo, System.getenv(), ""), PipelineSettings.from(config), jobs);
         ServicePipelines.Environment env = new ServicePipelines.Environment(ServicePipelines.dockerBackend(Optional.of(config), docker, engine),
@@ -348,5 +352,61 @@ class PipelineLibSystemTest {
         assertThat(jenkins.mails.get(0).to()).containsExactly("team@example.org");
         assertThat(jenkins.mails.get(0).subject()).isEqualTo("[Pipeline] repo1 failing/broken failed");
         assertThat(rec.logOf("broken")).contains("about to fail");
+    }
+
+    @Test
+    void publishThenPromoteIntoAChartsCheckoutAndDeployWithHelm(@TempDir Path dir) throws Exception {
+        Path repo = checkout(dir.resolve("repo"));
+        Files.writeString(repo.resolve(".pipeline/config.yaml"), """
+                pipelines:
+                  publish:
+                    directory: src/service1
+                    blubberfile: service1/blubber.yaml
+                    stages:
+                      - name: candidate
+                        build: production
+                        publish:
+                          image: true
+                        promote:
+                          - chart: repo1
+                            environments: [staging]
+                      - name: staging
+                        deploy:
+                          chart: {name: repo1, version: 1.2.3}
+                          image: '${candidate.imageName}'
+                          tag: '${candidate.imageTag}'
+                          overrides: {main_app: {replicas: 1}}
+                          timeout: 90
+                """);
+        Path charts = Files.createDirectories(dir.resolve("charts"));
+        Files.createDirectories(charts.resolve("helmfile.d/services/repo1"));
+        Files.writeString(charts.resolve("helmfile.d/services/repo1/values.yaml"), "main_app:\n  version: old\n");
+        git(charts, "init", "-q", "-b", "master");
+        git(charts, "add", "-A");
+        git(charts, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "charts");
+        // helm and a cluster cannot be had here: a program standing in for helm records what it is asked to do.
+        Path log = dir.resolve("helm.log");
+        Path helm = Files.writeString(dir.resolve("helm"), "#!/bin/sh\necho \"KUBECONFIG=$KUBECONFIG $*\" >> " + log + "\n"
+                + "while [ $# -gt 0 ]; do if [ \"$1\" = --values ]; then cat \"$2\" >> " + log + "; fi; shift; done\n");
+        helm.toFile().setExecutable(true);
+        Path kube = Files.writeString(dir.resolve("kube.config"), "apiVersion: v1\n");
+        EngineConfig config = ConfigLoader.fromMap(Map.of("registry", registry.host(), "namespace", NAMESPACE,
+                "pipeline", Map.of("helm", helm.toString(), "kube_config", kube.toString(), "charts_checkout", charts.toString())));
+        Recorder rec = new Recorder();
+        PipelineRunResult r = run(repo, List.of("publish"), JenkinsActions.COMMAND_LINE, 2, rec, config);
+        assertThat(r.succeeded()).as(String.join("\n", rec.events)).isTrue();
+        String tag = r.pipelines().get(0).timestamp() + "-candidate";
+        String branch = git(charts, "for-each-ref", "--format=%(refname:short)", "refs/heads/promote-*");
+        assertThat(git(charts, "show", branch + ":helmfile.d/services/repo1/values-staging.yaml")).isEqualTo("main_app:\n  version: " + tag);
+        assertThat(git(charts, "log", "-1", "--format=%s", branch)).isEqualTo("repo1: pipeline bot promote");
+        String release = stage(r, "staging").exports().get("releaseName");
+        assertThat(release).matches("[a-z0-9]{8}");
+        List<String> helmLog = Files.readAllLines(log);
+        assertThat(helmLog.get(0)).matches("KUBECONFIG=" + kube + " install " + release + " repo1 --namespace=ci --values \\S+/values-\\d+\\.yaml"
+                + " --debug --wait --timeout 90s --repo https://helm-charts.wikimedia.org/stable/ --version 1.2.3");
+        assertThat(String.join("\n", helmLog)).contains("docker:\n  registry: " + registry.host() + "\n  pull_policy: IfNotPresent\n"
+                + "main_app:\n  image: " + NAMESPACE + "/repo1\n  version: " + tag + "\n  replicas: 1");
+        assertThat(helmLog).contains("KUBECONFIG=" + kube + " test " + release + " --namespace=ci",
+                "KUBECONFIG=" + kube + " uninstall " + release + " --namespace=ci");
     }
 }

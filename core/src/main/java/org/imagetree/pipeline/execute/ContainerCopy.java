@@ -106,6 +106,7 @@ public final class ContainerCopy {
     private static void write(Entry e, InputStream content, Path target, Path realBoundary) throws IOException {
         TarArchiveEntry t = e.entry;
         if (Files.isSymbolicLink(target)) throw new CopyException(target + " is a symlink: not written through");
+        if (t.isLink()) throw new CopyException(e.entry.getName() + " is a hard link: not copied");
         if (t.isDirectory()) {
             Files.createDirectories(target);
             setMode(target, t.getMode() | 0700);
@@ -128,8 +129,6 @@ public final class ContainerCopy {
             } finally {
                 Files.deleteIfExists(tmp);
             }
-        } else if (t.isLink()) {
-            throw new CopyException(e.entry.getName() + " is a hard link: not copied");
         } else {
             throw new CopyException(e.entry.getName() + " is neither a file, a directory nor a symlink: not copied");
         }
