@@ -409,4 +409,29 @@ class PipelineLibSystemTest {
         assertThat(helmLog).contains("KUBECONFIG=" + kube + " test " + release + " --namespace=ci",
                 "KUBECONFIG=" + kube + " uninstall " + release + " --namespace=ci");
     }
+
+    @Test
+    void aLaterStageBuildsOnAnEarlierStagesImageThroughAnInlineBlubberfile(@TempDir Path dir) throws Exception {
+        Path repo = checkout(dir);
+        Files.writeString(repo.resolve(".pipeline/config.yaml"), """
+                pipelines:
+                  layered:
+                    blubberfile: blubber.yaml
+                    stages:
+                      - name: built
+                        build: bash
+                      - name: child
+                        blubberfile:
+                          version: v4
+                          base: '${built.imageLocalName}'
+                          variants:
+                            child: {entrypoint: [/bin/bash, -c, 'echo built on $0', '${built.imageID}']}
+                        build: child
+                        run: true
+                """);
+        Recorder rec = new Recorder();
+        PipelineRunResult r = run(repo, List.of("layered"), JenkinsActions.COMMAND_LINE, 1, rec);
+        assertThat(r.succeeded()).as(String.join("\n", rec.events)).isTrue();
+        assertThat(rec.logOf("child")).contains("built on " + stage(r, "built").exports().get("imageID"));
+    }
 }
