@@ -142,6 +142,23 @@ public final class ContainerRuns {
         }
     }
 
+    /**
+     * Removes the tag {@code reference}; when it was the image's last tag and no container uses it, the image goes
+     * too, but not its parent layers ({@code docker rmi --no-prune}): for the classic builder those are the build
+     * cache, which the next run of the same steps reuses. Gone already is fine.
+     */
+    public void untag(String reference) throws EngineException {
+        try {
+            client.get().removeImageCmd(reference).withForce(false).withNoPrune(true).exec();
+        } catch (NotFoundException e) {
+            // gone
+        } catch (DockerException e) {
+            throw new EngineException("cannot remove " + reference + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new EngineException("engine unreachable: " + e.getMessage(), e);
+        }
+    }
+
     /** Bytes to lines (UTF-8, a line may span frames). */
     private static final class Lines {
         private final Consumer<String> sink;

@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * through docker-java, BuildKit through the docker CLI; the context's symlinks checked), bases pulled through the
  * Engine API with the registry's credentials, containers through the Engine API ({@link ContainerRuns}), and pushes
  * through {@link VariantEngine#push} (the engine's push with its retries) confirmed by asking the registry
- * ({@link RegistryClient}) which digest it serves. Thread-safe.
+ * ({@link RegistryClient}) which digest it serves. One per run (bases are pulled once per run). Thread-safe.
  */
 public final class DockerBackend implements PipelineBackend {
     private final VariantEngine variants;
@@ -51,6 +51,8 @@ public final class DockerBackend implements PipelineBackend {
     private final Optional<ContainerEngine.RegistryAuth> auth;
     private final Path workDirectory;
     private final Duration runTimeout;
+    /** Bases pulled by this backend (one per run): imagePullPolicy always pulls each once per run, not once per stage. */
+    private final java.util.Set<String> pulled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param workDirectory where prepared contexts (for {@code excludes}) go, private to the run
@@ -146,6 +148,7 @@ public final class DockerBackend implements PipelineBackend {
         for (Dockerfiles.ImageUse use : Dockerfiles.pulledImages(df.text())) {
             String ref = use.resolvedImage();
             if (use.unresolvedArg() || spec.ownImages().contains(ref) || use.source() == Dockerfiles.Source.SYNTAX) continue;
+            if (!pulled.add(ref)) continue;
             Optional<ContainerEngine.RegistryAuth> a = auth.filter(x -> {
                 try {
                     return ImageReference.parse(ref).registry().equals(x.registry());
@@ -193,9 +196,10 @@ public final class DockerBackend implements PipelineBackend {
         containers.remove(name);
     }
 
+    /** Untags; an image left without tags goes, its parents (the classic builder's cache) stay. */
     @Override
     public void removeImage(String reference) throws EngineException {
-        engine.remove(reference);
+        containers.untag(reference);
     }
 
     private static void deleteTree(Path dir) {
