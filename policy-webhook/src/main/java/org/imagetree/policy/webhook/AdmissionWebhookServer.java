@@ -154,7 +154,9 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         HttpConnectionFactory http1 = new HttpConnectionFactory(http);
         HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(http);
         http2.setStreamIdleTimeout(options.idleTimeout().toMillis());
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(http2.getProtocol(), http1.getProtocol());
+        // Offers the protocols of the factories after it, by their ALPN ids ("h2", "http/1.1"; HttpConnectionFactory's
+        // own name, "HTTP/1.1", is not one: a client offering only http/1.1 would fail the handshake)
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http1.getProtocol()); // clients that do not negotiate
         SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, alpn.getProtocol());
 

@@ -184,12 +184,18 @@ class AdmissionWebhookServerTest {
         }
     }
 
-    @Test
-    void aClientWithoutAlpnGetsHttp11AndHeadOfHealthzHasNoBody() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "http/1.1"})
+    void aClientThatOffersNoAlpnOrOnlyHttp11GetsHttp11AndHeadOfHealthzHasNoBody(String alpn) throws Exception {
         try (SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             socket.setSoTimeout(30_000);
+            if (!alpn.isEmpty()) { // as a Go client with HTTP/2 turned off
+                javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+                p.setApplicationProtocols(new String[] {alpn});
+                socket.setSSLParameters(p);
+            }
             socket.startHandshake();
-            assertThat(socket.getApplicationProtocol()).isEmpty(); // no ALPN offered
+            assertThat(socket.getApplicationProtocol()).isEqualTo(alpn);
             socket.getOutputStream().write("HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
