@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectorManager;
@@ -166,10 +165,9 @@ final class ConnectionGuard {
                 Http1 h = http1.get(request.getConnectionMetaData().getConnection());
                 if (h == null) return super.handle(request, response, callback);
                 h.begin(request.getBeginNanoTime());
-                if (closing && request.getConnectionMetaData().getHttpVersion().getVersion() <= HttpVersion.HTTP_1_1.getVersion()) {
-                    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-                }
-                Callback done = Callback.from(h::end, callback); // before the answer completes: the next request may follow at once
+                if (closing) response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()); // HTTP/2: GOAWAY, Jetty's
+                // ends before Jetty completes the exchange: it may parse the connection's next request at once after
+                Callback done = Callback.from(h::end, callback);
                 try {
                     boolean handled = super.handle(request, response, done);
                     if (!handled) h.end();
