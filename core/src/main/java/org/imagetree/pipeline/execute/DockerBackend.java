@@ -75,7 +75,8 @@ public final class DockerBackend implements PipelineBackend {
         ContextBoundary.of(spec.repository()).requireInside(spec.blubberFile());
         if (!Files.isRegularFile(spec.blubberFile())) throw new InputError(spec.displayName(), 0, "no such Blubber config file", null);
         BlubberConfig config = ConfigDecoder.readAndValidate(spec.blubberFile());
-        CompiledDockerfile df = BlubberCompiler.compile(config, spec.variant(), null, CompileOptions.defaults());
+        // BuildKit, as PipelineLib builds (its BuildKit frontend): its cache is kept apart from images and answers fastest.
+        CompiledDockerfile df = BlubberCompiler.compile(config, spec.variant(), null, CompileOptions.defaults().withFlavour(CompileOptions.Flavour.BUILDKIT));
         return new Compiled(config, df);
     }
 
@@ -175,7 +176,9 @@ public final class DockerBackend implements PipelineBackend {
     @Override
     public String publish(String image, boolean buildKit, String reference, Consumer<String> log) throws EngineException, InterruptedException {
         engine.tag(image, reference);
-        String pushed = variants.push(reference, buildKit, log);
+        // Through the Engine API whichever the builder (BuildKit's images are in the engine's store too): the push every
+        // tree build uses.
+        String pushed = variants.push(reference, false, log);
         if (registry.isEmpty()) return pushed;
         ImageReference ref = ImageReference.parse(reference);
         Optional<ManifestDescriptor> served;
