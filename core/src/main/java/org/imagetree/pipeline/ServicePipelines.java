@@ -30,12 +30,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Service pipelines as Wikimedia's deployment pipeline describes them ({@code .pipeline/config.yaml}, PipelineLib's
@@ -112,7 +110,7 @@ public final class ServicePipelines {
             if (!problems.isEmpty()) throw PipelineConfigException.of(problems);
             return executor.run(plan);
         } finally {
-            delete(work);
+            DockerBackend.deleteTree(work);
         }
     }
 
@@ -138,11 +136,4 @@ public final class ServicePipelines {
         }
     }
 
-    private static void delete(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }

@@ -205,15 +205,10 @@ public final class DockerBackend implements PipelineBackend {
         containers.untag(reference);
     }
 
-    private static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and what is in it; best effort (a run's work directory is removed at its end anyway). */
+    public static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: the run directory is removed at the end
-                }
-            });
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort
         }

@@ -109,14 +109,22 @@ public final class PipelineModeler {
 
     /** Why {@code directory} cannot be a stage's working directory, if it cannot. */
     static Optional<String> directoryProblem(String directory) {
+        return pathProblem(directory, ".", "the repository root");
+    }
+
+    /**
+     * Why {@code path}, relative to {@code base} (itself relative to the repository root, described as
+     * {@code baseName}), cannot be used: not a path, absolute, or leading out of the repository.
+     */
+    public static Optional<String> pathProblem(String path, String base, String baseName) {
         Path p;
         try {
-            p = Path.of(directory);
+            p = Path.of(path);
         } catch (java.nio.file.InvalidPathException e) {
-            return Optional.of("'" + directory + "' is not a path");
+            return Optional.of("'" + path + "' is not a path");
         }
-        if (p.isAbsolute()) return Optional.of("'" + directory + "' must be relative to the repository root");
-        if (p.normalize().startsWith("..")) return Optional.of("'" + directory + "' leads out of the repository");
+        if (p.isAbsolute()) return Optional.of("'" + path + "' must be relative to " + baseName);
+        if (Path.of(base).resolve(p).normalize().startsWith("..")) return Optional.of("'" + path + "' leads out of the repository");
         return Optional.empty();
     }
 

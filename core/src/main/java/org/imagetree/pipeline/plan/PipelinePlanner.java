@@ -416,16 +416,8 @@ public final class PipelinePlanner {
             }
 
             private Optional<String> pathProblem(String p) {
-                Path path;
-                try {
-                    path = Path.of(p);
-                } catch (java.nio.file.InvalidPathException ex) {
-                    return Optional.of("'" + p + "' is not a path");
-                }
                 if (p.contains("://")) return Optional.of("'" + p + "' is a URL; only directories of the repository can be build contexts");
-                if (path.isAbsolute()) return Optional.of("'" + p + "' must be relative to the pipeline's directory");
-                if (Path.of(pipeline.directory()).resolve(path).normalize().startsWith("..")) return Optional.of("'" + p + "' leads out of the repository");
-                return Optional.empty();
+                return org.imagetree.pipeline.model.PipelineModeler.pathProblem(p, pipeline.directory(), "the pipeline's directory");
             }
         }
     }
