@@ -33,7 +33,7 @@ final class ImageTreeCommand {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(BuildCommand.class, PruneCommand.class, UpdateCommand.class,
             PlanCommand.class, RenderCommand.class, GraphCommand.class, PolicyCommand.class, LintCommand.class,
-            BlubberCommand.class, BaseCommand.class, RefreshCommand.class, SecurityCommand.class, StaleCommand.class);
+            BlubberCommand.class, PipelineCommand.class, BaseCommand.class, RefreshCommand.class, SecurityCommand.class, StaleCommand.class);
 
     /** The action {@code args} name: the first argument that is an action's name and not the value of {@code -c}. */
     static Optional<Class<?>> subcommandIn(String[] args) {
