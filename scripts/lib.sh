@@ -57,3 +57,26 @@ use_build_jdk() {
   fi
   export JAVA_HOME="$jdk" PATH="$jdk/bin:$PATH"
 }
+
+# --- The Jenkins plugin (hpi) -------------------------------------------------------------------------------------
+# The hpi module needs https://repo.jenkins-ci.org (plugin-pom, Jenkins core, the plugins it depends on); the default
+# build does without it (plugin-offline). hpi_maven_args prints -Pjenkins-plugin when the hpi can be built here:
+# IMAGETREE_HPI=always|never decides, else (auto) a probe of plugin-pom's pom in the Jenkins repository does.
+JENKINS_REPO_URL="${JENKINS_REPO_URL:-https://repo.jenkins-ci.org/public}"
+jenkins_repo_reachable() {
+  curl -fsS -o /dev/null --max-time 10 --retry 1 \
+    "$JENKINS_REPO_URL/org/jenkins-ci/plugins/plugin/6.2221.va_045130417c9/plugin-6.2221.va_045130417c9.pom" 2>/dev/null
+}
+hpi_maven_args() {
+  case "${IMAGETREE_HPI:-auto}" in
+    always) log "hpi: built and tested (IMAGETREE_HPI=always)"; printf '%s\n' -Pjenkins-plugin ;;
+    never) log "hpi: not built (IMAGETREE_HPI=never); plugin-offline tests its sources" ;;
+    *)
+      if jenkins_repo_reachable; then
+        log "hpi: $JENKINS_REPO_URL answers: the hpi is built and its JenkinsRule tests run"
+        printf '%s\n' -Pjenkins-plugin
+      else
+        log "hpi: $JENKINS_REPO_URL is not reachable: the hpi is not built; plugin-offline tests its sources"
+      fi ;;
+  esac
+}

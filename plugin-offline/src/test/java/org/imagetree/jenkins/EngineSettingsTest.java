@@ -97,6 +97,9 @@ class EngineSettingsTest {
                 .isInstanceOf(AbortException.class).hasMessage("Credentials 'gcr' give a Docker registry token that is not a username and password");
         assertThatThrownBy(() -> RegistryLogin.fromToken("gcr", new DockerRegistryToken("", "not base64 !")))
                 .isInstanceOf(AbortException.class).message().doesNotContain("not base64");
+        // A token source that gives no token at all: the same clear message (checked, not a caught NullPointerException).
+        assertThatThrownBy(() -> RegistryLogin.fromToken("empty", new DockerRegistryToken("", null)))
+                .isInstanceOf(AbortException.class).hasMessage("Credentials 'empty' give a Docker registry token that is not a username and password");
     }
 
     @Test
