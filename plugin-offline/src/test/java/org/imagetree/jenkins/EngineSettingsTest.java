@@ -47,10 +47,11 @@ class EngineSettingsTest {
     }
 
     @Test
-    void aPasswordTooShortToMaskIsRefused() {
+    void aShortPasswordIsAcceptedAndTheConsoleWarnsThatItsMaskMayHideOtherText() {
         EngineSettings s = new EngineSettings("images", null, "r.example.org", "bot", Secret.fromString("pw"), List.of(), Map.of());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.config(workspace.toFile()))
-                .isInstanceOf(org.imagetree.InputError.class).hasMessageContaining("shorter than 8").hasMessageNotContaining("pw ");
+        assertThat(s.config(workspace.toFile()).values()).containsEntry("password", "pw").containsEntry("username", "bot");
+        assertThat(new SecretMasker(s.secrets()).shortSecretWarning()).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("[imagetree] warning: the registry password is shorter than 8 characters").doesNotContain("pw "));
     }
 
     @Test
@@ -135,7 +136,7 @@ class EngineSettingsTest {
     void secretsAreMasked() {
         SecretMasker m = new SecretMasker(List.of("s3cret-pass", "", "pw"));
         assertThat(m.mask("login bot:s3cret-pass failed")).isEqualTo("login bot:**** failed");
-        assertThat(m.mask("pulling pwgen")).as("too short to mask: not garbled").isEqualTo("pulling pwgen");
+        assertThat(m.mask("pulling pwgen")).as("short, masked all the same (hence the warning)").isEqualTo("pulling ****gen");
         assertThat(StepDefaults.parseRegistries("a.example.org\n# comment\n, b.example.org:5000\n\n")).containsExactly("a.example.org", "b.example.org:5000");
     }
 }
