@@ -6,6 +6,7 @@ import org.w3c.dom.Element;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +59,40 @@ class ReleaseVersionsTest {
             assertThat(Poms.text(pom, "properties/revision")).as(other).isEqualTo(revision);
             assertThat(Poms.text(pom, "properties/changelist")).as(other).isEqualTo(changelist);
         }
+    }
+
+    /** scripts/lib.sh's probe: the hpi module joins the build exactly when the Jenkins repository answers. */
+    @Test
+    void theScriptsAddTheHpiModuleWhenTheJenkinsRepositoryAnswers() throws Exception {
+        com.sun.net.httpserver.HttpServer repo = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        repo.createContext("/public/org/jenkins-ci/plugins/plugin/", x -> {
+            byte[] pom = "<project/>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, pom.length);
+            x.getResponseBody().write(pom);
+            x.close();
+        });
+        repo.start();
+        try {
+            String url = "http://127.0.0.1:" + repo.getAddress().getPort();
+            assertThat(hpiArgs(Map.of("JENKINS_REPO_URL", url + "/public"))).isEqualTo("-Pjenkins-plugin");
+            assertThat(hpiArgs(Map.of("JENKINS_REPO_URL", url + "/missing"))).as("a 404 is not a repository").isEmpty();
+            assertThat(hpiArgs(Map.of("JENKINS_REPO_URL", url + "/public", "IMAGETREE_HPI", "never"))).isEmpty();
+            assertThat(hpiArgs(Map.of("JENKINS_REPO_URL", url + "/missing", "IMAGETREE_HPI", "always"))).isEqualTo("-Pjenkins-plugin");
+        } finally {
+            repo.stop(0);
+        }
+    }
+
+    private static String hpiArgs(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". scripts/lib.sh && hpi_maven_args").directory(Poms.repo().toFile());
+        pb.environment().remove("IMAGETREE_HPI");
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        return out;
     }
 
     @Test
