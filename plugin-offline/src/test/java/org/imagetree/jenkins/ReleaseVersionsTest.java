@@ -115,6 +115,13 @@ class ReleaseVersionsTest {
         assertThat(lib).contains("printf '%s\\n' -Pjenkins-plugin");
         assertThat(Files.readString(Poms.repo().resolve("scripts/test.sh"))).contains("hpi_maven_args");
 
+        // What only the offline build needs is never released; the engine, the bundle pom and the hpi are.
+        for (String p : List.of("jenkins-stubs/pom.xml", "plugin-offline/pom.xml")) {
+            assertThat(Poms.text(Poms.read(p), "properties/maven.deploy.skip")).as(p).isEqualTo("true");
+        }
+        for (String p : List.of("pom.xml", "core/pom.xml", "plugin-bundle/pom.xml", "plugin/pom.xml")) {
+            assertThat(Poms.text(Poms.read(p), "properties/maven.deploy.skip")).as(p).isNull();
+        }
         // Installed and deployed poms name the resolved version.
         for (String p : List.of("pom.xml", "plugin-bundle/pom.xml", "plugin/pom.xml")) {
             assertThat(Poms.plugin(Poms.read(p), "flatten-maven-plugin")).as(p + " flattens its pom").isNotNull();
