@@ -253,15 +253,18 @@ public final class DataBinding {
         for (Constructor<?> k : type.getConstructors()) {
             if (k.isAnnotationPresent(DataBoundConstructor.class)) for (java.lang.reflect.Parameter p : k.getParameters()) out.add(p.getName());
         }
+        List<String> setters = new ArrayList<>();
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             for (Method m : c.getDeclaredMethods()) {
                 if (Modifier.isPublic(m.getModifiers()) && m.getName().startsWith("set") && m.getParameterCount() == 1
                         && m.isAnnotationPresent(DataBoundSetter.class)) {
                     String n = Introspector.decapitalize(m.getName().substring(3));
-                    if (!out.contains(n)) out.add(n);
+                    if (!out.contains(n) && !setters.contains(n)) setters.add(n);
                 }
             }
         }
+        setters.sort(null); // getDeclaredMethods has no order: sorted, so the first difference is always the same one
+        out.addAll(setters);
         return out;
     }
 }

@@ -23,9 +23,24 @@ public final class DataBoundBeans {
         if (d != null) throw new AssertionError(d);
     }
 
-    /** Null when equal, else what differs (path: expected vs actual). */
+    /** Null when equal, else the first property that differs (path: expected vs actual), properties in a fixed order. */
     public static String difference(Object expected, Object actual) {
         return difference("", expected, actual);
+    }
+
+    /** Every top-level data-bound property that differs (each as {@link #difference} reports it). */
+    public static java.util.List<String> differences(Object expected, Object actual) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (expected == null || actual == null || expected.getClass() != actual.getClass()) {
+            String d = difference(expected, actual);
+            if (d != null) out.add(d);
+            return out;
+        }
+        for (String p : DataBinding.properties(expected.getClass())) {
+            String d = difference(p, get(expected, p), get(actual, p));
+            if (d != null) out.add(d);
+        }
+        return out;
     }
 
     private static String difference(String path, Object lhs, Object rhs) {
