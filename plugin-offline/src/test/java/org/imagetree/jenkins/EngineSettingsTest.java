@@ -103,6 +103,21 @@ class EngineSettingsTest {
                 .isInstanceOf(AbortException.class).hasMessage("Credentials 'empty' give a Docker registry token that is not a username and password");
     }
 
+    /** What the global credentials list filters by is what a step's lookup has: its host, and no SYSTEM scope. */
+    @Test
+    void theDefaultCredentialsListUsesTheStepsLookupRules() {
+        assertThat(JenkinsControllerSide.requirements("https://docker-registry.example.org:5000/")).singleElement()
+                .isInstanceOfSatisfying(com.cloudbees.plugins.credentials.domains.HostnameRequirement.class,
+                        r -> assertThat(r.getHostname()).isEqualTo("docker-registry.example.org"));
+        assertThat(((com.cloudbees.plugins.credentials.domains.HostnameRequirement) JenkinsControllerSide.requirements(null).get(0)).getHostname())
+                .as("no URL: Docker Hub, as a step without one looks up").isEqualTo("index.docker.io");
+        for (com.cloudbees.plugins.credentials.CredentialsScope scope : com.cloudbees.plugins.credentials.CredentialsScope.values()) {
+            com.cloudbees.plugins.credentials.Credentials c = () -> scope;
+            assertThat(JenkinsControllerSide.USABLE_BY_JOBS.matches(c)).as(scope.name())
+                    .isEqualTo(scope != com.cloudbees.plugins.credentials.CredentialsScope.SYSTEM);
+        }
+    }
+
     @Test
     void credentialDomainIsTheRegistrysHostName() {
         assertThat(JenkinsControllerSide.hostname("https://docker-registry.example.org:5000/v2/")).isEqualTo("docker-registry.example.org");
