@@ -105,6 +105,13 @@ class HarnessStrictnessTest {
     }
 
     @Test
+    void aMessageWhoseParenthesesAreNotArgumentsFailsThePageAsInStapler() {
+        assertThat(OfflineForms.unparsableMessages("<f:entry title=\"${%Tags (full references, one per line)}\"/>"))
+                .singleElement().asString().contains("argument 'full references'");
+        assertThat(OfflineForms.unparsableMessages("<b>${%Hello(name)} ${%Plain text: with a colon} ${%Sum(a.b, 'x', 3)}</b>")).isEmpty();
+    }
+
+    @Test
     void checkboxesAndNumbersBindAsStaplerBindsThem() {
         FormFixture f = new FormFixture("n");
         f.setFlavour("classic");
