@@ -33,8 +33,8 @@ import java.util.TreeMap;
  *       path is an error ({@code ELOOP}).</li>
  *   <li>A hardlink is its target as it was when the link was unpacked: the target's last entry before the link in the
  *       same layer, else the target in the layers below (as an engine that unpacks onto the merged view links it).</li>
- *   <li>A directory without its own entry in any layer, but with entries beneath it, exists (as the engine creates
- *       it when it unpacks them).</li>
+ *   <li>A directory without its own entry in a layer, but with entries beneath it there, exists (as the engine
+ *       creates it when it unpacks them).</li>
  * </ul>
  *
  * <p>Layers are read lazily, newest first, through {@link Layers}: a lookup reads only the layers down to the one that
@@ -205,19 +205,19 @@ final class ImageFilesystem {
 
     /**
      * The topmost entry of the symlink-free {@code path} from layer {@code from} down, or null: a layer's own entry
-     * wins; a layer that hides it ends the search; a directory implied by entries beneath it counts when no lower
-     * layer has an entry of its own.
+     * wins, or a directory implied by its entries beneath the path; a layer that hides it ends the search.
      */
     private Found lookup(String path, Query query, int from) {
-        int implicit = -1;
         for (int i = from; i < layers.count(); i++) {
             LayerIndex l = layers.index(i, query);
             Node n = l.get(path);
             if (n != null) return new Found(i, n, path);
-            if (implicit < 0 && l.implies(path)) implicit = i;
+            // Entries beneath it: a directory here (through a lower symlink, the engine would have written the same
+            // entries where the link points, which resolving the link finds again).
+            if (l.implies(path)) return new Found(i, new Dir(), path);
             if (l.hides(path)) break;
         }
-        return implicit < 0 ? null : new Found(implicit, new Dir(), path);
+        return null;
     }
 
     /** The components of a path as written (for symlink targets: {@code ..} is resolved step by step, not lexically). */
