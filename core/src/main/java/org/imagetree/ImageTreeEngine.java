@@ -216,13 +216,13 @@ public final class ImageTreeEngine {
     public org.imagetree.security.StaleImages.Report stale(List<String> references, Optional<Path> pods, boolean scanPackages) {
         if (registry == null) throw new IllegalStateException("no registry client");
         return new org.imagetree.security.StaleImages(registry, org.imagetree.policy.OurRegistries.of(config),
-                org.imagetree.config.ReadLimits.of(config), 8)
+                config.readLimits(), 8)
                 .check(references, pods, scanPackages ? this::securityScan : null);
     }
 
     private org.imagetree.security.SecurityScanner securityScanner() {
         if (registry == null) throw new IllegalStateException("no registry client");
-        org.imagetree.config.ReadLimits limits = org.imagetree.config.ReadLimits.of(config);
+        org.imagetree.config.ReadLimits limits = config.readLimits();
         return new org.imagetree.security.SecurityScanner(new org.imagetree.security.ImageReader(registry, limits),
                 new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient(), clock, limits), config.securitySources(),
                 org.imagetree.policy.OurRegistries.of(config), 8);

@@ -108,7 +108,7 @@ public final class RegistryClient {
      * the certificate directory ({@code certs_dir}, by default Docker's {@value #DOCKER_CERTS_DIRECTORY}).
      */
     public static Builder builder(EngineConfig config) {
-        Builder b = builder().insecureRegistries(config.insecureRegistries()).readLimits(ReadLimits.of(config));
+        Builder b = builder().insecureRegistries(config.insecureRegistries()).readLimits(config.readLimits());
         if (config.hasCredentials() && !config.registry().isEmpty()) {
             b.credentials(new RegistryCredentials(config.registry(), config.username().orElseThrow(), config.password().orElseThrow()));
         }

@@ -329,11 +329,6 @@ public final class StaleImages {
         Workload workload(String reason) { return new Workload(namespace, kind, owner, pod, container, image, reason); }
     }
 
-    /** The images of a pod list, each once (see {@link #readPods}). */
-    public static List<String> podImages(Path pods, long maxBytes) {
-        return readPods(pods, maxBytes).stream().map(PodContainer::image).distinct().toList();
-    }
-
     /**
      * The containers of a pod list ({@code kubectl get pods -A -o json}), read as a stream: one pod at a time is in
      * memory, and only what the report needs of it is kept. At most {@code maxBytes}.
