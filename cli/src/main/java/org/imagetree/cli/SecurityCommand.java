@@ -3,6 +3,7 @@ package org.imagetree.cli;
 import org.imagetree.ImageTreeEngine;
 import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
+import org.imagetree.report.SafeText;
 import org.imagetree.security.ScanReport;
 import org.imagetree.security.SecurityUpdates;
 import org.imagetree.update.TreeUpdater;
@@ -24,7 +25,8 @@ final class SecurityCommand {
 
     /** {@code security scan [--format json] DIRECTORY | --image REF…}. */
     @Command(name = "scan", mixinStandardHelpOptions = true,
-            description = "Read each published image's installed packages from the registry and list those with a newer version in security_sources.")
+            description = {"Read each published image's installed packages from the registry and list those with a newer version in security_sources.",
+                    "Exit 1 when an image could not be read (its row says why; the others are reported)."})
     static final class Scan implements Callable<Integer> {
         @ParentCommand SecurityCommand security;
 
@@ -48,11 +50,11 @@ final class SecurityCommand {
             ImageTreeEngine engine = root.connectedEngine(config, null, root.registryClient(config));
             ScanReport report = directory != null ? engine.securityScan(directory) : engine.securityScan(images);
             PrintWriter out = root.out();
-            report.warnings().forEach(w -> root.err().println("warning: " + w));
+            report.warnings().forEach(w -> root.err().println("warning: " + SafeText.escape(w)));
             out.print(format.equalsIgnoreCase("json") ? report.json() : report.text());
             out.flush();
             if (stats) printStats(root.err(), report);
-            return failIfOutdated && report.updatesPending() ? 1 : 0;
+            return report.failed() || failIfOutdated && report.updatesPending() ? 1 : 0;
         }
     }
 
@@ -61,7 +63,7 @@ final class SecurityCommand {
         err.printf("scanned %d images in %.2f s: %d layer bytes read in %d layer reads (%d bytes per image), %d APT index bytes%n",
                 report.images().size(), s.millis() / 1000.0, s.layerBytes(), s.layerReads(),
                 report.images().isEmpty() ? 0 : s.layerBytes() / report.images().size(), s.indexBytes());
-        for (ScanReport.ImageScan i : report.images()) err.printf("  %s:%s %d bytes%n", i.name(), i.tag(), i.bytesRead());
+        for (ScanReport.ImageScan i : report.images()) err.printf("  %s:%s %d bytes%n", SafeText.escape(i.name()), SafeText.escape(i.tag()), i.bytesRead());
         err.flush();
     }
 
@@ -80,7 +82,7 @@ final class SecurityCommand {
             ImageTreeEngine engine = root.connectedEngine(config, null, root.registryClient(config));
             ImageTreeEngine.SecurityUpdate u = engine.securityUpdate(directory);
             PrintWriter out = root.out();
-            u.scan().warnings().forEach(w -> root.err().println("warning: " + w));
+            u.scan().warnings().forEach(w -> root.err().println("warning: " + SafeText.escape(w)));
             for (TreeUpdater.Bump b : u.bumps()) {
                 out.println("* " + b.name() + ": " + b.oldVersion() + " -> " + b.newVersion() + " (" + b.changelog() + ")");
                 String reason = u.plan().reasons().get(b.name());

@@ -133,7 +133,8 @@ public final class ConfigLoader {
      */
     public static final Set<String> KNOWN_KEYS = Set.copyOf(union(defaults().keySet(), List.of("container_limits",
             "seed_image", "certs_dir", "builder", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude", "security_sources",
-            "pipeline")));
+            "pipeline"),
+            ReadLimits.KEYS));
 
     /** Reads a YAML mapping; errors name the file and line. */
     public static Map<String, Object> readYaml(Path file) {
@@ -188,9 +189,10 @@ public final class ConfigLoader {
         return ClosestKey.closest(key, KNOWN_KEYS);
     }
 
-    private static List<String> union(java.util.Collection<String> a, List<String> b) {
+    private static List<String> union(java.util.Collection<String> a, List<String> b, List<String> c) {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
+        out.addAll(c);
         return out;
     }
 
@@ -297,6 +299,16 @@ public final class ConfigLoader {
                 } catch (IllegalArgumentException e) {
                     throw lines.error("security_sources", i, e.getMessage());
                 }
+            }
+        }
+        for (String k : ReadLimits.KEYS) {
+            Object v = m.get(k);
+            if (v == null) continue;
+            try {
+                if (k.endsWith("_timeout")) ReadLimits.parseDuration(v);
+                else ReadLimits.parseSize(v);
+            } catch (IllegalArgumentException e) {
+                throw lines.error(k, -1, e.getMessage());
             }
         }
         if (m.get("builder") instanceof String b && !b.isEmpty() && !b.equals("classic") && !b.equals("buildkit")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
+import org.imagetree.config.ReadLimits;
 import org.imagetree.model.ImageReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,10 +77,11 @@ public final class RegistryClient {
      * @param caBundle           PEM file whose certificates replace the default TLS trust, or null for the JVM default
      * @param certsDirectory     Docker-style directory of per-registry CA certificates ({@code <host:port>/*.crt}), or null
      * @param tagPageSize        {@code n} for tag listing, 0 to let the registry choose
+     * @param readLimits         bounds on answers: size and whole-request time (see {@link Transport}), layer downloads
      */
     public record Options(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries, Path caBundle,
                           Path certsDirectory, RetryPolicy retryPolicy, Duration connectTimeout, Duration requestTimeout, int tagPageSize,
-                          Clock clock) {
+                          Clock clock, ReadLimits readLimits) {
         public Options {
             credentials = Map.copyOf(credentials);
             insecureRegistries = Set.copyOf(insecureRegistries);
@@ -87,6 +89,7 @@ public final class RegistryClient {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(readLimits, "readLimits");
             if (tagPageSize < 0) throw new IllegalArgumentException("tagPageSize must not be negative");
         }
 
@@ -94,7 +97,7 @@ public final class RegistryClient {
         public String toString() {
             return "Options[credentials for " + credentials.keySet() + ", insecure=" + insecureRegistries + ", caBundle=" + caBundle + ", certsDirectory=" + certsDirectory
                     + ", " + retryPolicy + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-                    + ", tagPageSize=" + tagPageSize + "]";
+                    + ", tagPageSize=" + tagPageSize + ", " + readLimits + "]";
         }
     }
 
@@ -105,7 +108,7 @@ public final class RegistryClient {
      * the certificate directory ({@code certs_dir}, by default Docker's {@value #DOCKER_CERTS_DIRECTORY}).
      */
     public static Builder builder(EngineConfig config) {
-        Builder b = builder().insecureRegistries(config.insecureRegistries());
+        Builder b = builder().insecureRegistries(config.insecureRegistries()).readLimits(config.readLimits());
         if (config.hasCredentials() && !config.registry().isEmpty()) {
             b.credentials(new RegistryCredentials(config.registry(), config.username().orElseThrow(), config.password().orElseThrow()));
         }
@@ -124,6 +127,7 @@ public final class RegistryClient {
         private Duration requestTimeout = Duration.ofMinutes(5);
         private int tagPageSize;
         private Clock clock = Clock.systemUTC();
+        private ReadLimits readLimits = ReadLimits.DEFAULTS;
         private java.util.function.Consumer<String> retryLog = line -> { };
 
         private Builder() {}
@@ -144,10 +148,12 @@ public final class RegistryClient {
         /** Timeout for one request until its response headers arrive (bodies here are small). */
         public Builder requestTimeout(Duration d) { requestTimeout = Objects.requireNonNull(d); return this; }
         public Builder tagPageSize(int n) { tagPageSize = n; return this; }
+        /** Bounds on what registries send: answer sizes, whole-request time, layer downloads ({@link ReadLimits}). */
+        public Builder readLimits(ReadLimits l) { readLimits = Objects.requireNonNull(l); return this; }
         Builder clock(Clock c) { clock = Objects.requireNonNull(c); return this; }
 
         public Options options() {
-            return new Options(credentials, insecure, caBundle, certsDirectory, retryPolicy, connectTimeout, requestTimeout, tagPageSize, clock);
+            return new Options(credentials, insecure, caBundle, certsDirectory, retryPolicy, connectTimeout, requestTimeout, tagPageSize, clock, readLimits);
         }
 
         public RegistryClient build() { return new RegistryClient(options(), retryLog); }
@@ -180,7 +186,7 @@ public final class RegistryClient {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
             }
-        }, authority -> certs.context(authority, otherwise), () -> httpClient(options), options.requestTimeout());
+        }, authority -> certs.context(authority, otherwise), () -> httpClient(options), options.requestTimeout(), options.readLimits());
         this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
     }
 
@@ -318,9 +324,9 @@ public final class RegistryClient {
             if (r.statusCode() == 404) return Optional.empty();
             if (r.statusCode() != 200) throw failure(call, r);
             byte[] body = r.body();
-            String computed = Digests.sha256(body);
-            String digest = ref.digest() != null ? ref.digest() : r.headers().firstValue("Docker-Content-Digest").orElse(computed);
-            if (Digests.isSha256(digest) && !digest.equals(computed)) {
+            String digest = ref.digest() != null ? ref.digest() : r.headers().firstValue("Docker-Content-Digest").orElse(Digests.sha256(body));
+            String computed = VerifiedBlobStream.digestOf(body, digest, call.describe());
+            if (!digest.equals(computed)) {
                 throw new RegistryException(call.registry, r.statusCode(), "DIGEST_INVALID", call.describe()
                         + ": manifest bytes have digest " + computed + ", expected " + digest);
             }
@@ -370,9 +376,7 @@ public final class RegistryClient {
             byte[] body;
             if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303 || r.statusCode() == 301) {
                 URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(() -> failure(call, r)));
-                HttpResponse<byte[]> moved = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()
-                        .send(java.net.http.HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> moved = transport.send(transport.request(target).GET().build());
                 if (moved.statusCode() != 200) throw failure(call, moved);
                 body = moved.body();
             } else if (r.statusCode() == 200) {
@@ -380,9 +384,10 @@ public final class RegistryClient {
             } else {
                 throw failure(call, r);
             }
-            if (Digests.isSha256(digest) && !digest.equals(Digests.sha256(body))) {
+            String actual = VerifiedBlobStream.digestOf(body, digest, call.describe());
+            if (!digest.equals(actual)) {
                 throw new RegistryException(registry, 200, "DIGEST_INVALID", call.describe() + ": blob bytes have digest "
-                        + Digests.sha256(body) + ", expected " + digest);
+                        + actual + ", expected " + digest);
             }
             return Optional.of(body);
         });
@@ -395,44 +400,69 @@ public final class RegistryClient {
     }
 
     /**
-     * {@code GET} of a blob, streamed to {@code reader}, which may stop reading at any point (the rest is not
-     * downloaded: the stream is closed). Empty on 404. A redirect to blob storage is followed once, without our
-     * credentials. The bytes are not checked against the digest (a reader that stops early never sees them all);
-     * callers use it for large layers they only look into. A transport failure while reading is retried from the start.
+     * {@code GET} of a blob of unknown size, streamed to {@code reader} and verified: see
+     * {@link #readBlob(String, String, String, long, BlobReader)}; at most {@link ReadLimits#layerBytes()}.
      */
     public <T> Optional<T> readBlob(String registry, String repository, String digest, BlobReader<T> reader) {
+        return readBlob(registry, repository, digest, -1, reader);
+    }
+
+    /**
+     * {@code GET} of a blob, streamed to {@code reader}, which may stop reading at any point; the rest is then read
+     * (not kept) and the whole blob checked against {@code digest} and {@code size} ({@link VerifiedBlobStream}): the
+     * reader's answer is returned only when the bytes were the blob asked for. A mismatch is a {@link RegistryException}
+     * naming the blob and the registry (not retried). At most {@code size} bytes are read, and never more than
+     * {@link ReadLimits#layerBytes()}; the whole download lasts at most {@link ReadLimits#downloadTimeout()}. Empty on
+     * 404. A redirect to blob storage is followed once, without our credentials. A transport failure while reading is
+     * retried from the start.
+     *
+     * @param size the size the blob's descriptor declares, or -1
+     */
+    public <T> Optional<T> readBlob(String registry, String repository, String digest, long size, BlobReader<T> reader) {
         Digests.requireDigest(digest);
         Call call = new Call("GET", uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, pull(repository));
+        long max = transport.limits().layerBytes();
         return withRetries(call, () -> {
             String authorization = auth.upfront(call.registry, call.scopes).orElse(null);
-            HttpResponse<InputStream> r = stream(call, authorization);
+            HttpResponse<InputStream> r = stream(call, authorization, max);
             if (r.statusCode() == 401) {
                 r.body().close();
                 Optional<AuthChallenge> challenge = AuthChallenge.select(r.headers().allValues("WWW-Authenticate"));
                 Optional<String> retry = challenge.isEmpty() ? Optional.empty()
                         : auth.answer(call.registry, challenge.get(), call.scopes, authorization);
                 if (retry.isEmpty()) throw failure(call, r.statusCode(), new byte[0], r);
-                r = stream(call, retry.get());
+                r = stream(call, retry.get(), max);
             }
             if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303 || r.statusCode() == 301) {
                 r.body().close();
                 URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(
                         () -> new RegistryException(registry, 0, null, call.describe() + ": redirect without a Location")));
-                r = transport.stream(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build());
+                r = transport.stream(transport.request(target).GET().build(), max, ReadLimits.LAYER_BYTES);
             }
             try (InputStream in = r.body()) {
                 if (r.statusCode() == 404) return Optional.empty();
                 if (r.statusCode() != 200) throw failure(call, r.statusCode(), in.readNBytes(4096), r);
-                return Optional.of(reader.read(in));
+                VerifiedBlobStream verified = new VerifiedBlobStream(in, digest, registry + ": blob " + digest + " of " + repository,
+                        size, max, ReadLimits.LAYER_BYTES);
+                T value;
+                try {
+                    value = reader.read(verified);
+                } catch (IOException | RuntimeException e) {
+                    // Bytes that are not the blob explain a reader's failure better than the failure itself does.
+                    if (!(e instanceof ReadLimitExceeded) && !(e instanceof VerifiedBlobStream.BlobMismatch)) verified.finish();
+                    throw e;
+                }
+                verified.finish();
+                return Optional.of(value);
             }
         });
     }
 
-    private HttpResponse<InputStream> stream(Call call, String authorization) throws IOException, InterruptedException {
+    private HttpResponse<InputStream> stream(Call call, String authorization, long maxBytes) throws IOException, InterruptedException {
         HttpRequest.Builder b = transport.request(call.uri).method(call.method, call.body);
         call.headers.forEach(b::header);
         if (authorization != null) b.header("Authorization", authorization);
-        HttpResponse<InputStream> r = transport.stream(b.build());
+        HttpResponse<InputStream> r = transport.stream(b.build(), maxBytes, ReadLimits.LAYER_BYTES);
         LOG.debug("{} -> {}", call.describe(), r.statusCode());
         return r;
     }
@@ -643,6 +673,10 @@ public final class RegistryClient {
                 }
                 retryAfter = e.retryAfter().orElse(null);
                 failure = e.getMessage();
+            } catch (ReadLimitExceeded | VerifiedBlobStream.BlobMismatch e) {
+                // The same answer would go past the limit, or be the wrong bytes, again.
+                throw new RegistryException(call.registry, RegistryException.NO_STATUS, e instanceof ReadLimitExceeded ? null : "DIGEST_INVALID",
+                        auth.redact(call.describe() + ": " + e.getMessage()), false, null, e);
             } catch (IOException e) {
                 if (n >= policy.maxAttempts() || TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) {
                     throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, auth.redact(call.describe() + " failed after "
@@ -710,8 +744,8 @@ public final class RegistryClient {
             // not a JSON error body (HEAD responses have none)
         }
         StringBuilder msg = new StringBuilder(call.describe()).append(" answered HTTP ").append(status);
-        if (code != null) msg.append(' ').append(code);
-        if (detail != null && !detail.isBlank()) msg.append(": ").append(detail.length() > 300 ? detail.substring(0, 300) + "…" : detail);
+        if (code != null) msg.append(' ').append(org.imagetree.report.SafeText.escape(code.length() > 100 ? code.substring(0, 100) + "…" : code));
+        if (detail != null && !detail.isBlank()) msg.append(": ").append(org.imagetree.report.SafeText.escape(detail.length() > 300 ? detail.substring(0, 300) + "…" : detail));
         if (status == 401) {
             msg.append(auth.hasCredentials(call.registry) ? " (the credentials configured for " + call.registry + " were rejected)"
                     : " (authentication required; no credentials configured for " + call.registry + ")");
