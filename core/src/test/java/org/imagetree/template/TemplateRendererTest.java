@@ -306,6 +306,48 @@ class TemplateRendererTest {
                 .isEqualTo("abcdef");
     }
 
+    /** Expected values are what Jinja2 3.1 renders (docker-pkg's engine): {@code Environment().from_string(t).render()}. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "{#- c -#}\\nFROM x\\n | FROM x",
+            "{# c -#}\\n\\n  FROM x | FROM x",
+            "a\\n{#- c -#}\\nb | ab",
+            "a {#- c #}\\n b | a\\n b",
+            "a\\n  {#- c -#}  \\n  b | ab",
+            "x {#- a -#} {#- b -#}\\n y | xy",
+            "{{ 'x' -}} {# c #} y | x y",
+            "a {# c #}  {{- 'x' }} | a x",
+            "{% raw %}{#- kept -#}\\n{% endraw %}z | {#- kept -#}\\nz",
+            "\"{{ '{#-' }} {{ '-#}' }}\" | {#- -#}",
+    })
+    void commentWhitespaceControlAsJinja2(String template, String expected) {
+        assertThat(render(Map.of(), template.replace("\\n", "\n"))).isEqualTo(expected.replace("\\n", "\n"));
+    }
+
+    @Test
+    void linesAfterATrimmingCommentKeepTheirNumbers() {
+        assertThatThrownBy(() -> render(Map.of(), "{#- one\ntwo -#}\n\n\n{{ nosuchvariable }}"))
+                .isInstanceOf(InputError.class).hasMessageContaining(":5:");
+    }
+
+    @Test
+    void theExampleTreesCommentedTemplateStartsWithItsFrom() throws IOException {
+        for (Path template : exampleTemplates()) {
+            String source = Files.readString(template);
+            if (!source.startsWith("{#")) continue;
+            assertThat(new TemplateRenderer(ConfigLoader.fromMap(Map.of("registry", "127.0.0.1:5000")),
+                    List.of("127.0.0.1:5000/runtime:1", "127.0.0.1:5000/tools:1", "127.0.0.1:5000/bookworm:latest"), warnings::add)
+                    .render(template).dockerfile()).as(template.toString()).startsWith("FROM ");
+        }
+    }
+
+    private static List<Path> exampleTemplates() throws IOException {
+        Path images = Path.of("../examples/tree/images");
+        try (var files = Files.walk(images)) {
+            return files.filter(f -> f.getFileName().toString().equals("Dockerfile.template")).toList();
+        }
+    }
+
     @Test
     void setConcatenationListsJoinReplaceAndComments() {
         String template = """
