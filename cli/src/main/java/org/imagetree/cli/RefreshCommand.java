@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * of {@code base_images} in the registry), then the weekly changelog bump of every tree (config {@code weekly_author},
  * {@code weekly_exclude}), then build and publish every tree. Committing the changelogs is left to the caller.
  */
-@Command(name = "refresh", mixinStandardHelpOptions = true, description = "Weekly refresh: rebuild the base images, bump every changelog to today, build and publish the trees.")
+@Command(name = "refresh", description = "Weekly refresh: rebuild the base images, bump every changelog to today, build and publish the trees.")
 final class RefreshCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
     @Mixin BaseOptions how;

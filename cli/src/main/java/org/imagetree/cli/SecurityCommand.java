@@ -17,13 +17,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code security}: which published images have Debian packages with a newer version, and the minimal update. */
-@Command(name = "security", mixinStandardHelpOptions = true, description = "Security updates: scan published images' Debian packages, bump what needs rebuilding.",
+@Command(name = "security", description = "Security updates: scan published images' Debian packages, bump what needs rebuilding.",
         subcommands = {SecurityCommand.Scan.class, SecurityCommand.Update.class})
 final class SecurityCommand {
     @ParentCommand ImageTreeCommand root;
 
     /** {@code security scan [--format json] DIRECTORY | --image REF…}. */
-    @Command(name = "scan", mixinStandardHelpOptions = true,
+    @Command(name = "scan",
             description = "Read each published image's installed packages from the registry and list those with a newer version in security_sources.")
     static final class Scan implements Callable<Integer> {
         @ParentCommand SecurityCommand security;
@@ -66,7 +66,7 @@ final class SecurityCommand {
     }
 
     /** {@code security update DIRECTORY}: bump the images that installed an outdated package, and their dependants. */
-    @Command(name = "update", mixinStandardHelpOptions = true,
+    @Command(name = "update",
             description = "Scan, then add a changelog entry to each image that installed an outdated package itself and to its dependants (all or nothing); then run build.")
     static final class Update implements Callable<Integer> {
         @ParentCommand SecurityCommand security;

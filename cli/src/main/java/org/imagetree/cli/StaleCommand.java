@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code stale REFERENCE… [--pods FILE]}: what to rebuild and redeploy after a production image was rebuilt. */
-@Command(name = "stale", mixinStandardHelpOptions = true,
+@Command(name = "stale",
         description = "List images whose recorded base digest is no longer what the base's tag points at; with --pods, the workloads to redeploy.")
 final class StaleCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
