@@ -67,7 +67,7 @@ final class SecurityCommand {
 
     /** {@code security update DIRECTORY}: bump the images that installed an outdated package, and their dependants. */
     @Command(name = "update",
-            description = "Scan, then add a changelog entry to each image that installed an outdated package itself and to its dependants (all or nothing); then run build.")
+            description = "Scan, then add a changelog entry to each image that installed an outdated package itself and to its dependants (all or nothing). It builds nothing: run the build it prints next.")
     static final class Update implements Callable<Integer> {
         @ParentCommand SecurityCommand security;
 
@@ -91,7 +91,7 @@ final class SecurityCommand {
                 for (ScanReport.Outdated p : b.packages()) out.println("    " + SecurityUpdates.line(p));
             }
             if (u.bumps().isEmpty() && u.plan().bases().isEmpty()) out.println("no security updates pending");
-            else if (!u.bumps().isEmpty()) out.println("now build: imagetree -c CONFIG build " + directory);
+            else if (!u.bumps().isEmpty()) out.println("now build: imagetree -c " + Shell.quote(root.configFile.toString()) + " build " + Shell.quote(directory.toString()));
             out.flush();
             return 0;
         }

@@ -96,6 +96,7 @@ class SecurityCliTest {
         assertThat(update.exitCode()).as(update.all()).isZero();
         assertThat(update.out()).contains("* clisec: 1.0 -> 1.0-s1", "* clichild: 2.0 -> 2.0-s1",
                 "rebuild the base image " + registry.host() + "/cli-base:1", "Security update: basepkg 1.0 -> 2.0");
+        assertThat(update.out()).as("the build to run next, as it can be pasted").endsWith("now build: imagetree -c " + config + " build " + images + "\n");
         assertThat(Files.readString(images.resolve("clisec/changelog"))).startsWith("clisec (1.0-s1)")
                 .contains("* Security update: pkg 1.0 -> 1.1").doesNotContain("basepkg");
         assertThat(Files.readString(images.resolve("clichild/changelog"))).contains("Refresh for update in parent image clisec:");
