@@ -3,7 +3,6 @@ package org.imagetree.cli;
 import org.imagetree.blubber.BlubberRegistryPolicy;
 import org.imagetree.blubber.config.ConfigDecoder;
 import org.imagetree.config.EngineConfig;
-import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.policy.RegistryPolicy;
 import org.imagetree.policy.Violation;
 import org.imagetree.policy.kubernetes.AdmissionManifests;
@@ -96,17 +95,10 @@ final class PolicyCommand {
                     continue;
                 }
                 if (!Files.isDirectory(p)) throw new InputError(p, 0, "neither a directory of image definitions nor a Blubber config file");
-                ContextBoundary boundary = ContextBoundary.of(p);
-                List<String> treeEscapes = new ArrayList<>();
-                for (Path d : org.imagetree.read.ImageScanner.imageDirectories(p, new ArrayList<>())) {
-                    boundary.imageProblems(d).forEach(e -> treeEscapes.add(e.getMessage()));
-                }
-                if (!treeEscapes.isEmpty()) {
-                    escapes.addAll(treeEscapes);
-                    continue; // the tree cannot be loaded without reading them
-                }
-                LoadedTree t = root.offlineEngine(config).load(p, org.imagetree.ImageTreeEngine.TagMode.RELEASE);
-                for (Violation v : t.violations()) if (!all.contains(v)) all.add(v);
+                // Every violation and every link leaving the tree: a link in one image does not hide the others' violations.
+                org.imagetree.lint.TreeLinter.PolicyFindings found = new org.imagetree.lint.TreeLinter(config, root.env()).registryPolicy(p);
+                found.escapes().forEach(e -> escapes.add(e.getMessage()));
+                for (Violation v : found.violations()) if (!all.contains(v)) all.add(v);
             }
             all.forEach(v -> root.out().println(v));
             escapes.forEach(e -> root.out().println(e));

@@ -99,6 +99,17 @@ class PolicyCliTest {
                 .contains(bad.resolve("leak") + ": symlink points outside the build context (-> " + secret + ")")
                 .contains(other.resolve("Dockerfile.template") + ": symlink points outside the build context (-> " + secret + ")")
                 .doesNotContain("secret-hash");
+        // A link leaving the tree does not hide the registry violations: the rest of the tree is still checked (issue 26, item 1),
+        // including the image holding the link, whose definition files are inside the tree.
+        assertThat(leaks.out())
+                .contains(t + ":1: image 'docker.io/docker/dockerfile:1' is not from an allowed registry")
+                .contains(t + ":3: image '127.0.0.1:5443/evil/x:1' is not from an allowed registry")
+                .contains(t + ":4: image 'quay.io/evil/tools' is not from an allowed registry")
+                .contains(t + ":5: image 'evil.example/onbuild' is not from an allowed registry")
+                .endsWith("6 violation(s)\n");
+        CliRun lint = CliRun.of("-c", config().toString(), "lint", dir.resolve("images").toString());
+        assertThat(lint.out()).contains(t + ":3: image '127.0.0.1:5443/evil/x:1' is not from an allowed registry")
+                .contains(bad.resolve("leak") + ": symlink points outside the build context");
         for (String command : new String[] {"render", "plan", "lint"}) {
             CliRun c = CliRun.of("-c", config().toString(), command, dir.resolve("images").toString());
             assertThat(c.exitCode()).as(command + ": " + c.all()).isNotZero();
