@@ -124,17 +124,51 @@ final class PolicyCommand {
             ImageTreeCommand root = policy.root;
             Optional<EngineConfig> config = root.configIfPresent();
             RegistryPolicy p = deploymentPolicy(config, allowed, baseImages);
-            AdmissionManifests m = AdmissionManifests.forPolicy(p).named(name);
-            if (exempt != null) m = m.exempting(exempt);
-            if (webhook != null) {
-                if (caBundle == null) throw new InputError("--webhook needs --ca-bundle FILE");
-                String pem = Files.readString(caBundle, StandardCharsets.UTF_8);
-                root.out().print(m.webhookYaml(WebhookTarget.of(webhook, pem)));
-            } else {
-                root.out().print(m.toYaml());
+            String yaml;
+            try {
+                AdmissionManifests m = AdmissionManifests.forPolicy(p).named(name);
+                if (exempt != null) m = m.exempting(exempt);
+                if (webhook != null) {
+                    if (caBundle == null) throw new InputError("--webhook needs --ca-bundle FILE");
+                    yaml = m.webhookYaml(webhookTarget());
+                } else {
+                    yaml = m.toYaml();
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InputError(e.getMessage());
             }
+            root.out().print(yaml);
             root.out().flush();
             return 0;
+        }
+
+        /** {@code --webhook} and {@code --ca-bundle}; a CA bundle that is not a certificate is bad input, named. */
+        private WebhookTarget webhookTarget() {
+            String pem = caBundle();
+            try {
+                return WebhookTarget.of(webhook, pem);
+            } catch (IllegalArgumentException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("CA bundle")) throw e;
+                Throwable cause = e;
+                while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
+                throw new InputError(caBundle, 0, "--ca-bundle: not a valid PEM certificate"
+                        + (cause != e && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""));
+            }
+        }
+
+        /** The PEM text of {@code --ca-bundle}; a file that cannot be read is bad input, named (exit 2). */
+        private String caBundle() {
+            try {
+                String pem = Files.readString(caBundle, StandardCharsets.UTF_8);
+                if (!pem.contains("-----BEGIN CERTIFICATE-----")) throw new InputError(caBundle, 0, "--ca-bundle: no PEM certificate in the file");
+                return pem;
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new InputError(caBundle, 0, "--ca-bundle: no such file");
+            } catch (java.nio.charset.MalformedInputException e) {
+                throw new InputError(caBundle, 0, "--ca-bundle: not a PEM text file");
+            } catch (IOException e) {
+                throw new InputError(caBundle, 0, "--ca-bundle: cannot read: " + e.getMessage());
+            }
         }
     }
 

@@ -68,6 +68,30 @@ class PolicyCliTest {
         assertThat(r.err()).contains("no allowed registry: give --allowed REGISTRY");
     }
 
+    /** Bad input to manifests is one error line naming it, exit 2, nothing on standard output (issue 26, item 3). */
+    @Test
+    void manifestsWithAMissingOrBadCaBundleOrNameIsOneErrorLine() throws IOException {
+        Path missing = dir.resolve("missing.pem");
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "hello\n");
+        Path garbled = Files.writeString(dir.resolve("garbled.pem"), "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n");
+        String[][] cases = {
+                {"--ca-bundle", missing.toString(), missing + ": --ca-bundle: no such file"},
+                {"--ca-bundle", notPem.toString(), notPem + ": --ca-bundle: no PEM certificate in the file"},
+                {"--ca-bundle", garbled.toString(), garbled + ": --ca-bundle: not a valid PEM certificate (Illegal base64 character 21)"},
+                {"--ca-bundle", dir.toString(), dir + ": --ca-bundle: cannot read"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.of("-c", config().toString(), "policy", "manifests", "--webhook", "https://policy.example.svc/validate", c[0], c[1]);
+            assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+            assertThat(r.err()).as(c[1]).startsWith("error: ").contains(c[2]).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(r.err().lines()).as(c[1]).hasSize(1);
+            assertThat(r.out()).isEmpty();
+        }
+        CliRun badName = CliRun.of("-c", config().toString(), "policy", "manifests", "--name", "Not_A_Name");
+        assertThat(badName.exitCode()).as(badName.all()).isEqualTo(2);
+        assertThat(badName.err()).isEqualTo("error: not a Kubernetes object name: 'Not_A_Name'\n");
+    }
+
     @Test
     void checkReportsEveryImageABuildMayPullAndEveryLinkLeavingTheTree() throws IOException {
         Path bad = image("bad", """
