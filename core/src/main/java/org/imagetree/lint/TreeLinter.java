@@ -75,7 +75,7 @@ public final class TreeLinter {
      * @see #lint
      */
     public List<LintProblem> check(Path dir, Optional<String> against) {
-        Path root = dir.toAbsolutePath().normalize();
+        Path root = rootOf(dir);
         Set<LintProblem> problems = new LinkedHashSet<>();
         List<Path> dirs = ImageScanner.imageDirectories(root, new ArrayList<>());
         List<LintProblem> halfImages = halfImages(root);
@@ -122,8 +122,10 @@ public final class TreeLinter {
                 org.imagetree.model.ImageTree tree = new ImageTreeLoader(config, 2).load(root, "").tree();
                 for (String n : tree.order()) {
                     org.imagetree.model.TreeImage i = tree.get(n);
-                    Path at = Files.exists(i.definition().control()) ? i.definition().control() : i.definition().template();
-                    for (String w : i.warnings()) problems.add(new LintProblem(at.toString(), 0, w, LintProblem.Severity.WARNING));
+                    Path template = i.definition().template();
+                    for (String w : i.warnings()) {
+                        problems.add(new LintProblem(template.toString(), lineOfUse(template, w), w, LintProblem.Severity.WARNING));
+                    }
                 }
             } catch (InputError e) {
                 LintProblem p = of(e, root);
@@ -243,6 +245,27 @@ public final class TreeLinter {
             }
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern USED_IMAGE = java.util.regex.Pattern.compile("in-tree image '([^']+)'");
+
+    /**
+     * The 1-based line of {@code template} where the image a warning names ({@code in-tree image 'NAME'}) is used: its
+     * first line naming it in quotes ({@code "NAME" | image_tag}) or as a repository path ({@code {{ registry }}/NAME});
+     * 0 when not found.
+     */
+    private static int lineOfUse(Path template, String warning) {
+        java.util.regex.Matcher m = USED_IMAGE.matcher(warning);
+        if (!m.find()) return 0;
+        String name = java.util.regex.Pattern.quote(m.group(1));
+        java.util.regex.Pattern use = java.util.regex.Pattern.compile("[\"']" + name + "[\"']|/" + name + "($|[:@\\s\"'])");
+        try {
+            List<String> lines = Files.readAllLines(template, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) if (use.matcher(lines.get(i)).find()) return i + 1;
+        } catch (IOException e) {
+            // the location is a help, not a requirement
+        }
+        return 0;
     }
 
     /** The 1-based line of {@code control} that names {@code dep}, 0 when not found. */
