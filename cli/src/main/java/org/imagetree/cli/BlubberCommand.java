@@ -95,6 +95,7 @@ final class BlubberCommand {
         @Override
         public Integer call() {
             requireFile(file);
+            blubber.root.configIfPresent(); // not needed to compile, but a config given with -c must be valid here too
             CompiledDockerfile df = Blubber.compile(file, variant, policy, FlavourOptions.options(flavour));
             blubber.root.out().print(df.text());
             blubber.root.out().flush();

@@ -17,7 +17,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         if (ex instanceof BlubberError e) {
-            cl.getErr().println("error: " + e.getMessage());
+            // One "error: file:line: problem" line per problem (a validation error lists every failing field).
+            e.getMessage().lines().forEach(l -> cl.getErr().println("error: " + l));
             return e.exitCode();
         }
         if (ex instanceof InputError e) {

@@ -62,8 +62,9 @@ class PolicyCliTest {
     }
 
     @Test
-    void manifestsWithoutAnyAllowedRegistryIsAClearError() {
-        CliRun r = CliRun.of("-c", dir.resolve("missing.yaml").toString(), "policy", "manifests");
+    void manifestsWithoutAnyAllowedRegistryIsAClearError() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "namespace: team\n");
+        CliRun r = CliRun.of("-c", empty.toString(), "policy", "manifests");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("no allowed registry: give --allowed REGISTRY");
     }
