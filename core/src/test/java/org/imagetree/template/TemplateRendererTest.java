@@ -81,6 +81,16 @@ class TemplateRendererTest {
                 });
     }
 
+    /** A new namespace without moving base_images: the error says where image_tag looked and what it found elsewhere (issue 26). */
+    @Test
+    void imageTagNamesTheSameNamedImageUnderAnotherPath() {
+        assertThatThrownBy(() -> render(Map.of("registry", "docker-registry.wikimedia.org", "namespace", "team"), "FROM {{ 'php8.1-fpm' | image_tag }}"))
+                .isInstanceOfSatisfying(InputError.class, e -> assertThat(e.problem()).isEqualTo("Image php8.1-fpm not found, or it has no tag"
+                        + " (image_tag looks for docker-registry.wikimedia.org/team/php8.1-fpm, from the config's registry and namespace;"
+                        + " docker-registry.wikimedia.org/php8.1-fpm:8.1.30-1-20240929 is under another path: with a new namespace, move"
+                        + " base_images to it too)"));
+    }
+
     @Test
     void imageTagNamesAreRecordedPerRender() {
         TemplateRenderer renderer = renderer(wikimedia());
