@@ -119,6 +119,22 @@ class SecurityCliTest {
         }
     }
 
+    /** An APT source nothing answers is an error that says so, not a bare ConnectException (issue 26). */
+    @Test
+    void anUnreachableSourceSaysWhatFailed() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path down = work.resolve("down.yaml");
+        Files.writeString(down, "registry: " + registry.host() + "\nsecurity_sources:\n  - deb [signed-by=" + work.resolve("repo.asc")
+                + "] http://127.0.0.1:" + port + "/debian bookworm main\n");
+        CliRun r = CliRun.of("-c", down.toString(), "security", "scan", "--image", registry.host() + "/clisec:1.0");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: GET http://127.0.0.1:" + port + "/debian/dists/bookworm/InRelease failed:"
+                + " connection refused: nothing listens at 127.0.0.1:" + port).doesNotContain("ConnectException");
+    }
+
     @Test
     void aBadSourceLineNamesTheConfigFileAndLine() throws Exception {
         Path bad = work.resolve("bad.yaml");

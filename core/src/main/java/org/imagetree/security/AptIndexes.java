@@ -220,7 +220,9 @@ public final class AptIndexes {
             bytes.addAndGet(r.body().length);
             return Optional.of(r.body());
         } catch (IOException e) {
-            throw new SecurityScanException("GET " + url + " failed: " + e, e);
+            URI uri = URI.create(url);
+            String server = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            throw new SecurityScanException("GET " + url + " failed: " + org.imagetree.registry.TransportFailure.describe(e, server), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SecurityScanException("GET " + url + " interrupted", e);
