@@ -91,6 +91,10 @@ class ProductionTreeBuildTest {
         }
         // The example tree is clean: no command warns on it.
         assertThat(run.err()).doesNotContain("warning");
+        // Only web has a test.sh: only web says "verified" (issue 26).
+        assertThat(run.out()).containsPattern("\\bweb\\b.*built, verified, published\n")
+                .containsPattern("\\btools\\b.*built, published \\(no test.sh, verification skipped\\)\n");
+        assertThat(run.out().lines().filter(l -> l.contains("verified,"))).isNotEmpty().allMatch(l -> l.contains("web"));
         assertThat(run.out()).contains("6 published");
     }
 
