@@ -37,7 +37,9 @@ final class BaseCommand {
             PrintWriter out = root.out();
             EngineConfig config = root.config();
             RegistryClient registry = root.registryClient(config);
-            try (ContainerEngine engine = publish ? root.containerEngine() : null) {
+            // Ctrl-C or SIGTERM interrupts the build: debuerreotype is stopped and the scratch directory removed.
+            try (InterruptOnShutdown guard = InterruptOnShutdown.open(BuildCommand.SHUTDOWN_GRACE);
+                 ContainerEngine engine = publish ? root.containerEngine() : null) {
                 List<BaseImageBuild> builds = root.connectedEngine(config, engine, registry).baseImages()
                         .build(distros, how.options(publish), (distro, line) -> {
                             if (root.verbose()) {

@@ -48,7 +48,9 @@ final class RefreshCommand implements Callable<Integer> {
             return 2;
         }
         RegistryClient registry = root.registryClient(config);
-        try (ContainerEngine engine = root.containerEngine()) {
+        // Ctrl-C or SIGTERM interrupts the run: debuerreotype is stopped, the scratch directories and build contexts go.
+        try (InterruptOnShutdown guard = InterruptOnShutdown.open(BuildCommand.SHUTDOWN_GRACE);
+             ContainerEngine engine = root.containerEngine()) {
             WeeklyRefresh refresh = new WeeklyRefresh(root.connectedEngine(config, engine, registry));
             List<String> which = distros != null && !distros.isEmpty() ? distros : refresh.distros();
             WeeklyRefresh.Result result;
@@ -58,6 +60,9 @@ final class RefreshCommand implements Callable<Integer> {
             }
             out.println("== Base images ==");
             for (BaseImageBuild b : result.bases()) out.println(b.summary());
+            if (!result.basesSucceeded()) {
+                out.println("refresh stopped: a base image failed; no changelog was bumped and nothing was built");
+            }
             for (Map.Entry<Path, List<TreeUpdater.Bump>> e : result.bumps().entrySet()) {
                 out.println("== " + e.getKey() + ": " + e.getValue().size() + " changelog(s) bumped ==");
                 BuildReport report = result.reports().get(e.getKey());
