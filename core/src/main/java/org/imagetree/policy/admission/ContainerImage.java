@@ -1,4 +1,4 @@
-package org.imagetree.policy.webhook;
+package org.imagetree.policy.admission;
 
 import java.util.Objects;
 

@@ -1,18 +1,21 @@
-package org.imagetree.policy.webhook;
+package org.imagetree.policy.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagetree.policy.kubernetes.WorkloadKind;
 
-/** Builds AdmissionReview v1 requests the way the API server sends them. */
-final class AdmissionRequests {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+/**
+ * Builds AdmissionReview v1 requests the way the API server sends them (shared with the webhook's tests and the test
+ * that evaluates the ValidatingAdmissionPolicy against the same requests).
+ */
+public final class AdmissionRequests {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private AdmissionRequests() {}
 
     /** A pod spec with one container, one init container and optionally an ephemeral container. */
-    static ObjectNode podSpec(String image, String initImage, String ephemeralImage) {
+    public static ObjectNode podSpec(String image, String initImage, String ephemeralImage) {
         ObjectNode spec = MAPPER.createObjectNode();
         spec.putArray("containers").addObject().put("name", "app").put("image", image);
         if (initImage != null) spec.putArray("initContainers").addObject().put("name", "setup").put("image", initImage);
@@ -21,7 +24,7 @@ final class AdmissionRequests {
     }
 
     /** An object of the kind wrapping the pod spec at the kind's path. */
-    static ObjectNode object(WorkloadKind kind, ObjectNode podSpec) {
+    public static ObjectNode object(WorkloadKind kind, ObjectNode podSpec) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("apiVersion", kind.apiGroup().isEmpty() ? "v1" : kind.apiGroup() + "/v1");
         root.put("kind", kind.kind());
@@ -33,11 +36,11 @@ final class AdmissionRequests {
         return root;
     }
 
-    static ObjectNode review(String uid, WorkloadKind kind, String namespace, ObjectNode object) {
+    public static ObjectNode review(String uid, WorkloadKind kind, String namespace, ObjectNode object) {
         return review(uid, kind.apiGroup(), kind.kind(), kind.resource(), namespace, "CREATE", object);
     }
 
-    static ObjectNode review(String uid, String group, String kind, String resource, String namespace, String operation, ObjectNode object) {
+    public static ObjectNode review(String uid, String group, String kind, String resource, String namespace, String operation, ObjectNode object) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("apiVersion", "admission.k8s.io/v1");
         root.put("kind", "AdmissionReview");

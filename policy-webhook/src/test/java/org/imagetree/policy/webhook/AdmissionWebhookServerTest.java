@@ -3,10 +3,10 @@ package org.imagetree.policy.webhook;
 import org.imagetree.testing.TestCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.imagetree.policy.webhook.AdmissionRequests.MAPPER;
-import static org.imagetree.policy.webhook.AdmissionRequests.object;
-import static org.imagetree.policy.webhook.AdmissionRequests.podSpec;
-import static org.imagetree.policy.webhook.AdmissionRequests.review;
+import static org.imagetree.policy.admission.AdmissionRequests.MAPPER;
+import static org.imagetree.policy.admission.AdmissionRequests.object;
+import static org.imagetree.policy.admission.AdmissionRequests.podSpec;
+import static org.imagetree.policy.admission.AdmissionRequests.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.imagetree.policy.RegistryPolicy;
+import org.imagetree.policy.admission.AdmissionReviewer;
 import org.imagetree.policy.kubernetes.WorkloadKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,6 +162,65 @@ class AdmissionWebhookServerTest {
         HttpResponse<String> postHealth = client.send(HttpRequest.newBuilder(uri(server, "/healthz"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(postHealth.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void http2IsNegotiatedByAlpnAndServesManyStreamsOnOneConnection() throws Exception {
+        HttpClient h2 = HttpClient.newBuilder().sslContext(clientTls).version(HttpClient.Version.HTTP_2).build();
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            WorkloadKind kind = WorkloadKind.values()[i % WorkloadKind.values().length];
+            String image = i % 2 == 0 ? GOOD : "evil.example/x:" + i;
+            answers.add(h2.sendAsync(HttpRequest.newBuilder(uri(server, "/validate")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(review("h2-" + i, kind, "default", object(kind, podSpec(image, null, null))).toString()))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < answers.size(); i++) {
+            HttpResponse<String> r = answers.get(i).get(60, TimeUnit.SECONDS);
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            JsonNode response = response(r);
+            assertThat(response.path("uid").asText()).isEqualTo("h2-" + i);
+            assertThat(response.path("allowed").asBoolean(i % 2 != 0)).isEqualTo(i % 2 == 0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "http/1.1"})
+    void aClientThatOffersNoAlpnOrOnlyHttp11GetsHttp11AndHeadOfHealthzHasNoBody(String alpn) throws Exception {
+        try (SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            if (!alpn.isEmpty()) { // as a Go client with HTTP/2 turned off
+                javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+                p.setApplicationProtocols(new String[] {alpn});
+                socket.setSSLParameters(p);
+            }
+            socket.startHandshake();
+            assertThat(socket.getApplicationProtocol()).isEqualTo(alpn);
+            socket.getOutputStream().write("HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 2\r\n").endsWith("\r\n\r\n");
+        }
+    }
+
+    @Test
+    void jettysOwnErrorsAreJsonWithoutServerDetails() throws Exception {
+        // a Host the certificate does not cover (as curl -k https://localhost:8443 would send)
+        try (SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: elsewhere.example\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json").endsWith("{\"error\":\"Invalid SNI\"}")
+                    .doesNotContainIgnoringCase("jetty").doesNotContain("Server:");
+        }
+        // a request head over the limit
+        HttpResponse<String> big = client.send(HttpRequest.newBuilder(uri(server, "/healthz")).header("X-Big", "x".repeat(20_000)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(431);
+        assertThat(MAPPER.readTree(big.body()).path("error").asText()).isNotBlank();
+        assertThat(big.headers().firstValue("Server")).isEmpty();
+        assertHealthy();
     }
 
     @Test

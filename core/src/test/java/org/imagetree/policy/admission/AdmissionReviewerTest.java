@@ -1,11 +1,11 @@
-package org.imagetree.policy.webhook;
+package org.imagetree.policy.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.imagetree.policy.webhook.AdmissionRequests.MAPPER;
-import static org.imagetree.policy.webhook.AdmissionRequests.object;
-import static org.imagetree.policy.webhook.AdmissionRequests.podSpec;
-import static org.imagetree.policy.webhook.AdmissionRequests.review;
+import static org.imagetree.policy.admission.AdmissionRequests.MAPPER;
+import static org.imagetree.policy.admission.AdmissionRequests.object;
+import static org.imagetree.policy.admission.AdmissionRequests.podSpec;
+import static org.imagetree.policy.admission.AdmissionRequests.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package org.imagetree.policy.webhook;
+package org.imagetree.policy.admission;
 
 /** The request is not a well-formed AdmissionReview v1; answered with HTTP 400. */
 public class BadAdmissionRequest extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.imagetree.policy.webhook;
+package org.imagetree.policy.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,11 +13,13 @@ import org.imagetree.policy.kubernetes.WorkloadKind;
 
 /**
  * Decides one {@code AdmissionReview} (admission.k8s.io/v1): every container, init container and ephemeral
- * container of a Pod or of the pod template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob
- * must use an image the {@link RegistryPolicy} allows. Exempt namespaces, other kinds and operations without an
- * object (DELETE, CONNECT) are allowed.
+ * container of a Pod, of the pod template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+ * Job or CronJob, and of a PodTemplate ({@link WorkloadKind}) must use an image the {@link RegistryPolicy} allows.
+ * Exempt namespaces, other kinds and operations without an object (DELETE, CONNECT) are allowed.
  *
- * <p>Immutable and thread-safe; no HTTP here.
+ * <p>Immutable and thread-safe; no HTTP here. The webhook server ({@code policy-webhook/}, command line only) serves
+ * it; it lives in the engine so that the test of the ValidatingAdmissionPolicy ({@code policy-manifests/}) can ask it
+ * the same questions as the policy.
  */
 public final class AdmissionReviewer {
     public static final String API_VERSION = "admission.k8s.io/v1";

@@ -2,9 +2,9 @@ package org.imagetree.policy.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.imagetree.policy.webhook.AdmissionRequests.object;
-import static org.imagetree.policy.webhook.AdmissionRequests.podSpec;
-import static org.imagetree.policy.webhook.AdmissionRequests.review;
+import static org.imagetree.policy.admission.AdmissionRequests.object;
+import static org.imagetree.policy.admission.AdmissionRequests.podSpec;
+import static org.imagetree.policy.admission.AdmissionRequests.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
+import org.imagetree.policy.admission.AdmissionRequests;
 import org.imagetree.policy.kubernetes.WorkloadKind;
 import org.imagetree.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class WebhookStarvationTest {
                             SSLSocket s = (SSLSocket) TestCertificates.trusting(rsa.certificate()).getSocketFactory()
                                     .createSocket("127.0.0.1", server.port());
                             OutputStream out = s.getOutputStream(); // a request whose body never comes
-                            out.write("POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
+                            out.write("POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
                             out.flush();
                             slow.add(s);
                         }
@@ -91,7 +92,7 @@ class WebhookStarvationTest {
             assertClosedByServer(plain);
             SSLSocket tls = (SSLSocket) TestCertificates.trusting(rsa.certificate()).getSocketFactory().createSocket("127.0.0.1", server.port());
             tls.startHandshake();
-            tls.getOutputStream().write("POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().write("POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
             tls.getOutputStream().flush();
             assertClosedByServer(tls); // the body never came
             tls.close();
