@@ -19,7 +19,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         // Messages may carry text from images, registries and pod lists: control characters are escaped.
         if (ex instanceof BlubberError e) {
-            cl.getErr().println("error: " + SafeText.escapeLines(e.getMessage()));
+            // One "error: file:line: problem" line per problem (a validation error lists every failing field).
+            SafeText.escapeLines(e.getMessage()).lines().forEach(l -> cl.getErr().println("error: " + l));
             return e.exitCode();
         }
         if (ex instanceof InputError e) {

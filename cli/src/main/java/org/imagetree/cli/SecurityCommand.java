@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code security}: which published images have Debian packages with a newer version, and the minimal update. */
-@Command(name = "security", mixinStandardHelpOptions = true, description = "Security updates: scan published images' Debian packages, bump what needs rebuilding.",
+@Command(name = "security", description = "Security updates: scan published images' Debian packages, bump what needs rebuilding.",
         subcommands = {SecurityCommand.Scan.class, SecurityCommand.Update.class})
 final class SecurityCommand {
     @ParentCommand ImageTreeCommand root;
 
     /** {@code security scan [--format json] DIRECTORY | --image REF…}. */
-    @Command(name = "scan", mixinStandardHelpOptions = true,
+    @Command(name = "scan",
             description = {"Read each published image's installed packages from the registry and list those with a newer version in security_sources.",
                     "Exit 1 when an image could not be read (its row says why; the others are reported)."})
     static final class Scan implements Callable<Integer> {
@@ -68,8 +68,8 @@ final class SecurityCommand {
     }
 
     /** {@code security update DIRECTORY}: bump the images that installed an outdated package, and their dependants. */
-    @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Scan, then add a changelog entry to each image that installed an outdated package itself and to its dependants (all or nothing); then run build.")
+    @Command(name = "update",
+            description = "Scan, then add a changelog entry to each image that installed an outdated package itself and to its dependants (all or nothing). It builds nothing: run the build it prints next.")
     static final class Update implements Callable<Integer> {
         @ParentCommand SecurityCommand security;
 
@@ -93,7 +93,7 @@ final class SecurityCommand {
                 for (ScanReport.Outdated p : b.packages()) out.println("    " + SecurityUpdates.line(p));
             }
             if (u.bumps().isEmpty() && u.plan().bases().isEmpty()) out.println("no security updates pending");
-            else if (!u.bumps().isEmpty()) out.println("now build: imagetree -c CONFIG build " + directory);
+            else if (!u.bumps().isEmpty()) out.println("now build: imagetree -c " + Shell.quote(root.configFile.toString()) + " build " + Shell.quote(directory.toString()));
             out.flush();
             return 0;
         }

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code stale REFERENCE… [--pods FILE]}: what to rebuild and redeploy after a production image was rebuilt. */
-@Command(name = "stale", mixinStandardHelpOptions = true,
+@Command(name = "stale",
         description = {"List images whose recorded base digest is no longer what the base's tag points at; with --pods, the workloads to redeploy.",
                 "Only the registries the config names are contacted; exit 1 when an image could not be read (its row says why)."})
 final class StaleCommand implements Callable<Integer> {

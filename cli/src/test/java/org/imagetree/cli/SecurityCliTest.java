@@ -96,6 +96,7 @@ class SecurityCliTest {
         assertThat(update.exitCode()).as(update.all()).isZero();
         assertThat(update.out()).contains("* clisec: 1.0 -> 1.0-s1", "* clichild: 2.0 -> 2.0-s1",
                 "rebuild the base image " + registry.host() + "/cli-base:1", "Security update: basepkg 1.0 -> 2.0");
+        assertThat(update.out()).as("the build to run next, as it can be pasted").endsWith("now build: imagetree -c " + config + " build " + images + "\n");
         assertThat(Files.readString(images.resolve("clisec/changelog"))).startsWith("clisec (1.0-s1)")
                 .contains("* Security update: pkg 1.0 -> 1.1").doesNotContain("basepkg");
         assertThat(Files.readString(images.resolve("clichild/changelog"))).contains("Refresh for update in parent image clisec:");
@@ -116,6 +117,22 @@ class SecurityCliTest {
         } finally {
             SignedAptRepository.killAgent(otherHome);
         }
+    }
+
+    /** An APT source nothing answers is an error that says so, not a bare ConnectException (issue 26). */
+    @Test
+    void anUnreachableSourceSaysWhatFailed() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path down = work.resolve("down.yaml");
+        Files.writeString(down, "registry: " + registry.host() + "\nsecurity_sources:\n  - deb [signed-by=" + work.resolve("repo.asc")
+                + "] http://127.0.0.1:" + port + "/debian bookworm main\n");
+        CliRun r = CliRun.of("-c", down.toString(), "security", "scan", "--image", registry.host() + "/clisec:1.0");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: GET http://127.0.0.1:" + port + "/debian/dists/bookworm/InRelease failed:"
+                + " connection refused: nothing listens at 127.0.0.1:" + port).doesNotContain("ConnectException");
     }
 
     @Test

@@ -280,7 +280,9 @@ public final class AptIndexes {
         } catch (ReadLimitExceeded e) {
             throw new SecurityScanException("GET " + url + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SecurityScanException("GET " + url + " failed: " + e, e);
+            URI uri = URI.create(url);
+            String server = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            throw new SecurityScanException("GET " + url + " failed: " + org.imagetree.registry.TransportFailure.describe(e, server), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SecurityScanException("GET " + url + " interrupted", e);

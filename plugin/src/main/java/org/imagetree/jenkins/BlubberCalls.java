@@ -46,7 +46,7 @@ final class BlubberCalls {
         }
 
         Path context(File workspace, Path file) {
-            return context == null ? file.getParent() : workspace.toPath().resolve(context).normalize();
+            return context == null ? org.imagetree.blubber.Blubber.defaultContext(file) : workspace.toPath().resolve(context).normalize();
         }
 
         Path policy(File workspace) {
