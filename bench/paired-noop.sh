@@ -4,9 +4,11 @@
 # in-registry FROM; then the two commands run alternately, RUNS (5) times each after a warm-up of each, on the
 # same tree and registry, so both see the same machine load. Prints each run (wall, CPU user+sys, load), both
 # medians, the ratio imagetree / docker-pkg and the CPU seconds.
-# docker-pkg 4.0.4 runs unmodified through ../shared/peers/docker-pkg.sh (which installs its Debian python3
-# packages on first use); its bytecode is cached under the work directory (PYTHONPYCACHEPREFIX), as an installed
-# package's would be. Its no-op build asks the registry about every image (one GET each, one after another) and
+# docker-pkg 4.0.4 runs unmodified through ../shared/peers/docker-pkg.sh, as an installed docker-pkg runs: its
+# Debian python3 packages from their packaged bytecode, its own modules compiled once. Nothing here may change the
+# peer's environment: PYTHONPYCACHEPREFIX (set here until issue 24) made Python ignore every packaged .pyc and, with
+# PYTHONDONTWRITEBYTECODE=1 as on these machines, recompile requests, docker, jinja2 and the standard library on
+# every run, which doubled docker-pkg's time; every figure measured that way is void (bench/RESULTS.md). Its no-op build asks the registry about every image (one GET each, one after another) and
 # pulls the base images through the Docker Engine (T219398), so the pulled base images are removed at the end.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -40,7 +42,6 @@ images="$(python3 -c 'import json,sys; print(len(json.load(open("render.json")))
 log "$images images, $(wc -l <refs) references to push to $REGISTRY_HOST"
 PUSH_CA="$work/tls/cert.pem" python3 "$BENCH_DIR/push_tiny.py" "$REGISTRY_HOST" "$REGISTRY_ADDR" <refs
 export XDG_CONFIG_HOME="$work/xdg-config"  # docker-pkg also reads ~/.config/docker-pkg.yaml; not here
-export PYTHONPYCACHEPREFIX="$work/pycache"
 
 imagetree_cmd=("$IMAGETREE" -c bench.yaml build "$TREE/images")
 docker_pkg_cmd=("$DOCKER_PKG" -c dpkg.yaml build "$TREE/images")

@@ -3,11 +3,17 @@
 # it into the local engine as $1 (default imagetree-local/bookworm:latest). Idempotent: an image
 # already present is kept. Used by the test suite and the example job, which need a base image
 # without reaching any registry but ours.
+# Its sources.list has the suite, -updates and -security (as `imagetree base build` writes in mirror
+# mode), and it is dist-upgraded from them: images built on it install current packages, so a
+# `security scan` of them, then `security update` and a rebuild, comes out clean (with only the suite,
+# every rebuild installed the same outdated versions again). SECURITY_MIRROR overrides the security
+# archive (default: the mirror's debian-security next to its debian).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ref="${1:-imagetree-local/bookworm:latest}"
 suite="${SUITE:-bookworm}"
 mirror="${MIRROR:-http://deb.debian.org/debian}"
+security="${SECURITY_MIRROR:-${mirror%/debian}/debian-security}"
 DOCKER="${DOCKER:-/usr/bin/docker}"
 if "$DOCKER" image inspect "$ref" >/dev/null 2>&1; then log "base image $ref present"; exit 0; fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/imagetree-base.XXXXXX")"
@@ -15,6 +21,12 @@ trap 'rm -rf "$work"' EXIT
 log "debootstrap --variant=minbase $suite from $mirror (about a minute)"
 debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
   "$suite" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || { tail -30 "$work/debootstrap.log" >&2; exit 1; }
+printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+  "$mirror" "$suite" "$mirror" "$suite" "$security" "$suite" >"$work/rootfs/etc/apt/sources.list"
+log "apt-get dist-upgrade from $suite, $suite-updates and $suite-security"
+{ chroot "$work/rootfs" apt-get update -qq &&
+  DEBIAN_FRONTEND=noninteractive chroot "$work/rootfs" apt-get dist-upgrade -yqq; } >"$work/upgrade.log" 2>&1 \
+  || { tail -30 "$work/upgrade.log" >&2; exit 1; }
 chroot "$work/rootfs" apt-get clean
 rm -rf "$work/rootfs/var/lib/apt/lists/"*
 tar -C "$work/rootfs" --numeric-owner -c . | "$DOCKER" import -c 'ENV LC_ALL=C.UTF-8' -c 'CMD ["/bin/bash"]' - "$ref" >/dev/null

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian machine: install what is needed, start the Docker Engine and
-# the local registry, make the test base image once, then mvn verify. The services this run started are
+# the local registry, make the test base image once, then ./mvnw verify (the Maven Wrapper's Maven, on Java 21 or
+# newer: $JAVA_HOME or the newest JDK under /usr/lib/jvm, see lib.sh), with the hpi module where the Jenkins
+# repository is reachable (hpi_maven_args in lib.sh). The services this run started are
 # stopped afterwards unless KEEP_SERVICES=1 (services that were already running are left running).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 . "$here/lib.sh"
 bash "$here/install.sh"
+use_build_jdk
 # Stop afterwards only what this run starts: services a developer already runs (scripts/start.sh) stay up.
 started=()
 /usr/bin/docker -H "unix://$DOCKER_SOCK" version >/dev/null 2>&1 || started+=(dockerd)
@@ -15,4 +18,6 @@ bash "$here/start.sh"
 if [ "${KEEP_SERVICES:-0}" != 1 ] && [ ${#started[@]} -gt 0 ]; then trap 'bash "$here/stop.sh" "${started[@]}"' EXIT; fi
 bash "$here/base-image.sh" imagetree-local/bookworm:latest
 cd "$repo"
-mvn -B -ntp verify "$@"
+log "building and testing on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1) with $(./mvnw -B -v 2>/dev/null | head -1)"
+mapfile -t hpi < <(hpi_maven_args)
+./mvnw -B -ntp "${hpi[@]}" verify "$@"

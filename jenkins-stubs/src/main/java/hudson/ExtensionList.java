@@ -13,7 +13,9 @@ public class ExtensionList<T> extends AbstractList<T> {
     public static <T> ExtensionList<T> lookup(Class<T> type) { return new ExtensionList<>(); }
 
     public static <U> U lookupSingleton(Class<U> type) {
-        throw new IllegalStateException("Expected 1 instance of " + type.getName() + " but got 0");
+        ExtensionList<U> all = lookup(type);
+        if (all.size() != 1) throw new IllegalStateException("Expected 1 instance of " + type.getName() + " but got " + all.size());
+        return all.get(0);
     }
 
     public <U extends T> U get(Class<U> type) {

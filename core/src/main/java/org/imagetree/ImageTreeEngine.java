@@ -190,6 +190,14 @@ public final class ImageTreeEngine {
     public SecurityUpdate securityUpdate(Path dir) {
         LoadedTree t = load(dir, TagMode.RELEASE);
         org.imagetree.security.ScanReport scan = securityScanner().scan(securityTargets(t));
+        if (scan.failed()) { // all or nothing: an image that could not be read might need a bump too
+            StringBuilder why = new StringBuilder().append(scan.failures().size()).append(" image")
+                    .append(scan.failures().size() == 1 ? "" : "s").append(" could not be read; nothing was changed:");
+            for (org.imagetree.security.ScanReport.ImageScan f : scan.failures()) {
+                why.append("\n  ").append(f.name()).append(':').append(f.tag()).append(": ").append(f.error().orElseThrow());
+            }
+            throw new org.imagetree.security.SecurityScanException(why.toString());
+        }
         org.imagetree.security.SecurityUpdates.Plan plan = org.imagetree.security.SecurityUpdates.plan(t.tree(), scan);
         List<TreeUpdater.Bump> bumps = new TreeUpdater(config, env).updateEach(t.tree(), dir, plan.reasons(), ZonedDateTime.now(clock));
         return new SecurityUpdate(scan, plan, bumps);
@@ -202,50 +210,22 @@ public final class ImageTreeEngine {
 
     /**
      * {@link #stale(List, Optional)}; with {@code scanPackages}, the images (those given and, from our registries, those
-     * the pods run) are also scanned for security updates, and workloads running an outdated image are listed.
+     * the pods run) are also scanned for security updates, and workloads running an outdated image are listed. Only
+     * the registries the config names are contacted ({@link org.imagetree.policy.OurRegistries}).
      */
     public org.imagetree.security.StaleImages.Report stale(List<String> references, Optional<Path> pods, boolean scanPackages) {
         if (registry == null) throw new IllegalStateException("no registry client");
-        Map<String, String> outdated = new java.util.HashMap<>();
-        if (scanPackages) {
-            java.util.Set<String> refs = new java.util.LinkedHashSet<>(references);
-            pods.ifPresent(p -> refs.addAll(org.imagetree.security.StaleImages.podImages(p)));
-            java.util.function.Predicate<String> ours = ourRegistries();
-            List<String> readable = refs.stream().filter(r -> {
-                try {
-                    return ours.test(org.imagetree.model.ImageReference.parse(r).registry());
-                } catch (IllegalArgumentException e) {
-                    return false;
-                }
-            }).toList();
-            for (org.imagetree.security.ScanReport.ImageScan i : securityScan(readable).images()) {
-                if (!i.outdated()) continue;
-                outdated.put(i.reference(), String.join(", ", i.packages().stream()
-                        .map(p -> p.name() + " " + p.installed() + " -> " + p.available()).toList()));
-            }
-        }
-        return new org.imagetree.security.StaleImages(registry, 8).check(references, pods, outdated);
+        return new org.imagetree.security.StaleImages(registry, org.imagetree.policy.OurRegistries.of(config),
+                config.readLimits(), 8)
+                .check(references, pods, scanPackages ? this::securityScan : null);
     }
 
     private org.imagetree.security.SecurityScanner securityScanner() {
         if (registry == null) throw new IllegalStateException("no registry client");
-        return new org.imagetree.security.SecurityScanner(new org.imagetree.security.ImageReader(registry),
-                new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient(), clock), config.securitySources(),
-                ourRegistries(), 8);
-    }
-
-    /** The registries a scan reads parents from: the config's {@code registry}, {@code allowed_registries}, loopback. */
-    private java.util.function.Predicate<String> ourRegistries() {
-        java.util.Set<String> ours = new java.util.HashSet<>();
-        if (!config.registry().isEmpty()) ours.add(config.registry());
-        for (String a : config.allowedRegistries()) {
-            try {
-                ours.add(org.imagetree.policy.AllowedRegistry.parse(a).host());
-            } catch (IllegalArgumentException e) {
-                // validated when the config was read
-            }
-        }
-        return host -> ours.contains(host) || org.imagetree.model.ImageReference.isLoopbackRegistry(host);
+        org.imagetree.config.ReadLimits limits = config.readLimits();
+        return new org.imagetree.security.SecurityScanner(new org.imagetree.security.ImageReader(registry, limits),
+                new org.imagetree.security.AptIndexes(org.imagetree.security.AptIndexes.defaultClient(), clock, limits), config.securitySources(),
+                org.imagetree.policy.OurRegistries.of(config), 8);
     }
 
     private static List<org.imagetree.security.SecurityScanner.Target> securityTargets(LoadedTree t) {

@@ -5,6 +5,6 @@ public interface Describable<T extends Describable<T>> {
     default Descriptor<T> getDescriptor() {
         // The real one: Jenkins.get().getDescriptorOrDie(getClass()); no Jenkins here, so Jenkins.get() throws.
         jenkins.model.Jenkins.get();
-        throw new IllegalStateException("unreachable");
+        return null; // not reached: there is no Jenkins
     }
 }

@@ -25,10 +25,18 @@ public abstract class Descriptor<T extends Describable<T>> {
 
     private static final class Self {}
 
-    /** The real one binds the form with Stapler (req.bindJSON): a running Jenkins and a request are needed. */
+    /**
+     * As the real one: a form submission is bound by the request's data binding ({@code req.bindJSON}: the type's
+     * {@code @DataBoundConstructor} and {@code @DataBoundSetter}s); without a request, the no-argument constructor.
+     * (The real one also routes nested objects through their own descriptors' {@code newInstance} overrides.)
+     */
     public T newInstance(org.kohsuke.stapler.StaplerRequest2 req, net.sf.json.JSONObject formData) throws FormException {
-        jenkins.model.Jenkins.get();
-        throw new IllegalStateException("unreachable");
+        try {
+            if (req == null) return clazz.getDeclaredConstructor().newInstance();
+            return req.bindJSON(clazz, formData);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new LinkageError("Failed to instantiate " + clazz + " from " + formData, e);
+        }
     }
 
     public String getDisplayName() {

@@ -1,6 +1,8 @@
 // Compile-only stub (jenkins-stubs), checked against jenkinsci/jenkins tag jenkins-2.555.3, core/src/main/java/hudson/model/Run.java: a subset of its signatures, nothing it lacks.
 package hudson.model;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
 import jenkins.model.RunAction2;
 
 public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends Actionable {
@@ -14,7 +16,7 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
 
     public JobT getParent() { return project; }
 
-    public Result getResult() { return result; }
+    public @CheckForNull Result getResult() { return result; }
 
     /** As the real one: a result can only get worse. */
     public void setResult(Result r) {

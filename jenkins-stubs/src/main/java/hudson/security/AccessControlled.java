@@ -4,10 +4,11 @@ package hudson.security;
 public interface AccessControlled {
     /** The real default asks the object's ACL for the current authentication; the stub has no ACL to ask. */
     default boolean hasPermission(Permission permission) {
-        throw new IllegalStateException("no ACL outside a running Jenkins");
+        jenkins.model.Jenkins.get(); // no ACL outside a running Jenkins
+        return false;
     }
 
     default void checkPermission(Permission permission) {
-        throw new IllegalStateException("no ACL outside a running Jenkins");
+        jenkins.model.Jenkins.get(); // no ACL outside a running Jenkins
     }
 }

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code base}: the roots of the tree. */
-@Command(name = "base", mixinStandardHelpOptions = true, description = "Debian base images built with debuerreotype.", subcommands = BaseCommand.Build.class)
+@Command(name = "base", description = "Debian base images built with debuerreotype.", subcommands = BaseCommand.Build.class)
 final class BaseCommand {
     @ParentCommand ImageTreeCommand root;
 
     /** {@code base build DISTRO...}: reproducible images, published as {@code <distro>:YYYYMMDD} and {@code :latest}. */
-    @Command(name = "build", mixinStandardHelpOptions = true, description = "Build base images with debuerreotype (as root); the same inputs give the same digest.")
+    @Command(name = "build", description = "Build base images with debuerreotype (as root); the same inputs give the same digest.")
     static final class Build implements Callable<Integer> {
         @ParentCommand BaseCommand base;
         @Mixin BaseOptions how;
@@ -37,7 +37,9 @@ final class BaseCommand {
             PrintWriter out = root.out();
             EngineConfig config = root.config();
             RegistryClient registry = root.registryClient(config);
-            try (ContainerEngine engine = publish ? root.containerEngine() : null) {
+            // Ctrl-C or SIGTERM interrupts the build: debuerreotype is stopped and the scratch directory removed.
+            try (InterruptOnShutdown guard = InterruptOnShutdown.open(BuildCommand.SHUTDOWN_GRACE);
+                 ContainerEngine engine = publish ? root.containerEngine() : null) {
                 List<BaseImageBuild> builds = root.connectedEngine(config, engine, registry).baseImages()
                         .build(distros, how.options(publish), (distro, line) -> {
                             if (root.verbose()) {

@@ -95,6 +95,7 @@ final class BlubberCommand {
         @Override
         public Integer call() {
             requireFile(file);
+            blubber.root.configIfPresent(); // not needed to compile, but a config given with -c must be valid here too
             CompiledDockerfile df = Blubber.compile(file, variant, policy, FlavourOptions.options(flavour));
             blubber.root.out().print(df.text());
             blubber.root.out().flush();
@@ -107,7 +108,7 @@ final class BlubberCommand {
         @ParentCommand BlubberCommand blubber;
         @Option(names = {"-p", "--policy"}, paramLabel = "POLICY", description = "Blubber policy file checked against the expanded config.") Path policy;
         @ArgGroup(exclusive = true) FlavourOptions flavour;
-        @Option(names = "--context", paramLabel = "DIR", description = "Build context (default: the config file's directory).") Path context;
+        @Option(names = "--context", paramLabel = "DIR", description = "Build context (default: the config file's directory; the repository for .pipeline/blubber.yaml).") Path context;
         @Option(names = {"-t", "--tag"}, paramLabel = "REF", description = "Full image reference to tag (repeatable).") List<String> tags;
         @Option(names = "--build-arg", paramLabel = "K=V", description = "Build argument (repeatable).") List<String> buildArgs;
         @Option(names = "--publish", description = "Push every tag with the engine config's credentials.") boolean publish;
@@ -138,7 +139,7 @@ final class BlubberCommand {
         @ParentCommand BlubberCommand blubber;
         @Option(names = {"-p", "--policy"}, paramLabel = "POLICY", description = "Blubber policy file checked against the expanded config.") Path policy;
         @ArgGroup(exclusive = true) FlavourOptions flavour;
-        @Option(names = "--context", paramLabel = "DIR", description = "Build context (default: the config file's directory).") Path context;
+        @Option(names = "--context", paramLabel = "DIR", description = "Build context (default: the config file's directory; the repository for .pipeline/blubber.yaml).") Path context;
         @Option(names = "--test-variant", paramLabel = "VARIANT", defaultValue = "test", description = "Variant built and run as the test (default: ${DEFAULT-VALUE}).") String testVariant;
         @Option(names = "--production-variant", paramLabel = "VARIANT", defaultValue = "production", description = "Variant published (default: ${DEFAULT-VALUE}).") String productionVariant;
         @Option(names = "--registry", paramLabel = "HOST", description = "Registry to publish to (default: the engine config's registry).") String registry;
@@ -159,7 +160,7 @@ final class BlubberCommand {
             Optional<EngineConfig> config = root.configIfPresent();
             String reg = registry != null ? registry : config.map(EngineConfig::registry).orElse("");
             String ns = namespace != null ? namespace : config.map(EngineConfig::namespace).orElse("");
-            Path ctx = context != null ? context : file.toAbsolutePath().getParent();
+            Path ctx = context != null ? context : org.imagetree.blubber.Blubber.defaultContext(file);
             String name = project != null ? project : ctx.toAbsolutePath().normalize().getFileName().toString();
             Policy blubberPolicy = policy == null ? null : Policy.read(policy);
             try (ContainerEngine engine = root.containerEngine()) {

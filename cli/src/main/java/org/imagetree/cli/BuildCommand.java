@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "build", description = "Build, verify and publish every image whose name:tag is not in the registry.")
 final class BuildCommand implements Callable<Integer> {
     /** How long a SIGTERM waits for builds to stop and temporary contexts to go (the executor waits 30 s for workers). */
-    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(45);
+    static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(45);
 
     @ParentCommand ImageTreeCommand root;
 

@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Progress for people. Step and per-image lines always; build output to standard output with
- * {@code --info}/{@code --debug}, otherwise to a log file as docker-pkg does. On a terminal each finished image
- * carries a {@code [done/total]} counter.
+ * {@code --info}/{@code --debug}. The log file gets the build output of every run, verbose or not, written anew by each
+ * run (docker-pkg appends to its log, and leaves it untouched with {@code --info}, so an old run's output passed for the
+ * last one's) and without terminal escape sequences (colours, cursor moves), which a file only garbles. On a terminal
+ * each finished image carries a {@code [done/total]} counter.
  */
 final class ConsoleListener implements BuildListener, AutoCloseable {
     private final PrintWriter out;
@@ -30,11 +32,13 @@ final class ConsoleListener implements BuildListener, AutoCloseable {
         this.verbose = verbose;
         this.terminal = terminal;
         BufferedWriter w = null;
-        if (!verbose && logFile != null) {
+        if (logFile != null) {
             try {
-                w = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                w = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
             } catch (IOException e) {
-                out.println("warning: cannot write " + logFile + ": " + e.getMessage());
+                // With --info the output is on standard output anyway; otherwise say where it did not go.
+                if (!verbose) out.println("warning: cannot write " + logFile + ": " + e.getMessage());
             }
         }
         this.logFile = w;
@@ -54,14 +58,24 @@ final class ConsoleListener implements BuildListener, AutoCloseable {
         out.flush();
     }
 
+    /** Terminal escape sequences: CSI ({@code ESC [ ... final}), OSC ({@code ESC ] ... BEL|ST}) and the others ({@code ESC (B}, {@code ESC =}). */
+    private static final java.util.regex.Pattern ESCAPES = java.util.regex.Pattern.compile(
+            "\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(?:\u0007|\u001B\\\\)|\u001B[ -/]*[0-~]|\u009B[0-?]*[ -/]*[@-~]");
+
+    /** {@code line} without terminal escape sequences, as the log file gets it. */
+    static String plain(String line) {
+        return line.indexOf('\u001B') < 0 && line.indexOf('\u009B') < 0 ? line : ESCAPES.matcher(line).replaceAll("");
+    }
+
     @Override
     public synchronized void log(String name, String line) {
         if (verbose) {
             out.println("  [" + name + "] " + line);
             out.flush();
-        } else if (logFile != null) {
+        }
+        if (logFile != null) {
             try {
-                logFile.write(name + ": " + line);
+                logFile.write(name + ": " + plain(line));
                 logFile.newLine();
             } catch (IOException ignored) {
                 // the console still has the summary

@@ -6,6 +6,7 @@ import org.imagetree.config.EngineConfig;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.DockerJavaEngine;
 import org.imagetree.registry.RegistryClient;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class ImageTreeCommand {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(BuildCommand.class, PruneCommand.class, UpdateCommand.class,
             PlanCommand.class, RenderCommand.class, GraphCommand.class, PolicyCommand.class, LintCommand.class,
-            BlubberCommand.class, BaseCommand.class, RefreshCommand.class, SecurityCommand.class, StaleCommand.class);
+            BlubberCommand.class, PipelineCommand.class, BaseCommand.class, RefreshCommand.class, SecurityCommand.class, StaleCommand.class);
 
     /** The action {@code args} name: the first argument that is an action's name and not the value of {@code -c}. */
     static Optional<Class<?>> subcommandIn(String[] args) {
@@ -84,9 +85,19 @@ final class ImageTreeCommand {
         return config;
     }
 
-    /** The configuration when its file exists (commands that can do without one). */
+    /**
+     * For commands that can do without a configuration: the one {@code -c} names (it must exist and be valid, as for
+     * every other command), else {@code config.yaml} when it exists, else none.
+     */
     Optional<EngineConfig> configIfPresent() {
-        return java.nio.file.Files.isRegularFile(configFile) ? Optional.of(config()) : Optional.empty();
+        if (configGiven() || java.nio.file.Files.isRegularFile(configFile)) return Optional.of(config());
+        return Optional.empty();
+    }
+
+    /** Whether {@code -c}/{@code --configfile} was on the command line (not the default). */
+    boolean configGiven() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption("--configfile");
     }
 
     /** An engine for read-only work (no daemon, no registry). */

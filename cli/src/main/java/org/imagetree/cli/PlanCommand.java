@@ -48,12 +48,10 @@ final class PlanCommand implements Callable<Integer> {
             ImageTreeEngine it = root.connectedEngine(config, engine, registry);
             BuildPlan plan = it.loadAndPlan(directory, TagModeOptions.of(tagMode),
                     new PlanOptions(Optional.ofNullable(select), !noPull, doPublish, checkStale, false), loaded -> { });
-            if (format == Formats.Text.json) {
-                root.out().print(PlanReport.json(plan));
-            } else {
-                plan.warnings().forEach(w -> root.err().println("warning: " + w));
-                root.out().print(PlanReport.text(plan));
-            }
+            // Warnings go to standard error in every format (the JSON also lists them).
+            plan.warnings().forEach(w -> root.err().println("warning: " + w));
+            root.err().flush();
+            root.out().print(format == Formats.Text.json ? PlanReport.json(plan) : PlanReport.text(plan));
             root.out().flush();
             long blocked = plan.where(p -> p.action() == org.imagetree.plan.Action.BLOCKED).size();
             if (blocked > 0) {

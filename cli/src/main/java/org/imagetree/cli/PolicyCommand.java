@@ -3,7 +3,6 @@ package org.imagetree.cli;
 import org.imagetree.blubber.BlubberRegistryPolicy;
 import org.imagetree.blubber.config.ConfigDecoder;
 import org.imagetree.config.EngineConfig;
-import org.imagetree.model.ImageTreeLoader.LoadedTree;
 import org.imagetree.policy.RegistryPolicy;
 import org.imagetree.policy.Violation;
 import org.imagetree.policy.kubernetes.AdmissionManifests;
@@ -96,17 +95,10 @@ final class PolicyCommand {
                     continue;
                 }
                 if (!Files.isDirectory(p)) throw new InputError(p, 0, "neither a directory of image definitions nor a Blubber config file");
-                ContextBoundary boundary = ContextBoundary.of(p);
-                List<String> treeEscapes = new ArrayList<>();
-                for (Path d : org.imagetree.read.ImageScanner.imageDirectories(p, new ArrayList<>())) {
-                    boundary.imageProblems(d).forEach(e -> treeEscapes.add(e.getMessage()));
-                }
-                if (!treeEscapes.isEmpty()) {
-                    escapes.addAll(treeEscapes);
-                    continue; // the tree cannot be loaded without reading them
-                }
-                LoadedTree t = root.offlineEngine(config).load(p, org.imagetree.ImageTreeEngine.TagMode.RELEASE);
-                for (Violation v : t.violations()) if (!all.contains(v)) all.add(v);
+                // Every violation and every link leaving the tree: a link in one image does not hide the others' violations.
+                org.imagetree.lint.TreeLinter.PolicyFindings found = new org.imagetree.lint.TreeLinter(config, root.env()).registryPolicy(p);
+                found.escapes().forEach(e -> escapes.add(e.getMessage()));
+                for (Violation v : found.violations()) if (!all.contains(v)) all.add(v);
             }
             all.forEach(v -> root.out().println(v));
             escapes.forEach(e -> root.out().println(e));
@@ -132,17 +124,51 @@ final class PolicyCommand {
             ImageTreeCommand root = policy.root;
             Optional<EngineConfig> config = root.configIfPresent();
             RegistryPolicy p = deploymentPolicy(config, allowed, baseImages);
-            AdmissionManifests m = AdmissionManifests.forPolicy(p).named(name);
-            if (exempt != null) m = m.exempting(exempt);
-            if (webhook != null) {
-                if (caBundle == null) throw new InputError("--webhook needs --ca-bundle FILE");
-                String pem = Files.readString(caBundle, StandardCharsets.UTF_8);
-                root.out().print(m.webhookYaml(WebhookTarget.of(webhook, pem)));
-            } else {
-                root.out().print(m.toYaml());
+            String yaml;
+            try {
+                AdmissionManifests m = AdmissionManifests.forPolicy(p).named(name);
+                if (exempt != null) m = m.exempting(exempt);
+                if (webhook != null) {
+                    if (caBundle == null) throw new InputError("--webhook needs --ca-bundle FILE");
+                    yaml = m.webhookYaml(webhookTarget());
+                } else {
+                    yaml = m.toYaml();
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InputError(e.getMessage());
             }
+            root.out().print(yaml);
             root.out().flush();
             return 0;
+        }
+
+        /** {@code --webhook} and {@code --ca-bundle}; a CA bundle that is not a certificate is bad input, named. */
+        private WebhookTarget webhookTarget() {
+            String pem = caBundle();
+            try {
+                return WebhookTarget.of(webhook, pem);
+            } catch (IllegalArgumentException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("CA bundle")) throw e;
+                Throwable cause = e;
+                while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
+                throw new InputError(caBundle, 0, "--ca-bundle: not a valid PEM certificate"
+                        + (cause != e && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""));
+            }
+        }
+
+        /** The PEM text of {@code --ca-bundle}; a file that cannot be read is bad input, named (exit 2). */
+        private String caBundle() {
+            try {
+                String pem = Files.readString(caBundle, StandardCharsets.UTF_8);
+                if (!pem.contains("-----BEGIN CERTIFICATE-----")) throw new InputError(caBundle, 0, "--ca-bundle: no PEM certificate in the file");
+                return pem;
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new InputError(caBundle, 0, "--ca-bundle: no such file");
+            } catch (java.nio.charset.MalformedInputException e) {
+                throw new InputError(caBundle, 0, "--ca-bundle: not a PEM text file");
+            } catch (IOException e) {
+                throw new InputError(caBundle, 0, "--ca-bundle: cannot read: " + e.getMessage());
+            }
         }
     }
 

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * of {@code base_images} in the registry), then the weekly changelog bump of every tree (config {@code weekly_author},
  * {@code weekly_exclude}), then build and publish every tree. Committing the changelogs is left to the caller.
  */
-@Command(name = "refresh", mixinStandardHelpOptions = true, description = "Weekly refresh: rebuild the base images, bump every changelog to today, build and publish the trees.")
+@Command(name = "refresh", description = "Weekly refresh: rebuild the base images, bump every changelog to today, build and publish the trees.")
 final class RefreshCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
     @Mixin BaseOptions how;
@@ -48,7 +48,9 @@ final class RefreshCommand implements Callable<Integer> {
             return 2;
         }
         RegistryClient registry = root.registryClient(config);
-        try (ContainerEngine engine = root.containerEngine()) {
+        // Ctrl-C or SIGTERM interrupts the run: debuerreotype is stopped, the scratch directories and build contexts go.
+        try (InterruptOnShutdown guard = InterruptOnShutdown.open(BuildCommand.SHUTDOWN_GRACE);
+             ContainerEngine engine = root.containerEngine()) {
             WeeklyRefresh refresh = new WeeklyRefresh(root.connectedEngine(config, engine, registry));
             List<String> which = distros != null && !distros.isEmpty() ? distros : refresh.distros();
             WeeklyRefresh.Result result;
@@ -58,6 +60,9 @@ final class RefreshCommand implements Callable<Integer> {
             }
             out.println("== Base images ==");
             for (BaseImageBuild b : result.bases()) out.println(b.summary());
+            if (!result.basesSucceeded()) {
+                out.println("refresh stopped: a base image failed; no changelog was bumped and nothing was built");
+            }
             for (Map.Entry<Path, List<TreeUpdater.Bump>> e : result.bumps().entrySet()) {
                 out.println("== " + e.getKey() + ": " + e.getValue().size() + " changelog(s) bumped ==");
                 BuildReport report = result.reports().get(e.getKey());

@@ -25,12 +25,10 @@ final class RenderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedTree loaded = root.offlineEngine(root.config()).load(directory, TagModeOptions.of(tagMode));
-        if (format == Formats.Text.json) {
-            root.out().print(PlanReport.renderJson(loaded.tree(), directory));
-        } else {
-            loaded.warnings().forEach(w -> root.err().println("warning: " + w));
-            root.out().print(PlanReport.renderText(loaded.tree(), directory));
-        }
+        // Warnings go to standard error in every format; the JSON keeps docker-pkg's shape.
+        loaded.warnings().forEach(w -> root.err().println("warning: " + w));
+        root.err().flush();
+        root.out().print(format == Formats.Text.json ? PlanReport.renderJson(loaded.tree(), directory) : PlanReport.renderText(loaded.tree(), directory));
         root.out().flush();
         return 0;
     }

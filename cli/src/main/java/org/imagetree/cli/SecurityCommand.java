@@ -3,6 +3,7 @@ package org.imagetree.cli;
 import org.imagetree.ImageTreeEngine;
 import org.imagetree.InputError;
 import org.imagetree.config.EngineConfig;
+import org.imagetree.report.SafeText;
 import org.imagetree.security.ScanReport;
 import org.imagetree.security.SecurityUpdates;
 import org.imagetree.update.TreeUpdater;
@@ -17,14 +18,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code security}: which published images have Debian packages with a newer version, and the minimal update. */
-@Command(name = "security", mixinStandardHelpOptions = true, description = "Security updates: scan published images' Debian packages, bump what needs rebuilding.",
+@Command(name = "security", description = "Security updates: scan published images' Debian packages, bump what needs rebuilding.",
         subcommands = {SecurityCommand.Scan.class, SecurityCommand.Update.class})
 final class SecurityCommand {
     @ParentCommand ImageTreeCommand root;
 
     /** {@code security scan [--format json] DIRECTORY | --image REF…}. */
-    @Command(name = "scan", mixinStandardHelpOptions = true,
-            description = "Read each published image's installed packages from the registry and list those with a newer version in security_sources.")
+    @Command(name = "scan",
+            description = {"Read each published image's installed packages from the registry and list those with a newer version in security_sources.",
+                    "Exit 1 when an image could not be read (its row says why; the others are reported)."})
     static final class Scan implements Callable<Integer> {
         @ParentCommand SecurityCommand security;
 
@@ -48,11 +50,11 @@ final class SecurityCommand {
             ImageTreeEngine engine = root.connectedEngine(config, null, root.registryClient(config));
             ScanReport report = directory != null ? engine.securityScan(directory) : engine.securityScan(images);
             PrintWriter out = root.out();
-            report.warnings().forEach(w -> root.err().println("warning: " + w));
+            report.warnings().forEach(w -> root.err().println("warning: " + SafeText.escape(w)));
             out.print(format.equalsIgnoreCase("json") ? report.json() : report.text());
             out.flush();
             if (stats) printStats(root.err(), report);
-            return failIfOutdated && report.updatesPending() ? 1 : 0;
+            return report.failed() || failIfOutdated && report.updatesPending() ? 1 : 0;
         }
     }
 
@@ -61,13 +63,13 @@ final class SecurityCommand {
         err.printf("scanned %d images in %.2f s: %d layer bytes read in %d layer reads (%d bytes per image), %d APT index bytes%n",
                 report.images().size(), s.millis() / 1000.0, s.layerBytes(), s.layerReads(),
                 report.images().isEmpty() ? 0 : s.layerBytes() / report.images().size(), s.indexBytes());
-        for (ScanReport.ImageScan i : report.images()) err.printf("  %s:%s %d bytes%n", i.name(), i.tag(), i.bytesRead());
+        for (ScanReport.ImageScan i : report.images()) err.printf("  %s:%s %d bytes%n", SafeText.escape(i.name()), SafeText.escape(i.tag()), i.bytesRead());
         err.flush();
     }
 
     /** {@code security update DIRECTORY}: bump the images that installed an outdated package, and their dependants. */
-    @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Scan, then add a changelog entry to each image that installed an outdated package itself and to its dependants (all or nothing); then run build.")
+    @Command(name = "update",
+            description = "Scan, then add a changelog entry to each image that installed an outdated package itself and to its dependants (all or nothing). It builds nothing: run the build it prints next.")
     static final class Update implements Callable<Integer> {
         @ParentCommand SecurityCommand security;
 
@@ -80,7 +82,7 @@ final class SecurityCommand {
             ImageTreeEngine engine = root.connectedEngine(config, null, root.registryClient(config));
             ImageTreeEngine.SecurityUpdate u = engine.securityUpdate(directory);
             PrintWriter out = root.out();
-            u.scan().warnings().forEach(w -> root.err().println("warning: " + w));
+            u.scan().warnings().forEach(w -> root.err().println("warning: " + SafeText.escape(w)));
             for (TreeUpdater.Bump b : u.bumps()) {
                 out.println("* " + b.name() + ": " + b.oldVersion() + " -> " + b.newVersion() + " (" + b.changelog() + ")");
                 String reason = u.plan().reasons().get(b.name());
@@ -91,7 +93,7 @@ final class SecurityCommand {
                 for (ScanReport.Outdated p : b.packages()) out.println("    " + SecurityUpdates.line(p));
             }
             if (u.bumps().isEmpty() && u.plan().bases().isEmpty()) out.println("no security updates pending");
-            else if (!u.bumps().isEmpty()) out.println("now build: imagetree -c CONFIG build " + directory);
+            else if (!u.bumps().isEmpty()) out.println("now build: imagetree -c " + Shell.quote(root.configFile.toString()) + " build " + Shell.quote(directory.toString()));
             out.flush();
             return 0;
         }

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code stale REFERENCE… [--pods FILE]}: what to rebuild and redeploy after a production image was rebuilt. */
-@Command(name = "stale", mixinStandardHelpOptions = true,
-        description = "List images whose recorded base digest is no longer what the base's tag points at; with --pods, the workloads to redeploy.")
+@Command(name = "stale",
+        description = {"List images whose recorded base digest is no longer what the base's tag points at; with --pods, the workloads to redeploy.",
+                "Only the registries the config names are contacted; exit 1 when an image could not be read (its row says why)."})
 final class StaleCommand implements Callable<Integer> {
     @ParentCommand ImageTreeCommand root;
 
@@ -35,6 +36,6 @@ final class StaleCommand implements Callable<Integer> {
                 .stale(references == null ? List.of() : references, Optional.ofNullable(pods), security);
         root.out().print(format.equalsIgnoreCase("json") ? report.json() : report.text());
         root.out().flush();
-        return 0;
+        return report.failed() ? 1 : 0;
     }
 }

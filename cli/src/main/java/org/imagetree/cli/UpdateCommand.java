@@ -26,7 +26,7 @@ final class UpdateCommand implements Callable<Integer> {
             description = "Changelog text, one entry line per line (default: ${DEFAULT-VALUE}).")
     String reason;
     @Option(names = {"-v", "--version"}, paramLabel = "VERSION",
-            description = "New version of the image NAME itself (default: the automatic bump); dependants are always bumped automatically.")
+            description = "New version of the image NAME itself, greater than its current one and a valid tag (default: the automatic bump); dependants are always bumped automatically.")
     String version;
     @Parameters(index = "1", paramLabel = "DIRECTORY", description = "Directory of image definitions.")
     Path directory;

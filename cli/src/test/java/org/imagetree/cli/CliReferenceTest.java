@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docs/cli.md holds every command's real {@code --help} output between its markers. When a command changes, run
- * {@code mvn -o -q -pl core,cli -am test -Dtest=CliReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dcli.docs.write=true}
+ * {@code ./mvnw -o -q -pl core,cli -am test -Dtest=CliReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dcli.docs.write=true}
  * to write it again; otherwise this test fails on any difference.
  */
 class CliReferenceTest {

@@ -77,6 +77,23 @@ class HelpTest {
         assertThat(missing).as("commands, options and parameters without a description").isEmpty();
     }
 
+    /** An option a help lists does what it says: only the root has a version, and it prints it (issue 26, item 12). */
+    @Test
+    void everyVersionOptionInAHelpPrintsTheVersion() {
+        for (List<String> path : commandPaths()) {
+            CommandSpec spec = find(path).getCommandSpec();
+            for (CommandLine.Model.OptionSpec version : spec.options()) {
+                if (!version.versionHelp()) continue;
+                for (String flag : version.names()) {
+                    CliRun r = CliRun.of(concat(path, List.of(flag)).toArray(String[]::new));
+                    assertThat(r.exitCode()).as("%s %s", path, flag).isZero();
+                    assertThat(r.out()).as("%s %s prints the version", path, flag).startsWith("imagetree ");
+                }
+            }
+        }
+        assertThat(find(List.of()).getCommandSpec().optionsMap().get("--version").versionHelp()).isTrue();
+    }
+
     @Test
     void missingParametersStillFailWithUsage() {
         CliRun r = CliRun.of("build");

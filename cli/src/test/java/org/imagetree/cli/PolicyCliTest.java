@@ -57,15 +57,41 @@ class PolicyCliTest {
         CliRun r = CliRun.of("-c", config().toString(), "policy", "manifests", "--exempt", "kube-system", "--exempt", "monitoring");
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("kind: \"ValidatingAdmissionPolicy\"").contains("kind: \"ValidatingAdmissionPolicyBinding\"")
-                .contains("docker-registry.example.org/").contains("monitoring")
-                .contains("docker-registry.example.org/bookworm").contains("docker-registry.example.org/trixie");
+                .contains("images not from an allowed registry (docker-registry.example.org)").contains("monitoring")
+                // the base images' repositories under the registry's host, written in any letter case
+                .contains("[eE][xX][aA][mM][pP][lL][eE][.][oO][rR][gG]/bookworm").contains("[eE][xX][aA][mM][pP][lL][eE][.][oO][rR][gG]/trixie");
     }
 
     @Test
-    void manifestsWithoutAnyAllowedRegistryIsAClearError() {
-        CliRun r = CliRun.of("-c", dir.resolve("missing.yaml").toString(), "policy", "manifests");
+    void manifestsWithoutAnyAllowedRegistryIsAClearError() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "namespace: team\n");
+        CliRun r = CliRun.of("-c", empty.toString(), "policy", "manifests");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("no allowed registry: give --allowed REGISTRY");
+    }
+
+    /** Bad input to manifests is one error line naming it, exit 2, nothing on standard output (issue 26, item 3). */
+    @Test
+    void manifestsWithAMissingOrBadCaBundleOrNameIsOneErrorLine() throws IOException {
+        Path missing = dir.resolve("missing.pem");
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "hello\n");
+        Path garbled = Files.writeString(dir.resolve("garbled.pem"), "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n");
+        String[][] cases = {
+                {"--ca-bundle", missing.toString(), missing + ": --ca-bundle: no such file"},
+                {"--ca-bundle", notPem.toString(), notPem + ": --ca-bundle: no PEM certificate in the file"},
+                {"--ca-bundle", garbled.toString(), garbled + ": --ca-bundle: not a valid PEM certificate (Illegal base64 character 21)"},
+                {"--ca-bundle", dir.toString(), dir + ": --ca-bundle: cannot read"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.of("-c", config().toString(), "policy", "manifests", "--webhook", "https://policy.example.svc/validate", c[0], c[1]);
+            assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+            assertThat(r.err()).as(c[1]).startsWith("error: ").contains(c[2]).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(r.err().lines()).as(c[1]).hasSize(1);
+            assertThat(r.out()).isEmpty();
+        }
+        CliRun badName = CliRun.of("-c", config().toString(), "policy", "manifests", "--name", "Not_A_Name");
+        assertThat(badName.exitCode()).as(badName.all()).isEqualTo(2);
+        assertThat(badName.err()).isEqualTo("error: not a Kubernetes object name: 'Not_A_Name'\n");
     }
 
     @Test
@@ -99,6 +125,17 @@ class PolicyCliTest {
                 .contains(bad.resolve("leak") + ": symlink points outside the build context (-> " + secret + ")")
                 .contains(other.resolve("Dockerfile.template") + ": symlink points outside the build context (-> " + secret + ")")
                 .doesNotContain("secret-hash");
+        // A link leaving the tree does not hide the registry violations: the rest of the tree is still checked (issue 26, item 1),
+        // including the image holding the link, whose definition files are inside the tree.
+        assertThat(leaks.out())
+                .contains(t + ":1: image 'docker.io/docker/dockerfile:1' is not from an allowed registry")
+                .contains(t + ":3: image '127.0.0.1:5443/evil/x:1' is not from an allowed registry")
+                .contains(t + ":4: image 'quay.io/evil/tools' is not from an allowed registry")
+                .contains(t + ":5: image 'evil.example/onbuild' is not from an allowed registry")
+                .endsWith("6 violation(s)\n");
+        CliRun lint = CliRun.of("-c", config().toString(), "lint", dir.resolve("images").toString());
+        assertThat(lint.out()).contains(t + ":3: image '127.0.0.1:5443/evil/x:1' is not from an allowed registry")
+                .contains(bad.resolve("leak") + ": symlink points outside the build context");
         for (String command : new String[] {"render", "plan", "lint"}) {
             CliRun c = CliRun.of("-c", config().toString(), command, dir.resolve("images").toString());
             assertThat(c.exitCode()).as(command + ": " + c.all()).isNotZero();

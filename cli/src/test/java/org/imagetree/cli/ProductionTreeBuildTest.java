@@ -89,8 +89,12 @@ class ProductionTreeBuildTest {
             assertThat(inRegistry(name + ":latest")).as(name + ":latest").contains(m.get());
             assertThat(run.out()).contains(m.get().digest().substring(0, 19));
         }
-        // worker's control is missing: the template alone ordered it after runtime, with a warning.
-        assertThat(run.err()).contains("uses in-tree image 'runtime' that control does not declare");
+        // The example tree is clean: no command warns on it.
+        assertThat(run.err()).doesNotContain("warning");
+        // Only web has a test.sh: only web says "verified" (issue 26).
+        assertThat(run.out()).containsPattern("\\bweb\\b.*built, verified, published\n")
+                .containsPattern("\\btools\\b.*built, published \\(no test.sh, verification skipped\\)\n");
+        assertThat(run.out().lines().filter(l -> l.contains("verified,"))).isNotEmpty().allMatch(l -> l.contains("web"));
         assertThat(run.out()).contains("6 published");
     }
 

@@ -53,6 +53,9 @@ class RunGuaranteesCliTest {
             Map<String, String> env = Map.of("XDG_CACHE_HOME", Files.createDirectories(tmp.resolve("cache")).toString());
             List<CompletableFuture<CliProcess>> runs = new ArrayList<>();
             List<Path> works = new ArrayList<>();
+            // A thread per run: CompletableFuture's default pool has one thread on a 2-core machine with Java 21 and
+            // later (ForkJoinPool.asyncCommonPool), which ran the two processes one after the other.
+            java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(2);
             for (int i = 0; i < 2; i++) {
                 Path work = Files.createDirectories(tmp.resolve("run-" + i));
                 works.add(work);
@@ -63,8 +66,9 @@ class RunGuaranteesCliTest {
                     } catch (IOException | InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
-                }));
+                }, starters));
             }
+            starters.shutdown();
             RegistryClient client = RegistryClient.builder().build();
             int publishedByUs = 0;
             for (int i = 0; i < 2; i++) {

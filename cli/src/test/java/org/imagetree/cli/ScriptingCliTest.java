@@ -101,4 +101,28 @@ class ScriptingCliTest {
             assertThat(text.out()).contains("(nothing to build)").doesNotContain("Waves");
         }
     }
+
+    /** cli.md: with --format json standard output is the JSON only, and warnings go to standard error (issue 26, item 6). */
+    @Test
+    void warningsGoToStandardErrorInEveryFormat() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            // 'kid' uses 'app' in its template without declaring it: a warning in every command that renders kid.
+            Path images = SmallTree.at(tmp.resolve("images"))
+                    .image("app", "1.0", "FROM {{ registry }}/bookworm:latest\n", null)
+                    .image("kid", "1.0", "FROM {{ \"app\" | image_tag }}\n", null).dir();
+            Path config = Files.writeString(tmp.resolve("config.yaml"), "registry: " + registry.host()
+                    + "\nbase_images:\n  - " + registry.host() + "/bookworm:latest\n");
+            RegistryClient client = RegistryClient.builder().build();
+            TinyImage.docker("bookworm").pushTo(client, ImageReference.parse(registry.host() + "/bookworm:latest"));
+            String warning = "warning: " + images.resolve("kid") + ": uses in-tree image 'app' that control does not declare";
+            for (String command : new String[] {"plan", "render", "build"}) {
+                for (String format : new String[] {"text", "json"}) {
+                    CliRun r = CliRun.of(NO_ENGINE, "-c", config.toString(), command, "--format", format, images.toString());
+                    assertThat(r.err()).as(command + " --format " + format + ": " + r.all()).contains(warning);
+                    assertThat(r.out()).as(command + " --format " + format).doesNotContain("warning: ");
+                    if (format.equals("json")) JSON.readTree(r.out()); // the JSON document only
+                }
+            }
+        }
+    }
 }

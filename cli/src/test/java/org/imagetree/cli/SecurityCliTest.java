@@ -96,6 +96,7 @@ class SecurityCliTest {
         assertThat(update.exitCode()).as(update.all()).isZero();
         assertThat(update.out()).contains("* clisec: 1.0 -> 1.0-s1", "* clichild: 2.0 -> 2.0-s1",
                 "rebuild the base image " + registry.host() + "/cli-base:1", "Security update: basepkg 1.0 -> 2.0");
+        assertThat(update.out()).as("the build to run next, as it can be pasted").endsWith("now build: imagetree -c " + config + " build " + images + "\n");
         assertThat(Files.readString(images.resolve("clisec/changelog"))).startsWith("clisec (1.0-s1)")
                 .contains("* Security update: pkg 1.0 -> 1.1").doesNotContain("basepkg");
         assertThat(Files.readString(images.resolve("clichild/changelog"))).contains("Refresh for update in parent image clisec:");
@@ -116,6 +117,22 @@ class SecurityCliTest {
         } finally {
             SignedAptRepository.killAgent(otherHome);
         }
+    }
+
+    /** An APT source nothing answers is an error that says so, not a bare ConnectException (issue 26). */
+    @Test
+    void anUnreachableSourceSaysWhatFailed() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path down = work.resolve("down.yaml");
+        Files.writeString(down, "registry: " + registry.host() + "\nsecurity_sources:\n  - deb [signed-by=" + work.resolve("repo.asc")
+                + "] http://127.0.0.1:" + port + "/debian bookworm main\n");
+        CliRun r = CliRun.of("-c", down.toString(), "security", "scan", "--image", registry.host() + "/clisec:1.0");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: GET http://127.0.0.1:" + port + "/debian/dists/bookworm/InRelease failed:"
+                + " connection refused: nothing listens at 127.0.0.1:" + port).doesNotContain("ConnectException");
     }
 
     @Test
@@ -161,5 +178,80 @@ class SecurityCliTest {
         CliRun bad = CliRun.of("-c", config.toString(), "stale", "--pods", pods.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains(pods.toString());
+    }
+
+    @Test
+    void staleReportsEveryPodImageAndMarksTheRowsItCouldNotReadWithExit1() throws Exception {
+        try (LocalRegistry elsewhere = LocalRegistry.startLoggingRequests()) {
+            long before = elsewhere.log().lines().filter(l -> l.contains(" /v2/")).count();
+            // Ours: the registry and one on 127.0.0.1:1, where nothing listens. Elsewhere is named nowhere.
+            Path reach = work.resolve("reach.yaml");
+            Files.writeString(reach, "registry: " + registry.host() + "\nallowed_registries:\n  - " + registry.host() + "\n  - 127.0.0.1:1\n"
+                    + "security_sources:\n  - " + repo.sourceLine(work.resolve("repo.asc")) + "\n");
+            Path pods = work.resolve("reach-pods.json");
+            Files.writeString(pods, "{\"items\": ["
+                    + pod("good-0\\u001b[31m", registry.host() + "/clichild:2.0") + ","
+                    + pod("down-0", "127.0.0.1:1/svc:1") + ","
+                    + pod("foreign-0", elsewhere.host() + "/svc:1") + "]}");
+            for (List<String> extra : List.of(List.<String>of(), List.of("--security"))) {
+                List<String> args = new java.util.ArrayList<>(List.of("-c", reach.toString(), "stale"));
+                args.addAll(extra);
+                args.addAll(List.of("--pods", pods.toString(), registry.host() + "/clisec:1.0"));
+                CliRun r = CliRun.of(args.toArray(String[]::new));
+                assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+                assertThat(r.out()).as(r.all())
+                        .contains("error: 127.0.0.1:1/svc:1: ", "connection refused")
+                        .contains("unknown: " + elsewhere.host() + "/svc:1: not ours: " + elsewhere.host())
+                        .contains("4 images checked, ", ", 1 not read")
+                        .doesNotContain("\u001b");
+                if (extra.contains("--security")) assertThat(r.out()).contains("redeploy: web/Pod/good-0\\x1b[31m (pod good-0\\x1b[31m", "security updates pending");
+            }
+            CliRun json = CliRun.of("-c", reach.toString(), "stale", "--format", "json", "--pods", pods.toString());
+            assertThat(json.exitCode()).isEqualTo(1);
+            JsonNode images = new ObjectMapper().readTree(json.out()).path("images");
+            assertThat(images.findValuesAsText("reference")).containsExactlyInAnyOrder(registry.host() + "/clichild:2.0", "127.0.0.1:1/svc:1",
+                    elsewhere.host() + "/svc:1");
+            assertThat(images.findValuesAsText("error")).singleElement().asString().contains("127.0.0.1:1");
+            assertThat(elsewhere.log().lines().filter(l -> l.contains(" /v2/")).count()).as("requests to a registry the config does not name").isEqualTo(before);
+        }
+    }
+
+    private static String pod(String name, String image) {
+        return "{\"metadata\": {\"name\": \"" + name + "\", \"namespace\": \"web\"}, \"spec\": {\"containers\": [{\"name\": \"main\", \"image\": \"" + image + "\"}]}}";
+    }
+
+    @Test
+    void aScanWithAnImageItCouldNotReadReportsTheOthersExits1AndUpdateChangesNothing() throws Exception {
+        String r = registry.host();
+        LayeredImage.push(client, r + "/clibroken:1.0", List.of(base, LayeredImage.layer().file("var/lib/dpkg/status", new byte[]{0x7f, 'E', 'L', 'F', 0})), Map.of());
+        CliRun scan = CliRun.of("-c", config.toString(), "security", "scan", "--image", r + "/clibroken:1.0", "--image", r + "/clisec:1.0",
+                "--image", "docker.io/library/debian:bookworm");
+        assertThat(scan.exitCode()).as(scan.all()).isEqualTo(1);
+        assertThat(scan.out()).contains(r + "/clibroken:1.0: not read: ", "not a dpkg database", "pkg 1.0 -> 1.1 (own)",
+                "library/debian:bookworm: not read: not ours: docker.io", "3 images scanned, 1 with security updates pending, 2 not read");
+
+        Path tree = work.resolve("broken-tree");
+        SmallTree.at(tree).image("clisec", "1.0", "FROM " + r + "/cli-base:1\n", null).image("clibroken", "1.0", "FROM " + r + "/cli-base:1\n", null);
+        String before = Files.readString(tree.resolve("clisec/changelog"));
+        CliRun update = CliRun.of(Map.of("DEBFULLNAME", "Sec Bot", "DEBEMAIL", "sec@example.org"), "-c", config.toString(), "security", "update", tree.toString());
+        assertThat(update.exitCode()).as(update.all()).isEqualTo(1);
+        assertThat(update.err()).contains("error: 1 image could not be read; nothing was changed:", "clibroken:1.0: ");
+        assertThat(Files.readString(tree.resolve("clisec/changelog"))).isEqualTo(before);
+    }
+
+    @Test
+    void aLimitInTheConfigIsNamedInTheErrorItCauses() throws Exception {
+        Path small = work.resolve("small.yaml");
+        Files.writeString(small, "registry: " + registry.host() + "\nmax_manifest_bytes: 100\nsecurity_sources:\n  - "
+                + repo.sourceLine(work.resolve("repo.asc")) + "\n");
+        CliRun r = CliRun.of("-c", small.toString(), "security", "scan", "--image", registry.host() + "/clisec:1.0");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("more than 100 bytes (max_manifest_bytes");
+        Path pods = work.resolve("big-pods.json");
+        Files.writeString(pods, "{\"items\": []}" + " ".repeat(200));
+        Files.writeString(small, "registry: " + registry.host() + "\nmax_pods_bytes: 100\n");
+        CliRun p = CliRun.of("-c", small.toString(), "stale", "--pods", pods.toString());
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.err()).startsWith("error: " + pods + ": the pod list is " + Files.size(pods) + " bytes, more than 100 bytes (max_pods_bytes");
     }
 }

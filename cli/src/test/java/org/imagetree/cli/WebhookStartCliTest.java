@@ -22,6 +22,8 @@ class WebhookStartCliTest {
     static void certificates() throws Exception {
         one = TestCertificates.rsa(Files.createDirectories(dir.resolve("one")));
         two = TestCertificates.rsa(Files.createDirectories(dir.resolve("two")));
+        // A config named with -c must exist (as for every command); this one adds nothing to --allowed.
+        Files.writeString(dir.resolve("none.yaml"), "namespace: ''\n");
     }
 
     private static CliRun webhook(Path cert, Path key, String... more) {

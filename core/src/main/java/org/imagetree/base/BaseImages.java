@@ -72,12 +72,32 @@ public final class BaseImages {
         return Labels.repository(config.registry(), config.namespace(), distro);
     }
 
-    /** Builds every distro in turn; {@code log} receives (distro, line). Never throws for a failing distro. */
-    public List<BaseImageBuild> build(List<String> distros, Options options, BiConsumer<String, String> log) throws InterruptedException {
+    /**
+     * Checks every input of {@link #build} before anything runs: the distributions, {@code --timestamp},
+     * {@code --mirror}, the APT files for each distro, and a registry to publish to.
+     *
+     * @throws InputError naming what is wrong (bad input: nothing has been started)
+     */
+    public void validate(List<String> distros, Options options) {
         if (distros.isEmpty()) throw new InputError("no distribution to build (give DISTRO… or set base_distros)");
         if (options.publish() && (config.registry().isEmpty() || registry == null)) {
             throw new InputError("--publish needs a registry in the configuration");
         }
+        for (String distro : distros) request(distro, options);
+    }
+
+    private static DebuerreotypeBuilder.Request request(String distro, Options options) {
+        return new DebuerreotypeBuilder.Request(distro, options.timestamp(), options.mirror(),
+                options.aptSources().map(p -> Path.of(p.replace("{distro}", distro))), options.aptKey(), options.aptPreferences());
+    }
+
+    /**
+     * Builds every distro in turn; {@code log} receives (distro, line). Bad input fails before anything runs
+     * ({@link #validate}); after that a failing distro is reported and the next one goes on. An interrupted build
+     * stops its commands and removes its scratch directory before {@link InterruptedException} leaves.
+     */
+    public List<BaseImageBuild> build(List<String> distros, Options options, BiConsumer<String, String> log) throws InterruptedException {
+        validate(distros, options);
         List<BaseImageBuild> out = new ArrayList<>();
         for (String distro : distros) {
             if (Thread.interrupted()) throw new InterruptedException();
@@ -92,9 +112,7 @@ public final class BaseImages {
         try {
             Files.createDirectories(options.workDir());
             dir = Files.createTempDirectory(options.workDir(), "base-" + distro + "-");
-            DebuerreotypeBuilder.Request request = new DebuerreotypeBuilder.Request(distro, options.timestamp(), options.mirror(),
-                    options.aptSources().map(p -> Path.of(p.replace("{distro}", distro))), options.aptKey(), options.aptPreferences());
-            DebuerreotypeBuilder.Rootfs rootfs = builder.build(request, dir, log);
+            DebuerreotypeBuilder.Rootfs rootfs = builder.build(request(distro, options), dir, log);
             OciImageWriter.OciImage image = toImage(distro, rootfs, dir.resolve("layer.tar.gz"));
             Files.deleteIfExists(rootfs.tarball());
             List<String> published = List.of();
@@ -139,13 +157,27 @@ public final class BaseImages {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /**
+     * Removes a scratch directory (root-owned files from the chroot: {@code rm}, on one file system). Also when the
+     * thread is interrupted (an aborted run): the interrupt is set aside while {@code rm} runs, then restored.
+     */
+    static void deleteTree(Path dir) {
+        boolean interrupted = Thread.interrupted();
         try {
-            new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString()).inheritIO().start().waitFor();
+            Process rm = new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+            while (true) {
+                try {
+                    rm.waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (IOException e) {
             // best effort
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 }

@@ -80,17 +80,40 @@ public final class DebuerreotypeBuilder {
         public Request {
             if (!SUITE.matcher(suite).matches()) throw new InputError("invalid Debian suite '" + suite + "'");
             timestamp.ifPresent(t -> {
-                if (!TIMESTAMP.matcher(t).matches()) {
+                if (!TIMESTAMP.matcher(t).matches() || !isDate(t)) {
                     throw new InputError("invalid --timestamp '" + t + "' (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS]Z or @EPOCH)");
                 }
             });
-            if (!mirror.startsWith("http://") && !mirror.startsWith("https://")) {
+            URI mirrorUri;
+            try {
+                mirrorUri = new URI(mirror);
+            } catch (java.net.URISyntaxException e) {
+                mirrorUri = null;
+            }
+            if (mirrorUri == null || mirrorUri.getHost() == null
+                    || !("http".equals(mirrorUri.getScheme()) || "https".equals(mirrorUri.getScheme()))) {
                 throw new InputError("invalid --mirror '" + mirror + "': expected an http(s) URL");
             }
-            for (Optional<Path> p : List.of(aptSources, aptKey, aptPreferences)) {
-                p.ifPresent(f -> {
-                    if (!Files.isRegularFile(f)) throw new InputError(f, 0, "file not found");
+            String[] options = {"--apt-source", "--apt-key", "--apt-preferences"};
+            List<Optional<Path>> files = List.of(aptSources, aptKey, aptPreferences);
+            for (int i = 0; i < files.size(); i++) {
+                String option = options[i];
+                files.get(i).ifPresent(f -> {
+                    if (!Files.isRegularFile(f)) throw new InputError(f, 0, option + ": file not found" + (option.equals("--apt-source")
+                            ? " (for " + suite + ")" : ""));
                 });
+            }
+        }
+
+        /** A timestamp the regex accepts that is also a real date or time (not 2025-13-45). */
+        private static boolean isDate(String t) {
+            try {
+                if (t.startsWith("@")) return true;
+                if (t.length() == 10) java.time.LocalDate.parse(t);
+                else java.time.OffsetDateTime.parse(t.length() == 17 ? t.substring(0, 16) + ":00Z" : t);
+                return true;
+            } catch (java.time.format.DateTimeParseException e) {
+                return false;
             }
         }
 

@@ -21,8 +21,13 @@ import java.util.Set;
 
 /**
  * Wikimedia's weekly chain in one call: base images (Sunday 04:00), then every production changelog bumped to today
- * (06:00), then every tree built and published on the fresh bases. Unlike the original, a failing distro does not
- * stop the others and a failing tree does not skip the later ones; the result says what happened to each.
+ * (06:00), then every tree built and published on the fresh bases.
+ *
+ * <p>Everything is checked before anything runs: every tree loads (a missing directory or a broken definition is bad
+ * input) and the base image inputs are valid. When a base image fails, the refresh stops there: no changelog is
+ * bumped and nothing is built, since the trees would be rebuilt on last week's base under this week's versions (and a
+ * retry later that day would find them published). A failing tree does not skip the later ones (Wikimedia's
+ * {@code &&} chain does); the result says what happened to each.
  */
 public final class WeeklyRefresh {
     private final ImageTreeEngine engine;
@@ -38,8 +43,11 @@ public final class WeeklyRefresh {
     public record Result(List<BaseImageBuild> bases, Map<Path, List<TreeUpdater.Bump>> bumps, Map<Path, BuildReport> reports,
                          Map<Path, ImageTree> trees) {
         public boolean succeeded() {
-            return bases.stream().allMatch(BaseImageBuild::succeeded) && reports.values().stream().allMatch(BuildReport::succeeded);
+            return basesSucceeded() && reports.values().stream().allMatch(BuildReport::succeeded);
         }
+
+        /** Whether every base image was built (else nothing was bumped or built). */
+        public boolean basesSucceeded() { return bases.stream().allMatch(BaseImageBuild::succeeded); }
     }
 
     /**
@@ -60,11 +68,21 @@ public final class WeeklyRefresh {
         return List.copyOf(out);
     }
 
+    /**
+     * @throws org.imagetree.InputError before anything runs, for a tree that does not load or bad base image inputs
+     */
     public Result run(List<String> distros, BaseImages.Options baseOptions, List<Path> trees, ExecuteOptions execute,
                       BuildListener listener) throws InterruptedException {
+        if (trees.isEmpty()) throw new org.imagetree.InputError("no tree to refresh (give DIRECTORY...)");
+        for (Path tree : trees) engine.load(tree, ImageTreeEngine.TagMode.RELEASE);
+        engine.baseImages().validate(distros, baseOptions);
         listener.step("building base images: " + String.join(", ", distros));
         List<BaseImageBuild> bases = engine.baseImages().build(distros, baseOptions, (distro, line) -> listener.log(distro, line));
         bases.forEach(b -> listener.step("base " + b.summary()));
+        if (!bases.stream().allMatch(BaseImageBuild::succeeded)) {
+            listener.step("a base image failed: the refresh stops, no changelog is bumped and nothing is built");
+            return new Result(bases, Map.of(), Map.of(), Map.of());
+        }
         Map<Path, List<TreeUpdater.Bump>> bumps = new LinkedHashMap<>();
         for (Path tree : trees) {
             List<TreeUpdater.Bump> b = engine.weeklyBump(tree);

@@ -25,6 +25,22 @@ public final class Blubber {
         return BlubberCompiler.compile(ConfigDecoder.readAndValidate(file), variant, policy, options);
     }
 
+    /** The directory PipelineLib keeps a repository's pipeline files in ({@code .pipeline/blubber.yaml}). */
+    public static final String PIPELINE_DIRECTORY = ".pipeline";
+
+    /**
+     * The build context when none is given: the config file's directory, or the repository when the file is in its
+     * {@code .pipeline} directory, as PipelineLib builds {@code .pipeline/blubber.yaml} with the repository as context
+     * (so the project is named after the repository, not {@code .pipeline}).
+     */
+    public static Path defaultContext(Path file) {
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        if (dir != null && dir.getFileName() != null && PIPELINE_DIRECTORY.equals(dir.getFileName().toString()) && dir.getParent() != null) {
+            return dir.getParent();
+        }
+        return dir;
+    }
+
     /** Blubber's exit code for an error from this package (1 for anything else). */
     public static int exitCode(Throwable error) {
         return error instanceof BlubberError b ? b.exitCode() : 1;

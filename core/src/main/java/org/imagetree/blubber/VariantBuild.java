@@ -22,13 +22,13 @@ import java.util.function.Consumer;
  * docker-java, BuildKit through the docker CLI; see {@link VariantEngine}), optionally push every tag.
  */
 public final class VariantBuild {
-    /** {@code context} defaults to the config file's directory; {@code policy} may be null. */
+    /** {@code context} defaults to {@link Blubber#defaultContext}; {@code policy} may be null. */
     public record Request(Path file, String variant, Path context, List<String> tags, Map<String, String> buildArgs,
                           Path policy, boolean publish, CompileOptions options) {
         public Request {
             Objects.requireNonNull(file);
             Objects.requireNonNull(variant);
-            context = context == null ? file.toAbsolutePath().getParent() : context;
+            context = context == null ? Blubber.defaultContext(file) : context;
             tags = tags == null ? List.of() : List.copyOf(tags);
             buildArgs = buildArgs == null ? Map.of() : Map.copyOf(buildArgs);
             options = options == null ? CompileOptions.defaults() : options;

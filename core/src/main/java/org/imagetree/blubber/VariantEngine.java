@@ -91,17 +91,8 @@ public final class VariantEngine {
         VariantEngine e = new VariantEngine(cli, classic, auth, policy);
         if (config.isEmpty()) return e;
         EngineConfig c = config.get();
-        java.util.Set<String> ours = new java.util.HashSet<>(c.insecureRegistries());
-        if (!c.registry().isEmpty()) ours.add(c.registry());
-        for (String a : c.allowedRegistries()) {
-            try {
-                ours.add(org.imagetree.policy.AllowedRegistry.parse(a).host());
-            } catch (IllegalArgumentException ignored) {
-                // validated when the config was read
-            }
-        }
-        return e.withBaseDigests(org.imagetree.registry.RegistryClient.builder(c).build(),
-                host -> ours.contains(host) || ImageReference.isLoopbackRegistry(host));
+        // Only the registries the config names are asked for a base's digest (loopback is not special).
+        return e.withBaseDigests(org.imagetree.registry.RegistryClient.builder(c).build(), org.imagetree.policy.OurRegistries.of(c));
     }
 
     /**

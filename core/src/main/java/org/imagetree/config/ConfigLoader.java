@@ -132,7 +132,9 @@ public final class ConfigLoader {
      * (docker-pkg dropped it in 4.0.0). Any other key is kept for templates, with a warning.
      */
     public static final Set<String> KNOWN_KEYS = Set.copyOf(union(defaults().keySet(), List.of("container_limits",
-            "seed_image", "certs_dir", "builder", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude", "security_sources")));
+            "seed_image", "certs_dir", "builder", "insecure_registries", "allowed_registries", "base_distros", "weekly_exclude", "security_sources",
+            "pipeline"),
+            ReadLimits.KEYS));
 
     /** Reads a YAML mapping; errors name the file and line. */
     public static Map<String, Object> readYaml(Path file) {
@@ -184,31 +186,13 @@ public final class ConfigLoader {
 
     /** The known key nearest to {@code key} by edit distance (ties: alphabetical). */
     static String closest(String key) {
-        return KNOWN_KEYS.stream().sorted()
-                .min(java.util.Comparator.comparingInt(k -> editDistance(key, k)))
-                .orElseThrow();
+        return ClosestKey.closest(key, KNOWN_KEYS);
     }
 
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
-    private static List<String> union(java.util.Collection<String> a, List<String> b) {
+    private static List<String> union(java.util.Collection<String> a, List<String> b, List<String> c) {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
+        out.addAll(c);
         return out;
     }
 
@@ -315,6 +299,16 @@ public final class ConfigLoader {
                 } catch (IllegalArgumentException e) {
                     throw lines.error("security_sources", i, e.getMessage());
                 }
+            }
+        }
+        for (String k : ReadLimits.KEYS) {
+            Object v = m.get(k);
+            if (v == null) continue;
+            try {
+                if (k.endsWith("_timeout")) ReadLimits.parseDuration(v);
+                else ReadLimits.parseSize(v);
+            } catch (IllegalArgumentException e) {
+                throw lines.error(k, -1, e.getMessage());
             }
         }
         if (m.get("builder") instanceof String b && !b.isEmpty() && !b.equals("classic") && !b.equals("buildkit")) {

@@ -91,6 +91,9 @@ public final class EngineConfig {
 
     public List<String> insecureRegistries() { return stringList("insecure_registries"); }
 
+    /** Bounds on what is read from registries, images, APT sources and pod lists ({@code max_layer_bytes}, …). */
+    public ReadLimits readLimits() { return ReadLimits.of(this); }
+
     /** Registries images may come from (issue: registry policy); default: the configured registry. */
     public List<String> allowedRegistries() {
         List<String> l = stringList("allowed_registries");

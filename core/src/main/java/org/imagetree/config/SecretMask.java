@@ -31,8 +31,20 @@ public final class SecretMask implements Serializable {
 
     /** A mask for these secrets; null, empty and too short ones are left out. */
     public static SecretMask of(Collection<String> secrets) {
+        return of(secrets, MIN_LENGTH);
+    }
+
+    /**
+     * A mask for every non-empty secret, however short: for a console that must never show a password it was given
+     * (the Jenkins plugin, which accepts short registry passwords and warns that masking them may hide other text).
+     */
+    public static SecretMask anyLength(Collection<String> secrets) {
+        return of(secrets, 1);
+    }
+
+    private static SecretMask of(Collection<String> secrets, int minLength) {
         Set<String> kept = new LinkedHashSet<>();
-        for (String s : secrets) if (s != null && s.length() >= MIN_LENGTH) kept.add(s);
+        for (String s : secrets) if (s != null && s.length() >= minLength) kept.add(s);
         if (kept.isEmpty()) return new SecretMask(null);
         String alternation = kept.stream().sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
                 .map(Pattern::quote).collect(Collectors.joining("|"));

@@ -20,13 +20,13 @@ import java.util.Optional;
 /**
  * The rules every YAML input follows ({@code config.yaml}, {@code blubber.yaml}, Blubber policies): at most
  * {@link #MAX_BYTES}, refused before it is read; no key twice in a mapping (YAML says keys are unique; SnakeYAML
- * and PyYAML would let the last one win silently); aliases may not expand to more than {@link #MAX_NODES} nodes
- * (billion laughs). Stateless.
+ * and PyYAML would let the last one win silently); aliases may not add more than {@link #MAX_NODES} nodes to the
+ * document (billion laughs). A document without aliases is bounded by its size alone. Stateless.
  */
 public final class StrictYaml {
     /** 1 MiB: real configs and blubber.yaml files are a few KiB. */
     public static final long MAX_BYTES = 1 << 20;
-    /** The most nodes a document may have once its aliases are expanded. */
+    /** The most nodes aliases may add to a document once they are expanded (each alias counts its node's subtree again). */
     public static final int MAX_NODES = 100_000;
 
     /** A problem and its 1-based line (0 when unknown). */
@@ -59,25 +59,29 @@ public final class StrictYaml {
     }
 
     /**
-     * The first duplicate key of a composed document (at the line of its second occurrence), or its expansion
-     * over {@link #MAX_NODES}. Linear in the expanded size, which is bounded, so aliases cannot make it slow.
+     * The first duplicate key of a composed document (at the line of its second occurrence), or an expansion by its
+     * aliases of more than {@link #MAX_NODES} nodes. A node reached again (through an alias) counts towards the limit
+     * each time; nodes written out do not, since the document's size already bounds them (a 20,000-variant
+     * blubber.yaml without an alias is fine). Linear in the document plus at most {@link #MAX_NODES}, so aliases
+     * cannot make it slow.
      */
     public static Optional<Problem> check(Node root) {
         if (root == null) return Optional.empty();
         Deque<Node> todo = new ArrayDeque<>();
         todo.push(root);
-        int seen = 0;
+        java.util.Set<Node> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int throughAliases = 0;
         while (!todo.isEmpty()) {
             Node node = todo.pop();
             if (node instanceof AnchorNode a) node = a.getRealNode();
-            if (++seen > MAX_NODES) {
-                return Optional.of(new Problem(line(root), "the document expands to more than " + MAX_NODES
-                        + " nodes (aliases used to multiply it?)"));
+            boolean again = !distinct.add(node);
+            if (again && ++throughAliases > MAX_NODES) {
+                return Optional.of(new Problem(line(root), "aliases expand the document by more than " + MAX_NODES + " nodes"));
             }
             if (node instanceof MappingNode map) {
-                Map<String, Integer> keys = new HashMap<>();
+                Map<String, Integer> keys = again ? null : new HashMap<>();
                 for (NodeTuple t : map.getValue()) {
-                    if (t.getKeyNode() instanceof ScalarNode k && !"<<".equals(k.getValue())) {
+                    if (keys != null && t.getKeyNode() instanceof ScalarNode k && !"<<".equals(k.getValue())) {
                         Integer first = keys.putIfAbsent(k.getValue(), line(k));
                         if (first != null) {
                             return Optional.of(new Problem(line(k), "duplicate key '" + k.getValue() + "' (first at line " + first + ")"));

@@ -300,6 +300,9 @@ public final class DockerJavaEngine implements ContainerEngine {
         }
     }
 
+    /** Containers on this engine, for steps that run images ({@link ContainerRuns}); shares this engine's connection. */
+    public ContainerRuns containers() { return new ContainerRuns(this::client); }
+
     @Override
     public boolean ping() {
         try {

@@ -299,7 +299,11 @@ public final class TreeExecutor {
             if (!published.ours()) {
                 return result(image, Outcome.UNCHANGED, published.digest(), t0, "published by another run (digest " + published.digest() + ")");
             }
-            return result(image, Outcome.PUBLISHED, published.digest(), t0, p.action() == Action.BUILD ? "built, verified, published" : "verified, published");
+            // Says "verified" only when a verification ran (an image without test.sh is published unverified, and says so).
+            String verified = v.ran() ? "verified, " : "";
+            String skipped = v.ran() ? "" : " (" + v.detail() + ")";
+            return result(image, Outcome.PUBLISHED, published.digest(), t0,
+                    (p.action() == Action.BUILD ? "built, " : "") + verified + "published" + skipped);
         } catch (EngineException | RegistryException e) {
             return result(image, Outcome.FAILED, null, t0, e.getMessage() + pushedSoFar(pushed));
         } catch (org.imagetree.InputError e) {

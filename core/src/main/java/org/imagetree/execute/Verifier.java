@@ -25,8 +25,8 @@ public final class Verifier {
     private final EngineConfig config;
     private final Map<String, String> env;
 
-    /** The outcome: passed (or skipped, with the reason) or failed with the reason. */
-    public record Verification(boolean passed, String detail) {}
+    /** The outcome: passed, skipped (passed, the detail says why) or failed with the reason. */
+    public record Verification(boolean passed, boolean ran, String detail) {}
 
     public Verifier(EngineConfig config, Map<String, String> env) {
         this.config = config;
@@ -40,13 +40,13 @@ public final class Verifier {
             for (String word : a.split("\\s+")) {
                 if (word.contains("{path}")) {
                     Path p = Path.of(word.replace("{path}", imageDir.toString()).replace("{image}", label));
-                    if (!Files.exists(p)) return new Verification(true, "no " + p.getFileName() + ", verification skipped");
+                    if (!Files.exists(p)) return new Verification(true, false, "no " + p.getFileName() + ", verification skipped");
                 }
             }
             args.add(a.replace("{path}", imageDir.toString()).replace("{image}", label));
         }
         Optional<Path> exe = which(config.verifyCommand());
-        if (exe.isEmpty()) return new Verification(false, "verify command " + config.verifyCommand() + " not found");
+        if (exe.isEmpty()) return new Verification(false, false, "verify command " + config.verifyCommand() + " not found");
         List<String> cmd = new ArrayList<>();
         cmd.add(exe.get().toString());
         cmd.addAll(args);
@@ -72,9 +72,9 @@ public final class Verifier {
                 proc.destroyForcibly();
                 throw ie;
             }
-            return code == 0 ? new Verification(true, "verified") : new Verification(false, "verification failed (exit " + code + ")");
+            return code == 0 ? new Verification(true, true, "verified") : new Verification(false, true, "verification failed (exit " + code + ")");
         } catch (IOException ex) {
-            return new Verification(false, "cannot run verification: " + ex.getMessage());
+            return new Verification(false, false, "cannot run verification: " + ex.getMessage());
         }
     }
 

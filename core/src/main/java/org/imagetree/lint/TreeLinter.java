@@ -75,7 +75,7 @@ public final class TreeLinter {
      * @see #lint
      */
     public List<LintProblem> check(Path dir, Optional<String> against) {
-        Path root = dir.toAbsolutePath().normalize();
+        Path root = rootOf(dir);
         Set<LintProblem> problems = new LinkedHashSet<>();
         List<Path> dirs = ImageScanner.imageDirectories(root, new ArrayList<>());
         List<LintProblem> halfImages = halfImages(root);
@@ -87,11 +87,16 @@ public final class TreeLinter {
                 escaping.add(d);
             }
         }
+        int escapingProblems = problems.size();
 
         Map<String, ImageDefinition> byName = new HashMap<>();
         List<ImageDefinition> definitions = new ArrayList<>();
+        Set<Path> unreadable = new java.util.HashSet<>();
         for (Path d : dirs) {
-            if (escaping.contains(d)) continue; // its definition files are not read
+            if (!boundary.definitionProblems(d).isEmpty()) { // its definition files are not read
+                unreadable.add(d);
+                continue;
+            }
             try {
                 ImageDefinition def = ImageScanner.read(root, d);
                 ImageDefinition earlier = byName.putIfAbsent(def.name(), def);
@@ -105,37 +110,11 @@ public final class TreeLinter {
                 problems.add(of(e, d.resolve(ImageDefinition.CHANGELOG)));
             }
         }
-        boolean definitionsParse = problems.isEmpty();
+        boolean definitionsParse = problems.size() == escapingProblems;
         problems.addAll(halfImages);
         problems.addAll(missingDependencies(definitions, byName));
-
-        List<String> known = new ArrayList<>(config.baseImages());
-        for (ImageDefinition def : definitions) {
-            known.add(Labels.label(config.registry(), config.namespace(), def.name(), def.version()));
-        }
-        TemplateRenderer renderer = new TemplateRenderer(config, known, w -> { });
-        List<String> allowed = config.allowedRegistries();
-        PolicyChecker policy = allowed.isEmpty() ? null : new PolicyChecker(RegistryPolicy.forBuild(config));
-        if (policy != null) {
-            for (Violation v : policy.checkReferences("config: base_images", config.baseImages())) {
-                problems.add(new LintProblem(v.file(), v.line(), "image '" + v.reference() + "' " + v.reason()));
-            }
-        }
-        for (ImageDefinition def : definitions) {
-            try {
-                String source = Files.readString(def.template(), StandardCharsets.UTF_8);
-                RenderedTemplate rendered = renderer.render(def.template(), source);
-                if (policy != null) {
-                    for (Violation v : policy.checkTemplate(def.template().toString(), source, rendered.dockerfile())) {
-                        problems.add(new LintProblem(v.file(), v.line(), "image '" + v.reference() + "' " + v.reason()));
-                    }
-                }
-            } catch (InputError e) {
-                problems.add(of(e, def.template()));
-            } catch (IOException e) {
-                problems.add(new LintProblem(def.template().toString(), 0, "cannot read: " + e.getMessage()));
-            }
-        }
+        checkPolicy(definitions, v -> problems.add(new LintProblem(v.file(), v.line(), "image '" + v.reference() + "' " + v.reason())),
+                e -> problems.add(of(e.error(), e.template())));
 
         if (definitionsParse && escaping.isEmpty()) {
             // The loader resolves parents from control files and templates alike; it fails on a cycle.
@@ -143,8 +122,10 @@ public final class TreeLinter {
                 org.imagetree.model.ImageTree tree = new ImageTreeLoader(config, 2).load(root, "").tree();
                 for (String n : tree.order()) {
                     org.imagetree.model.TreeImage i = tree.get(n);
-                    Path at = Files.exists(i.definition().control()) ? i.definition().control() : i.definition().template();
-                    for (String w : i.warnings()) problems.add(new LintProblem(at.toString(), 0, w, LintProblem.Severity.WARNING));
+                    Path template = i.definition().template();
+                    for (String w : i.warnings()) {
+                        problems.add(new LintProblem(template.toString(), lineOfUse(template, w), w, LintProblem.Severity.WARNING));
+                    }
                 }
             } catch (InputError e) {
                 LintProblem p = of(e, root);
@@ -152,8 +133,73 @@ public final class TreeLinter {
             }
         }
 
-        against.filter(r -> !r.isBlank()).ifPresent(rev -> problems.addAll(unbumped(root, dirs.stream().filter(d -> !escaping.contains(d)).toList(), rev)));
+        against.filter(r -> !r.isBlank()).ifPresent(rev -> problems.addAll(unbumped(root, dirs.stream().filter(d -> !unreadable.contains(d)).toList(), rev)));
         return List.copyOf(problems);
+    }
+
+    /** What {@code policy check DIR} reports: registry policy violations, and every link leaving the tree. */
+    public record PolicyFindings(List<Violation> violations, List<InputError> escapes) {
+        public PolicyFindings {
+            violations = List.copyOf(violations);
+            escapes = List.copyOf(escapes);
+        }
+    }
+
+    /**
+     * The registry policy of a tree (the config's {@code base_images} and every image a template may pull) and every
+     * symlink leaving it, all of them in one run: an image whose build context holds such a link is still checked;
+     * only an image whose definition files themselves leave the tree is not read.
+     *
+     * @throws InputError for a definition that does not parse or a template that does not render (bad input)
+     */
+    public PolicyFindings registryPolicy(Path dir) {
+        Path root = rootOf(dir);
+        List<Path> dirs = ImageScanner.imageDirectories(root, new ArrayList<>());
+        org.imagetree.read.ContextBoundary boundary = org.imagetree.read.ContextBoundary.of(root);
+        List<InputError> escapes = new ArrayList<>();
+        List<ImageDefinition> definitions = new ArrayList<>();
+        for (Path d : dirs) {
+            escapes.addAll(boundary.imageProblems(d));
+            if (boundary.definitionProblems(d).isEmpty()) definitions.add(ImageScanner.read(root, d));
+        }
+        List<Violation> violations = new ArrayList<>();
+        checkPolicy(definitions, violations::add, e -> { throw e.error(); });
+        return new PolicyFindings(violations, escapes);
+    }
+
+    private record RenderFailure(Path template, InputError error) {}
+
+    /**
+     * The registry policy violations of the config's {@code base_images} and of every template of {@code definitions},
+     * rendered with the whole tree known, in that order to {@code found}; a template that cannot be read or rendered
+     * goes to {@code failed}.
+     */
+    private void checkPolicy(List<ImageDefinition> definitions, java.util.function.Consumer<Violation> found,
+                             java.util.function.Consumer<RenderFailure> failed) {
+        List<String> known = new ArrayList<>(config.baseImages());
+        for (ImageDefinition def : definitions) {
+            known.add(Labels.label(config.registry(), config.namespace(), def.name(), def.version()));
+        }
+        TemplateRenderer renderer = new TemplateRenderer(config, known, w -> { });
+        PolicyChecker policy = config.allowedRegistries().isEmpty() ? null : new PolicyChecker(RegistryPolicy.forBuild(config));
+        if (policy != null) policy.checkReferences("config: base_images", config.baseImages()).forEach(found);
+        for (ImageDefinition def : definitions) {
+            try {
+                String source = Files.readString(def.template(), StandardCharsets.UTF_8);
+                RenderedTemplate rendered = renderer.render(def.template(), source);
+                if (policy != null) policy.checkTemplate(def.template().toString(), source, rendered.dockerfile()).forEach(found);
+            } catch (InputError e) {
+                failed.accept(new RenderFailure(def.template(), e));
+            } catch (IOException e) {
+                failed.accept(new RenderFailure(def.template(), new InputError(def.template(), 0, "cannot read: " + e.getMessage())));
+            }
+        }
+    }
+
+    /** The tree directory as given, normalised: messages name files the way the user named the tree (as build does). */
+    private static Path rootOf(Path dir) {
+        Path normal = dir.normalize();
+        return normal.toString().isEmpty() ? Path.of(".") : normal;
     }
 
     /** Directories that look like an image but are not one: every build passes them over without a word. */
@@ -199,6 +245,27 @@ public final class TreeLinter {
             }
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern USED_IMAGE = java.util.regex.Pattern.compile("in-tree image '([^']+)'");
+
+    /**
+     * The 1-based line of {@code template} where the image a warning names ({@code in-tree image 'NAME'}) is used: its
+     * first line naming it in quotes ({@code "NAME" | image_tag}) or as a repository path ({@code {{ registry }}/NAME});
+     * 0 when not found.
+     */
+    private static int lineOfUse(Path template, String warning) {
+        java.util.regex.Matcher m = USED_IMAGE.matcher(warning);
+        if (!m.find()) return 0;
+        String name = java.util.regex.Pattern.quote(m.group(1));
+        java.util.regex.Pattern use = java.util.regex.Pattern.compile("[\"']" + name + "[\"']|/" + name + "($|[:@\\s\"'])");
+        try {
+            List<String> lines = Files.readAllLines(template, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) if (use.matcher(lines.get(i)).find()) return i + 1;
+        } catch (IOException e) {
+            // the location is a help, not a requirement
+        }
+        return 0;
     }
 
     /** The 1-based line of {@code control} that names {@code dep}, 0 when not found. */

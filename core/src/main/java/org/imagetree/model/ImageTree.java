@@ -100,8 +100,13 @@ public final class ImageTree {
             if (in) cycle.add(p);
         }
         cycle.add(n);
+        // Named at the file that makes the cycle's first edge: n's control when it declares the next image, else n's
+        // template, which uses it (there may be no control file at all).
         TreeImage img = byName.get(n);
-        return new InputError(img.definition().control(), 0, "dependency cycle: " + String.join(" -> ", cycle));
+        String next = cycle.get(1);
+        boolean declared = img.definition().declaredDepends().contains(next);
+        return new InputError(declared ? img.definition().control() : img.definition().template(), 0, "dependency cycle: "
+                + String.join(" -> ", cycle) + (declared ? "" : " (" + n + "'s template uses " + next + ")"));
     }
 
     public Map<String, TreeImage> images() { return images; }

@@ -298,9 +298,11 @@ public final class Planner {
                 reason = failure.get(n);
             } else if (s == ImageState.PUBLISHED) {
                 String wrongTag = options.publish() ? wrongExtraTag(i.label(), digest.get(n), remote) : null;
-                if (wrongTag != null && !stale.containsKey(n)) {
+                if (wrongTag != null) {
+                    // What a build does, with or without --check-stale: only --rebuild-stale rebuilds a stale image.
                     action = Action.TAG;
-                    reason = "published, but " + wrongTag + "; set from the published manifest, no rebuild";
+                    reason = "published, but " + wrongTag + "; set from the published manifest, no rebuild"
+                            + (stale.containsKey(n) ? "; " + stale.get(n) : "");
                 } else {
                     action = Action.NONE;
                     reason = stale.getOrDefault(n, "published");

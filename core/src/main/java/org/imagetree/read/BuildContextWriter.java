@@ -51,7 +51,7 @@ public final class BuildContextWriter {
             DockerIgnore ignore = DockerIgnore.forContext(imageDir);
             Deque<Path> stack = new ArrayDeque<>();
             stack.push(source);
-            copyChildren(new Copy(imageDir, ignore, realBoundary), imageDir, source, targetDir, "", stack);
+            copyChildren(new Copy(imageDir, ignore, realBoundary, true), imageDir, source, targetDir, "", stack);
             Files.writeString(targetDir.resolve(DOCKERFILE), dockerfileContent, StandardCharsets.UTF_8);
             return targetDir;
         } catch (NoSuchFileException e) {
@@ -61,7 +61,28 @@ public final class BuildContextWriter {
         }
     }
 
-    private record Copy(Path imageDir, DockerIgnore ignore, ContextBoundary boundary) {}
+    /**
+     * Copies what a build of {@code contextDir} sends with {@code ignore} in place of its {@code .dockerignore} (a
+     * PipelineLib {@code build.excludes}) into {@code targetDir} (created; must be absent or empty), as
+     * {@link #assemble(Path, Path, String, Path)} does but keeping the context's own {@code Dockerfile} and writing none.
+     */
+    public static Path copyContext(Path contextDir, Path targetDir, DockerIgnore ignore, Path boundary) {
+        try {
+            Path source = contextDir.toRealPath();
+            ContextBoundary realBoundary = boundary == null ? null : ContextBoundary.of(boundary);
+            prepareTarget(targetDir);
+            Deque<Path> stack = new ArrayDeque<>();
+            stack.push(source);
+            copyChildren(new Copy(contextDir, ignore, realBoundary, false), contextDir, source, targetDir, "", stack);
+            return targetDir;
+        } catch (NoSuchFileException e) {
+            throw new InputError(contextDir, 0, "build context not found");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the build context " + contextDir + " to " + targetDir, e);
+        }
+    }
+
+    private record Copy(Path imageDir, DockerIgnore ignore, ContextBoundary boundary, boolean replaceDockerfile) {}
 
     private static void prepareTarget(Path targetDir) throws IOException {
         if (Files.isDirectory(targetDir)) {
@@ -89,7 +110,7 @@ public final class BuildContextWriter {
             String name = child.getFileName().toString();
             String childRel = rel.isEmpty() ? name : rel + "/" + name;
             Path childShown = shown.resolve(name);
-            if (childRel.equals(DOCKERFILE)) continue; // replaced by the rendered Dockerfile
+            if (c.replaceDockerfile() && childRel.equals(DOCKERFILE)) continue; // replaced by the rendered Dockerfile
             boolean alwaysSent = childRel.equals(DockerIgnore.FILE_NAME);
             Path dest = target.resolve(name);
             if (!alwaysSent && c.ignore().excluded(childRel)) {

@@ -2,17 +2,19 @@ package org.imagetree.registry;
 
 import org.imagetree.registry.RegistryCalls.Call;
 
+import org.imagetree.config.ReadLimits;
+
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Blob reads: {@code GET /v2/<name>/blobs/<digest>}, whole and verified ({@link #getBlob}) or streamed to a reader
- * that may stop early ({@link #readBlob}). A redirect to blob storage is followed once, without our credentials.
+ * Blob reads: {@code GET /v2/<name>/blobs/<digest>}, whole ({@link #getBlob}) or streamed to a reader that may stop
+ * early ({@link #readBlob}), both bounded ({@link ReadLimits}) and verified against the digest (and size, when known)
+ * before the caller gets an answer: registry content is hostile. A redirect to blob storage is followed once, without
+ * our credentials.
  */
 final class BlobReads {
     private final RegistryCalls calls;
@@ -30,9 +32,8 @@ final class BlobReads {
             byte[] body;
             if (isRedirect(r.statusCode())) {
                 URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(() -> calls.failure(call, r)));
-                HttpResponse<byte[]> moved = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()
-                        .send(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
+                // Through the client's transport (bounded like every answer), without our credentials.
+                HttpResponse<byte[]> moved = calls.transport().send(calls.transport().request(target).GET().build());
                 if (moved.statusCode() != 200) throw calls.failure(call, moved);
                 body = moved.body();
             } else if (r.statusCode() == 200) {
@@ -40,39 +41,53 @@ final class BlobReads {
             } else {
                 throw calls.failure(call, r);
             }
-            if (Digests.isSha256(digest) && !digest.equals(Digests.sha256(body))) {
+            String actual = VerifiedBlobStream.digestOf(body, digest, call.describe());
+            if (!digest.equals(actual)) {
                 throw new RegistryException(registry, 200, "DIGEST_INVALID", call.describe() + ": blob bytes have digest "
-                        + Digests.sha256(body) + ", expected " + digest);
+                        + actual + ", expected " + digest);
             }
             return Optional.of(body);
         });
     }
 
-    <T> Optional<T> readBlob(String registry, String repository, String digest, RegistryClient.BlobReader<T> reader) {
+    /** See {@link RegistryClient#readBlob(String, String, String, long, RegistryClient.BlobReader)}. */
+    <T> Optional<T> readBlob(String registry, String repository, String digest, long size, RegistryClient.BlobReader<T> reader) {
         Digests.requireDigest(digest);
         Call call = new Call("GET", calls.uri(registry, "/v2/" + repository + "/blobs/" + digest), registry, RegistryCalls.pull(repository));
+        long max = calls.transport().limits().layerBytes();
         return calls.withRetries(call, () -> {
             RegistryAuthenticator auth = calls.auth();
             String authorization = auth.upfront(call.registry, call.scopes).orElse(null);
-            HttpResponse<InputStream> r = calls.stream(call, authorization);
+            HttpResponse<InputStream> r = calls.stream(call, authorization, max);
             if (r.statusCode() == 401) {
                 r.body().close();
                 Optional<AuthChallenge> challenge = AuthChallenge.select(r.headers().allValues("WWW-Authenticate"));
                 Optional<String> retry = challenge.isEmpty() ? Optional.empty()
                         : auth.answer(call.registry, challenge.get(), call.scopes, authorization);
                 if (retry.isEmpty()) throw calls.failure(call, r.statusCode(), new byte[0], r);
-                r = calls.stream(call, retry.get());
+                r = calls.stream(call, retry.get(), max);
             }
             if (isRedirect(r.statusCode())) {
                 r.body().close();
                 URI target = call.uri.resolve(r.headers().firstValue("Location").orElseThrow(
                         () -> new RegistryException(registry, 0, null, call.describe() + ": redirect without a Location")));
-                r = calls.transport().stream(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5)).GET().build());
+                r = calls.transport().stream(calls.transport().request(target).GET().build(), max, ReadLimits.LAYER_BYTES);
             }
             try (InputStream in = r.body()) {
                 if (r.statusCode() == 404) return Optional.empty();
                 if (r.statusCode() != 200) throw calls.failure(call, r.statusCode(), in.readNBytes(4096), r);
-                return Optional.of(reader.read(in));
+                VerifiedBlobStream verified = new VerifiedBlobStream(in, digest, registry + ": blob " + digest + " of " + repository,
+                        size, max, ReadLimits.LAYER_BYTES);
+                T value;
+                try {
+                    value = reader.read(verified);
+                } catch (IOException | RuntimeException e) {
+                    // Bytes that are not the blob explain a reader's failure better than the failure itself does.
+                    if (!(e instanceof ReadLimitExceeded) && !(e instanceof VerifiedBlobStream.BlobMismatch)) verified.finish();
+                    throw e;
+                }
+                verified.finish();
+                return Optional.of(value);
             }
         });
     }

@@ -124,9 +124,9 @@ final class ManifestOperations {
             if (r.statusCode() == 404) return Optional.empty();
             if (r.statusCode() != 200) throw calls.failure(call, r);
             byte[] body = r.body();
-            String computed = Digests.sha256(body);
-            String digest = ref.digest() != null ? ref.digest() : r.headers().firstValue("Docker-Content-Digest").orElse(computed);
-            if (Digests.isSha256(digest) && !digest.equals(computed)) {
+            String digest = ref.digest() != null ? ref.digest() : r.headers().firstValue("Docker-Content-Digest").orElse(Digests.sha256(body));
+            String computed = VerifiedBlobStream.digestOf(body, digest, call.describe());
+            if (!digest.equals(computed)) {
                 throw new RegistryException(call.registry, r.statusCode(), "DIGEST_INVALID", call.describe()
                         + ": manifest bytes have digest " + computed + ", expected " + digest);
             }

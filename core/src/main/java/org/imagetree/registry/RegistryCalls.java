@@ -76,7 +76,7 @@ final class RegistryCalls {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
             }
-        }, authority -> certs.context(authority, otherwise), () -> httpClient(options), options.requestTimeout());
+        }, authority -> certs.context(authority, otherwise), () -> httpClient(options), options.requestTimeout(), options.readLimits());
         this.auth = new RegistryAuthenticator(options.credentials(), transport, json, options.clock(), this::usesPlainHttp);
     }
 
@@ -151,6 +151,10 @@ final class RegistryCalls {
                 }
                 retryAfter = e.retryAfter().orElse(null);
                 failure = e.getMessage();
+            } catch (ReadLimitExceeded | VerifiedBlobStream.BlobMismatch e) {
+                // The same answer would go past the limit, or be the wrong bytes, again.
+                throw new RegistryException(call.registry, RegistryException.NO_STATUS, e instanceof ReadLimitExceeded ? null : "DIGEST_INVALID",
+                        auth.redact(call.describe() + ": " + e.getMessage()), false, null, e);
             } catch (IOException e) {
                 if (n >= policy.maxAttempts() || TransportFailure.isTls(e) || TransportFailure.isUnknownHost(e)) {
                     throw new RegistryException(call.registry, RegistryException.NO_STATUS, null, auth.redact(call.describe() + " failed after "
@@ -205,12 +209,15 @@ final class RegistryCalls {
         return r;
     }
 
-    /** As {@link #send} with the answer's body as a stream (the caller closes it). */
-    HttpResponse<InputStream> stream(Call call, String authorization) throws IOException, InterruptedException {
+    /**
+     * As {@link #send} with the answer's body as a stream (the caller closes it) of at most {@code maxBytes}, the whole
+     * download within {@link org.imagetree.config.ReadLimits#downloadTimeout()}.
+     */
+    HttpResponse<InputStream> stream(Call call, String authorization, long maxBytes) throws IOException, InterruptedException {
         HttpRequest.Builder b = transport.request(call.uri).method(call.method, call.body);
         call.headers.forEach(b::header);
         if (authorization != null) b.header("Authorization", authorization);
-        HttpResponse<InputStream> r = transport.stream(b.build());
+        HttpResponse<InputStream> r = transport.stream(b.build(), maxBytes, org.imagetree.config.ReadLimits.LAYER_BYTES);
         LOG.debug("{} -> {}", call.describe(), r.statusCode());
         return r;
     }
@@ -232,8 +239,9 @@ final class RegistryCalls {
             // not a JSON error body (HEAD responses have none)
         }
         StringBuilder msg = new StringBuilder(call.describe()).append(" answered HTTP ").append(status);
-        if (code != null) msg.append(' ').append(code);
-        if (detail != null && !detail.isBlank()) msg.append(": ").append(detail.length() > 300 ? detail.substring(0, 300) + "…" : detail);
+        // What the registry wrote is escaped (no terminal control sequences reach the user) and cut short.
+        if (code != null) msg.append(' ').append(org.imagetree.report.SafeText.escape(code.length() > 100 ? code.substring(0, 100) + "…" : code));
+        if (detail != null && !detail.isBlank()) msg.append(": ").append(org.imagetree.report.SafeText.escape(detail.length() > 300 ? detail.substring(0, 300) + "…" : detail));
         if (status == 401) {
             msg.append(auth.hasCredentials(call.registry) ? " (the credentials configured for " + call.registry + " were rejected)"
                     : " (authentication required; no credentials configured for " + call.registry + ")");

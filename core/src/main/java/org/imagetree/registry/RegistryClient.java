@@ -1,6 +1,7 @@
 package org.imagetree.registry;
 
 import org.imagetree.config.EngineConfig;
+import org.imagetree.config.ReadLimits;
 import org.imagetree.model.ImageReference;
 
 import java.io.IOException;
@@ -55,10 +56,11 @@ public final class RegistryClient {
      * @param caBundle           PEM file whose certificates replace the default TLS trust, or null for the JVM default
      * @param certsDirectory     Docker-style directory of per-registry CA certificates ({@code <host:port>/*.crt}), or null
      * @param tagPageSize        {@code n} for tag listing, 0 to let the registry choose
+     * @param readLimits         bounds on answers: size and whole-request time (see {@link Transport}), layer downloads
      */
     public record Options(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries, Path caBundle,
                           Path certsDirectory, RetryPolicy retryPolicy, Duration connectTimeout, Duration requestTimeout, int tagPageSize,
-                          long uploadChunkSize, int parallelUploads, Clock clock) {
+                          long uploadChunkSize, int parallelUploads, Clock clock, ReadLimits readLimits) {
         public Options {
             credentials = Map.copyOf(credentials);
             insecureRegistries = Set.copyOf(insecureRegistries);
@@ -66,6 +68,7 @@ public final class RegistryClient {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(readLimits, "readLimits");
             if (tagPageSize < 0) throw new IllegalArgumentException("tagPageSize must not be negative");
             if (uploadChunkSize < 1) throw new IllegalArgumentException("uploadChunkSize must be positive");
             if (parallelUploads < 1) throw new IllegalArgumentException("parallelUploads must be positive");
@@ -75,7 +78,8 @@ public final class RegistryClient {
         public String toString() {
             return "Options[credentials for " + credentials.keySet() + ", insecure=" + insecureRegistries + ", caBundle=" + caBundle + ", certsDirectory=" + certsDirectory
                     + ", " + retryPolicy + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-                    + ", tagPageSize=" + tagPageSize + ", uploadChunkSize=" + uploadChunkSize + ", parallelUploads=" + parallelUploads + "]";
+                    + ", tagPageSize=" + tagPageSize + ", uploadChunkSize=" + uploadChunkSize + ", parallelUploads=" + parallelUploads
+                    + ", " + readLimits + "]";
         }
     }
 
@@ -86,7 +90,7 @@ public final class RegistryClient {
      * the certificate directory ({@code certs_dir}, by default Docker's {@value #DOCKER_CERTS_DIRECTORY}).
      */
     public static Builder builder(EngineConfig config) {
-        Builder b = builder().insecureRegistries(config.insecureRegistries());
+        Builder b = builder().insecureRegistries(config.insecureRegistries()).readLimits(config.readLimits());
         if (config.hasCredentials() && !config.registry().isEmpty()) {
             b.credentials(new RegistryCredentials(config.registry(), config.username().orElseThrow(), config.password().orElseThrow()));
         }
@@ -107,6 +111,7 @@ public final class RegistryClient {
         private long uploadChunkSize = DEFAULT_UPLOAD_CHUNK;
         private int parallelUploads = DEFAULT_PARALLEL_UPLOADS;
         private Clock clock = Clock.systemUTC();
+        private ReadLimits readLimits = ReadLimits.DEFAULTS;
         private java.util.function.Consumer<String> retryLog = line -> { };
 
         private Builder() {}
@@ -134,11 +139,13 @@ public final class RegistryClient {
         public Builder uploadChunkSize(long bytes) { uploadChunkSize = bytes; return this; }
         /** Blob uploads of one image push in flight at once (default {@value RegistryClient#DEFAULT_PARALLEL_UPLOADS}). */
         public Builder parallelUploads(int n) { parallelUploads = n; return this; }
+        /** Bounds on what registries send: answer sizes, whole-request time, layer downloads ({@link ReadLimits}). */
+        public Builder readLimits(ReadLimits l) { readLimits = Objects.requireNonNull(l); return this; }
         Builder clock(Clock c) { clock = Objects.requireNonNull(c); return this; }
 
         public Options options() {
             return new Options(credentials, insecure, caBundle, certsDirectory, retryPolicy, connectTimeout, requestTimeout, tagPageSize,
-                    uploadChunkSize, parallelUploads, clock);
+                    uploadChunkSize, parallelUploads, clock, readLimits);
         }
 
         public RegistryClient build() { return new RegistryClient(options(), retryLog); }
@@ -255,13 +262,26 @@ public final class RegistryClient {
     }
 
     /**
-     * {@code GET} of a blob, streamed to {@code reader}, which may stop reading at any point (the rest is not
-     * downloaded: the stream is closed). Empty on 404. A redirect to blob storage is followed once, without our
-     * credentials. The bytes are not checked against the digest (a reader that stops early never sees them all);
-     * callers use it for large layers they only look into. A transport failure while reading is retried from the start.
+     * {@code GET} of a blob of unknown size, streamed to {@code reader} and verified: see
+     * {@link #readBlob(String, String, String, long, BlobReader)}; at most {@link ReadLimits#layerBytes()}.
      */
     public <T> Optional<T> readBlob(String registry, String repository, String digest, BlobReader<T> reader) {
-        return blobReads.readBlob(registry, repository, digest, reader);
+        return readBlob(registry, repository, digest, -1, reader);
+    }
+
+    /**
+     * {@code GET} of a blob, streamed to {@code reader}, which may stop reading at any point; the rest is then read
+     * (not kept) and the whole blob checked against {@code digest} and {@code size} ({@link VerifiedBlobStream}): the
+     * reader's answer is returned only when the bytes were the blob asked for. A mismatch is a {@link RegistryException}
+     * naming the blob and the registry (not retried). At most {@code size} bytes are read, and never more than
+     * {@link ReadLimits#layerBytes()}; the whole download lasts at most {@link ReadLimits#downloadTimeout()}. Empty on
+     * 404. A redirect to blob storage is followed once, without our credentials. A transport failure while reading is
+     * retried from the start.
+     *
+     * @param size the size the blob's descriptor declares, or -1
+     */
+    public <T> Optional<T> readBlob(String registry, String repository, String digest, long size, BlobReader<T> reader) {
+        return blobReads.readBlob(registry, repository, digest, size, reader);
     }
 
     // ---------------------------------------------------------------- blob writes ({@link BlobUploads})

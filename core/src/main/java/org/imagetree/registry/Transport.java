@@ -1,5 +1,7 @@
 package org.imagetree.registry;
 
+import org.imagetree.config.ReadLimits;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import java.io.IOException;
@@ -27,6 +29,10 @@ import java.util.function.Supplier;
  * <p>TLS clients offer HTTP/2 (negotiated by ALPN; servers without it get HTTP/1.1): one connection then carries every
  * concurrent request to a registry instead of one connection per request in flight. Plain HTTP stays HTTP/1.1 (the
  * JDK would offer h2c by an {@code Upgrade} that registries ignore).
+ *
+ * <p>Every answer is read through a {@link BoundedBody}: bodies of {@link #send} hold at most
+ * {@link ReadLimits#manifestBytes()} and the whole request (headers and body; for an upload, the answer after it) lasts
+ * at most {@link ReadLimits#requestTimeout()}; a {@link #stream} lasts at most {@link ReadLimits#downloadTimeout()}.
  */
 final class Transport {
     private final Supplier<SSLContext> defaultTls;
@@ -38,6 +44,7 @@ final class Transport {
     private final Map<String, Optional<SSLContext>> hostContexts = new ConcurrentHashMap<>();
     private final Map<String, HttpClient.Version> versions = new ConcurrentHashMap<>();
     private final Duration requestTimeout;
+    private final ReadLimits limits;
     private final AtomicLong requests = new AtomicLong();
 
     /**
@@ -47,6 +54,13 @@ final class Transport {
      */
     Transport(Supplier<SSLContext> defaultTls, Function<String, Optional<SSLContext>> hostTls, Supplier<HttpClient.Builder> base,
               Duration requestTimeout) {
+        this(defaultTls, hostTls, base, requestTimeout, ReadLimits.DEFAULTS);
+    }
+
+    /** @param limits bounds on answers (size, whole-request time) */
+    Transport(Supplier<SSLContext> defaultTls, Function<String, Optional<SSLContext>> hostTls, Supplier<HttpClient.Builder> base,
+              Duration requestTimeout, ReadLimits limits) {
+        this.limits = java.util.Objects.requireNonNull(limits);
         this.defaultTls = new Once<>(defaultTls);
         this.tls = new Lazy(() -> base.get().version(HttpClient.Version.HTTP_2).sslContext(this.defaultTls.get()).build());
         this.hostTls = hostTls;
@@ -59,21 +73,48 @@ final class Transport {
         return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", "image-tree");
     }
 
+    /**
+     * One request, its whole answer in memory: at most {@link ReadLimits#manifestBytes()}, within
+     * {@link ReadLimits#requestTimeout()} from now (for a request with a body, an upload, from the answer's headers).
+     *
+     * @throws ReadLimitExceeded when the answer is larger or slower
+     */
     HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
         requests.incrementAndGet();
         URI uri = request.uri();
-        HttpResponse<byte[]> r = client(uri).send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<java.io.InputStream> r;
+        if (request.bodyPublisher().map(p -> p.contentLength() != 0).orElse(false)) {
+            r = client(uri).send(request, BoundedBody.handler(() -> bounds(limits.manifestBytes(), ReadLimits.MANIFEST_BYTES, limits.requestTimeout(), ReadLimits.REQUEST_TIMEOUT)));
+        } else {
+            BoundedBody.Bounds b = bounds(limits.manifestBytes(), ReadLimits.MANIFEST_BYTES, limits.requestTimeout(), ReadLimits.REQUEST_TIMEOUT);
+            r = BoundedBody.send(client(uri), request, b);
+        }
+        versions.put(authority(uri), r.version());
+        byte[] body;
+        try (java.io.InputStream in = r.body()) {
+            body = in.readAllBytes();
+        }
+        return new BoundedBody.Bytes(r, body);
+    }
+
+    /**
+     * As {@link #send} with the body as a stream (the caller closes it; closing early abandons the rest) of at most
+     * {@code maxBytes}, and the whole download within {@link ReadLimits#downloadTimeout()} from now.
+     */
+    HttpResponse<java.io.InputStream> stream(HttpRequest request, long maxBytes, String sizeKey) throws IOException, InterruptedException {
+        requests.incrementAndGet();
+        URI uri = request.uri();
+        HttpResponse<java.io.InputStream> r = BoundedBody.send(client(uri), request,
+                bounds(maxBytes, sizeKey, limits.downloadTimeout(), ReadLimits.DOWNLOAD_TIMEOUT));
         versions.put(authority(uri), r.version());
         return r;
     }
 
-    /** As {@link #send} with the body as a stream (the caller closes it; closing early abandons the rest). */
-    HttpResponse<java.io.InputStream> stream(HttpRequest request) throws IOException, InterruptedException {
-        requests.incrementAndGet();
-        URI uri = request.uri();
-        HttpResponse<java.io.InputStream> r = client(uri).send(request, HttpResponse.BodyHandlers.ofInputStream());
-        versions.put(authority(uri), r.version());
-        return r;
+    /** The bounds answers are read with. */
+    ReadLimits limits() { return limits; }
+
+    private static BoundedBody.Bounds bounds(long maxBytes, String sizeKey, Duration timeout, String timeoutKey) {
+        return BoundedBody.Bounds.startingNow(maxBytes, sizeKey, timeout, timeoutKey);
     }
 
     private HttpClient client(URI uri) {

@@ -12,7 +12,7 @@ import java.security.cert.CertificateException;
  * What a failed connection to a registry means, in words: the JDK's HTTP client reports a refused connection and an
  * unknown host alike as a {@code ConnectException} without a message, which told users nothing.
  */
-final class TransportFailure {
+public final class TransportFailure {
     private TransportFailure() {}
 
     /** An unknown host stays unknown: retrying only makes the user wait (each lookup may take seconds). */
@@ -32,7 +32,7 @@ final class TransportFailure {
     }
 
     /** The cause of {@code e} for people: unknown host, connection refused, timeout, TLS (and what to do). */
-    static String describe(IOException e, String registry) {
+    public static String describe(IOException e, String registry) {
         if (isUnknownHost(e)) return "unknown host: '" + host(registry) + "' does not resolve (DNS)";
         if (isTls(e)) {
             String m = deepestMessage(e, javax.net.ssl.SSLException.class);

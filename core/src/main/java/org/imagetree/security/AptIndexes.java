@@ -1,7 +1,10 @@
 package org.imagetree.security;
 
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
+import org.imagetree.config.ReadLimits;
 import org.imagetree.read.DebianVersion;
+import org.imagetree.registry.BoundedBody;
+import org.imagetree.registry.ReadLimitExceeded;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -33,15 +36,21 @@ import java.util.zip.GZIPInputStream;
  * {@code InRelease} is verified with the source's keyring (a bad signature is an error), each index is checked against
  * the SHA256 the signed Release gives, and only the newest version of each package is kept. Thread-safe: images
  * scanned in parallel share the fetches.
+ *
+ * <p>Bounded: an {@code InRelease} holds at most {@link ReadLimits#manifestBytes()} and arrives within
+ * {@link ReadLimits#requestTimeout()}; an index holds at most the size the signed Release gives and arrives within
+ * {@link ReadLimits#downloadTimeout()}; its lines are parsed as a stream.
  */
 public final class AptIndexes {
     private final HttpClient http;
     private final Map<String, CompletableFuture<Map<String, String>>> releases = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Map<String, DebianVersion>>> indexes = new ConcurrentHashMap<>();
     private final Map<Path, CompletableFuture<PGPPublicKeyRingCollection>> keyrings = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Long>> sizes = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
     private final java.time.Clock clock;
+    private final ReadLimits limits;
 
     public AptIndexes(HttpClient http) {
         this(http, java.time.Clock.systemUTC());
@@ -49,8 +58,14 @@ public final class AptIndexes {
 
     /** @param clock for the signed Release's {@code Valid-Until} */
     public AptIndexes(HttpClient http, java.time.Clock clock) {
+        this(http, clock, ReadLimits.DEFAULTS);
+    }
+
+    /** @param limits bounds on what the sources send */
+    public AptIndexes(HttpClient http, java.time.Clock clock, ReadLimits limits) {
         this.http = http;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /** A client that follows the archive's redirects (mirror networks redirect). */
@@ -85,13 +100,14 @@ public final class AptIndexes {
 
     private Map<String, DebianVersion> fetchIndex(AptSource source, String suite, String component, String arch) {
         Map<String, String> sums = release(source, suite);
+        Map<String, Long> signed = this.sizes.get(source.url() + " " + suite + " " + source.keyring());
         String base = source.url() + "/dists/" + suite + "/";
         String plain = component + "/binary-" + arch + "/Packages";
         List<String> missing = new java.util.ArrayList<>();
         for (String candidate : List.of(plain + ".gz", plain + ".xz", plain)) {
             String sum = sums.get(candidate);
             if (sum == null) continue;
-            Optional<byte[]> fetched = get(base + candidate);
+            Optional<byte[]> fetched = get(base + candidate, signed == null ? -1 : signed.getOrDefault(candidate, -1L));
             if (fetched.isEmpty()) { // archives list the uncompressed index's checksum without serving it
                 missing.add(candidate);
                 continue;
@@ -146,12 +162,12 @@ public final class AptIndexes {
         return out;
     }
 
-    /** The verified Release's SHA256 section: path → checksum. */
+    /** The verified Release's SHA256 section: path → checksum (and its sizes in {@link #sizes}). */
     private Map<String, String> release(AptSource source, String suite) {
         String key = source.url() + " " + suite + " " + source.keyring();
         return once(releases, key, () -> {
             String url = source.url() + "/dists/" + suite + "/InRelease";
-            byte[] body = get(url).orElseThrow(() -> new SecurityScanException(url + " not found (404): no such suite in " + source));
+            byte[] body = get(url, -1).orElseThrow(() -> new SecurityScanException(url + " not found (404): no such suite in " + source));
             PGPPublicKeyRingCollection keys = keyring(source.keyring());
             String text;
             try {
@@ -162,6 +178,7 @@ public final class AptIndexes {
                 throw new SecurityScanException(url + ": cannot read its signature: " + e.getMessage(), e);
             }
             checkValidUntil(text, url);
+            sizes.put(key, sha256Sizes(text));
             return sha256Section(text);
         });
     }
@@ -184,6 +201,28 @@ public final class AptIndexes {
                 throw new SecurityScanException(url + " expired at " + value + " (Valid-Until): the mirror is stale or the Release was replayed");
             }
         }
+    }
+
+    /** The verified Release's sizes: path → bytes. */
+    static Map<String, Long> sha256Sizes(String release) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        boolean in = false;
+        for (String line : release.split("\n")) {
+            if (!line.startsWith(" ")) {
+                in = line.startsWith("SHA256:");
+                continue;
+            }
+            if (!in) continue;
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 3) {
+                try {
+                    sizes.put(f[2], Long.parseLong(f[1]));
+                } catch (NumberFormatException e) {
+                    // not a size: the checksum still decides
+                }
+            }
+        }
+        return sizes;
     }
 
     static Map<String, String> sha256Section(String release) {
@@ -211,16 +250,39 @@ public final class AptIndexes {
         });
     }
 
-    private Optional<byte[]> get(String url) {
+    /**
+     * {@code GET} of an InRelease ({@code signedSize} -1: at most {@link ReadLimits#manifestBytes()}, within
+     * {@link ReadLimits#requestTimeout()}) or of an index the signed Release gives the size of (at most that, within
+     * {@link ReadLimits#downloadTimeout()}).
+     */
+    private Optional<byte[]> get(String url, long signedSize) {
+        boolean index = signedSize >= 0;
+        BoundedBody.Bounds bounds = index
+                ? BoundedBody.Bounds.startingNow(Long.MAX_VALUE, ReadLimits.LAYER_BYTES, limits.downloadTimeout(), ReadLimits.DOWNLOAD_TIMEOUT)
+                : BoundedBody.Bounds.startingNow(limits.manifestBytes(), ReadLimits.MANIFEST_BYTES, limits.requestTimeout(), ReadLimits.REQUEST_TIMEOUT);
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
-                    .header("User-Agent", "image-tree").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() == 404) return Optional.empty();
-            if (r.statusCode() != 200) throw new SecurityScanException("GET " + url + " answered HTTP " + r.statusCode());
-            bytes.addAndGet(r.body().length);
-            return Optional.of(r.body());
+            HttpResponse<InputStream> r = BoundedBody.send(http, HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
+                    .header("User-Agent", "image-tree").GET().build(), bounds);
+            byte[] body;
+            try (InputStream in = r.body()) {
+                if (r.statusCode() == 404) return Optional.empty();
+                if (r.statusCode() != 200) throw new SecurityScanException("GET " + url + " answered HTTP " + r.statusCode());
+                if (index) {
+                    if (signedSize > Integer.MAX_VALUE - 16) throw new SecurityScanException("GET " + url + ": the signed Release gives a size of " + signedSize + " bytes, too large to read");
+                    body = in.readNBytes((int) signedSize + 1);
+                    if (body.length > signedSize) throw new SecurityScanException("GET " + url + ": longer than the " + signedSize + " bytes the signed Release gives");
+                } else {
+                    body = in.readAllBytes();
+                }
+            }
+            bytes.addAndGet(body.length);
+            return Optional.of(body);
+        } catch (ReadLimitExceeded e) {
+            throw new SecurityScanException("GET " + url + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SecurityScanException("GET " + url + " failed: " + e, e);
+            URI uri = URI.create(url);
+            String server = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            throw new SecurityScanException("GET " + url + " failed: " + org.imagetree.registry.TransportFailure.describe(e, server), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SecurityScanException("GET " + url + " interrupted", e);

@@ -2,93 +2,103 @@ package org.imagetree.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.imagetree.config.ReadLimits;
 import org.imagetree.model.ImageReference;
+import org.imagetree.registry.Digests;
 import org.imagetree.registry.Manifest;
+import org.imagetree.registry.ReadLimitExceeded;
 import org.imagetree.registry.RegistryClient;
 import org.imagetree.registry.RegistryException;
+import org.imagetree.report.SafeText;
 
-import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
+import java.util.regex.Pattern;
 
 /**
  * Reads, through the registry API and without running anything, what an image has installed: its dpkg database
- * ({@code var/lib/dpkg/status}, or {@code var/lib/dpkg/status.d/*} in distroless-style images) from the newest layer
- * that holds it, and its suite from {@code etc/os-release}. Layers are read newest first and streamed; a layer's read
- * stops as soon as it has given all it can (the status file and os-release), and the walk stops at the first layer
- * that answers. Whiteouts ({@code .wh.NAME}, opaque {@code .wh..wh..opq}) hide what lower layers hold.
+ * ({@code var/lib/dpkg/status}, or {@code var/lib/dpkg/status.d/*} in distroless-style images) and its suite from
+ * {@code etc/os-release} (else {@code usr/lib/os-release}), each the file the engine would show at that path: one
+ * {@link ImageFilesystem} resolves paths over the layers (names normalised, whiteouts and opaque directories,
+ * symlinks inside the image, hardlinks). Layers are read newest first, down to the one that answers.
  *
- * <p>One instance is one run: each distinct layer digest is read at most once, however many images share it (a tree's
- * images share their parents' layers), even when images are read in parallel. Thread-safe.
+ * <p>What a registry serves is untrusted: every layer is read whole and checked against its digest and size
+ * ({@link RegistryClient#readBlob(String, String, String, long, RegistryClient.BlobReader)}) before its answer counts;
+ * decompressed bytes, parsed files and manifests are bounded ({@link ReadLimits}); a status dpkg could not parse is an
+ * error, not an empty database; {@code VERSION_CODENAME} must be a suite name (it becomes part of APT URLs).
+ *
+ * <p>One instance is one run: each distinct layer digest is read once, however many images share it (a tree's images
+ * share their parents' layers), even when images are read in parallel; a layer is read again only when a lookup
+ * needs a path the first read did not record (a symlink or hardlink somewhere unusual). Thread-safe.
  */
 public final class ImageReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String STATUS = "var/lib/dpkg/status";
-    static final String STATUS_D = "var/lib/dpkg/status.d/";
+    static final String STATUS_D = "var/lib/dpkg/status.d";
     static final String ETC_OS_RELEASE = "etc/os-release";
     static final String USR_OS_RELEASE = "usr/lib/os-release";
-    private static final Set<String> WANTED = Set.of(STATUS, ETC_OS_RELEASE, USR_OS_RELEASE);
+    /** What every layer read records: enough for a Debian or distroless image's answers without a second read. */
+    private static final LayerIndex.Query USUAL = LayerIndex.Query.file(STATUS, LayerIndex.Role.STATUS)
+            .union(LayerIndex.Query.dir(STATUS_D, LayerIndex.Role.STATUS))
+            .union(LayerIndex.Query.file(ETC_OS_RELEASE, LayerIndex.Role.OS_RELEASE))
+            .union(LayerIndex.Query.file(USR_OS_RELEASE, LayerIndex.Role.OS_RELEASE));
+    /** A suite name: it becomes part of APT URLs ({@code dists/SUITE/InRelease}). */
+    private static final Pattern SUITE = Pattern.compile("[a-z][a-z0-9-]{0,63}");
+    private static final Pattern ARCH = Pattern.compile("[a-z0-9]{1,32}");
 
     private final RegistryClient registry;
-    private final Map<String, CompletableFuture<Layer>> layers = new ConcurrentHashMap<>();
+    private final ReadLimits limits;
+    private final Map<String, Slot> layers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Optional<Image>>> images = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong layerReads = new AtomicLong();
 
     public ImageReader(RegistryClient registry) {
+        this(registry, registry.options().readLimits());
+    }
+
+    /** @param limits bounds on layers and the files read from them (the client bounds what it reads itself) */
+    public ImageReader(RegistryClient registry, ReadLimits limits) {
         this.registry = registry;
+        this.limits = limits;
     }
 
     /**
      * What an image holds.
      *
-     * @param digest   manifest digest
-     * @param arch     Debian architecture of the image ({@code amd64}, {@code arm64}, …)
-     * @param labels   config labels
-     * @param suite    {@code VERSION_CODENAME} of os-release, empty when it has none
-     * @param packages installed package → version; empty when the image has no dpkg database
+     * @param digest    manifest digest
+     * @param arch      Debian architecture of the image ({@code amd64}, {@code arm64}, …)
+     * @param labels    config labels
+     * @param suite     {@code VERSION_CODENAME} of os-release, empty when it has none (or not a suite name: see warnings)
+     * @param packages  installed package → version; empty when the image has no dpkg database
      * @param bytesRead compressed layer bytes this image's read downloaded (layers already read for another image cost nothing)
+     * @param warnings  what the read found odd but could answer anyway (escaped for printing)
      */
     public record Image(String reference, String digest, String arch, Map<String, String> labels, List<String> layers,
-                        String suite, Map<String, String> packages, boolean hasDpkg, long bytesRead) {}
+                        String suite, Map<String, String> packages, boolean hasDpkg, long bytesRead, List<String> warnings) {}
 
-    /** What one layer holds of interest: wanted files (content or symlink target), status.d files, whiteouts. */
-    record Layer(Map<String, Entry> entries, Map<String, String> statusD, Set<String> whiteouts, Set<String> opaque, long bytes) {
-        /** Whether this layer hides {@code path} of lower layers (a whiteout of it or of a parent, or an opaque parent). */
-        boolean hides(String path) {
-            if (whiteouts.contains(path)) return true;
-            for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
-                String dir = path.substring(0, slash);
-                if (whiteouts.contains(dir) || opaque.contains(dir)) return true;
-            }
-            return false;
-        }
+    /** One layer of a manifest. */
+    private record LayerRef(String digest, String mediaType, long size) {}
+
+    /** The read of one layer digest, shared by every image that has it. */
+    private static final class Slot {
+        LayerIndex index;
+        SecurityScanException failure;
     }
-
-    /** A file's text, or a symlink's target. */
-    record Entry(String content, String linkTarget) {}
 
     /** Compressed bytes of layers downloaded so far. */
     public long bytesRead() { return bytes.get(); }
 
-    /** Layer reads so far (one per distinct digest). */
+    /** Layer reads so far (one per distinct digest, plus the rare second read of a layer). */
     public long layerReads() { return layerReads.get(); }
 
     /** Empty when the registry does not know the reference. */
@@ -120,185 +130,133 @@ public final class ImageReader {
                     }
                 }
                 if (chosen == null) throw new SecurityScanException(reference + ": its index has no linux/" + want + " image");
+                if (!Digests.isDigest(chosen)) throw new SecurityScanException(reference + ": its index names '" + SafeText.escape(chosen) + "', which is not a digest");
                 ImageReference byDigest = new ImageReference(ref.registry(), ref.repository(), null, chosen);
                 m = registry.getManifest(byDigest);
                 if (m.isEmpty()) throw new SecurityScanException(reference + ": its index names " + chosen + ", which the registry does not have");
                 manifest = JSON.readTree(m.get().content());
+                if (manifest.has("manifests")) throw new SecurityScanException(reference + ": its index names another index, " + chosen);
             }
             String configDigest = manifest.path("config").path("digest").asText(null);
-            if (configDigest == null) throw new SecurityScanException(reference + ": manifest without a config");
+            if (configDigest == null) throw new SecurityScanException(reference + ": manifest without a config (schema 1 manifests are not read)");
+            if (!Digests.isDigest(configDigest)) throw new SecurityScanException(reference + ": its config digest '" + SafeText.escape(configDigest) + "' is not a digest");
             byte[] configBytes = registry.getBlob(ref.registry(), ref.repository(), configDigest)
                     .orElseThrow(() -> new SecurityScanException(reference + ": config blob " + configDigest + " not found"));
             JsonNode config = JSON.readTree(configBytes);
             Map<String, String> labels = new TreeMap<>();
             config.path("config").path("Labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+            List<String> warnings = new ArrayList<>();
             String arch = debianArch(config.path("architecture").asText("amd64"), config.path("variant").asText(""));
-            List<String> layerDigests = new ArrayList<>();
-            List<String> layerTypes = new ArrayList<>();
-            for (JsonNode l : manifest.path("layers")) {
-                layerDigests.add(l.path("digest").asText());
-                layerTypes.add(l.path("mediaType").asText(""));
+            if (!ARCH.matcher(arch).matches()) {
+                throw new SecurityScanException(reference + ": its config names architecture '" + SafeText.escape(arch) + "', which is not an architecture");
             }
-            return Optional.of(walk(ref, reference, digest, arch, labels, layerDigests, layerTypes));
+            List<LayerRef> layerRefs = new ArrayList<>();
+            for (JsonNode l : manifest.path("layers")) {
+                String d = l.path("digest").asText("");
+                if (!Digests.isDigest(d)) throw new SecurityScanException(reference + ": a layer digest '" + SafeText.escape(d) + "' is not a digest");
+                long size = l.path("size").canConvertToLong() ? l.path("size").asLong(-1) : -1;
+                if (size < 0) throw new SecurityScanException(reference + ": layer " + d + " has no valid size");
+                layerRefs.add(new LayerRef(d, l.path("mediaType").asText(""), size));
+            }
+            return Optional.of(walk(ref, reference, digest, arch, labels, layerRefs, warnings));
         } catch (IOException e) {
-            throw new SecurityScanException(reference + ": cannot read: " + e.getMessage(), e);
+            throw new SecurityScanException(reference + ": cannot read: " + SafeText.escape(e.getMessage()), e);
         } catch (RegistryException e) {
             throw new SecurityScanException(reference + ": " + e.getMessage(), e);
         }
     }
 
     private Image walk(ImageReference ref, String reference, String digest, String arch, Map<String, String> labels,
-                       List<String> digests, List<String> types) {
+                       List<LayerRef> refs, List<String> warnings) {
         long[] mine = {0};
-        List<Layer> read = new ArrayList<>();
-        String status = null;
-        boolean statusDone = false;
-        Map<String, String> statusD = new LinkedHashMap<>();
-        Set<String> statusDHidden = new HashSet<>();
-        boolean statusDDone = false;
-        Resolution etc = new Resolution(ETC_OS_RELEASE);
-        Resolution usr = new Resolution(USR_OS_RELEASE);
-        for (int i = digests.size() - 1; i >= 0; i--) {
-            if (statusDone && etc.done && (etc.target() == null || usr.done)) break;
-            Layer layer = layer(ref, digests.get(i), types.get(i), mine);
-            read.add(layer);
-            if (!statusDone) {
-                Entry e = layer.entries().get(STATUS);
-                if (e != null && e.content() != null) {
-                    status = e.content();
-                    statusDone = true;
-                } else if (layer.hides(STATUS)) {
-                    statusDone = true;
-                }
+        List<LayerRef> newestFirst = new ArrayList<>(refs);
+        java.util.Collections.reverse(newestFirst);
+        ImageFilesystem fs = new ImageFilesystem(new ImageFilesystem.Layers() {
+            @Override
+            public int count() { return newestFirst.size(); }
+
+            @Override
+            public LayerIndex index(int i, LayerIndex.Query query) {
+                return layer(ref, newestFirst.get(i), query, mine);
             }
-            if (!statusDDone) {
-                layer.statusD().forEach((name, text) -> {
-                    if (!statusDHidden.contains(name)) statusD.putIfAbsent(name, text);
-                });
-                for (String w : layer.whiteouts()) if (w.startsWith(STATUS_D)) statusDHidden.add(w.substring(STATUS_D.length()));
-                if (layer.hides(STATUS_D + "x") && !layer.whiteouts().contains(STATUS_D + "x")) statusDDone = true;
-            }
-            etc.see(layer);
-            usr.see(layer);
-        }
-        String osRelease = etc.content();
-        if (osRelease == null && etc.target() != null) osRelease = usr.content();
-        Map<String, String> os = osRelease == null ? Map.of() : DpkgStatus.osRelease(osRelease);
-        String suite = os.getOrDefault("VERSION_CODENAME", "");
-        Map<String, String> packages = new LinkedHashMap<>();
-        boolean hasDpkg = status != null || !statusD.isEmpty();
-        if (status != null) DpkgStatus.parse(status, packages);
-        else statusD.forEach((name, text) -> { if (!name.endsWith(".md5sums")) DpkgStatus.parse(text, packages); });
-        return new Image(reference, digest, arch, Map.copyOf(labels), List.copyOf(digests), suite, Map.copyOf(packages), hasDpkg, mine[0]);
-    }
-
-    /** The top-most state of one path over the layers seen so far, newest first. */
-    private static final class Resolution {
-        final String path;
-        boolean done;
-        Entry entry;
-
-        Resolution(String path) { this.path = path; }
-
-        void see(Layer layer) {
-            if (done) return;
-            Entry e = layer.entries().get(path);
-            if (e != null) {
-                entry = e;
-                done = true;
-            } else if (layer.hides(path)) {
-                done = true;
-            }
-        }
-
-        String content() { return entry == null ? null : entry.content(); }
-
-        /** The symlink target when the path is a link to the other os-release (Debian: ../usr/lib/os-release). */
-        String target() { return entry == null ? null : entry.linkTarget(); }
-    }
-
-    private Layer layer(ImageReference ref, String digest, String mediaType, long[] mine) {
-        return AptIndexes.once(layers, digest, () -> {
-            Layer l = readLayer(ref, digest, mediaType);
-            mine[0] += l.bytes();
-            return l;
         });
+        Map<String, String> packages;
+        boolean hasDpkg;
+        Optional<LayerIndex.Content> status = fs.file(STATUS, LayerIndex.Role.STATUS);
+        if (status.isPresent()) {
+            packages = parsed(reference, status.get(), DpkgStatus.Database.class);
+            hasDpkg = true;
+        } else {
+            List<DpkgStatus.Database> parts = new ArrayList<>();
+            for (Map.Entry<String, LayerIndex.Content> f : fs.directory(STATUS_D, LayerIndex.Role.STATUS).entrySet()) {
+                if (f.getKey().endsWith(".md5sums")) continue;
+                parts.add(parsed(reference, f.getValue(), DpkgStatus.Database.class));
+            }
+            hasDpkg = !parts.isEmpty();
+            packages = parts.size() == 1 ? parts.get(0) : DpkgStatus.Database.merge(parts);
+        }
+        Optional<LayerIndex.Content> osRelease = fs.file(ETC_OS_RELEASE, LayerIndex.Role.OS_RELEASE)
+                .or(() -> fs.file(USR_OS_RELEASE, LayerIndex.Role.OS_RELEASE));
+        @SuppressWarnings("unchecked")
+        Map<String, String> os = osRelease.isEmpty() ? Map.of() : parsed(reference, osRelease.get(), Map.class);
+        String suite = os.getOrDefault("VERSION_CODENAME", "");
+        if (!suite.isEmpty() && !SUITE.matcher(suite).matches()) {
+            warnings.add(reference + ": VERSION_CODENAME '" + SafeText.escape(suite.length() > 80 ? suite.substring(0, 80) + "…" : suite)
+                    + "' in os-release is not a suite name: no APT source applies");
+            suite = "";
+        }
+        List<String> digests = refs.stream().map(LayerRef::digest).toList();
+        return new Image(reference, digest, arch, Map.copyOf(labels), digests, suite, packages, hasDpkg, mine[0], List.copyOf(warnings));
     }
 
-    private Layer readLayer(ImageReference ref, String digest, String mediaType) {
-        if (mediaType.contains("zstd")) {
-            throw new SecurityScanException(ref + ": layer " + digest + " is zstd-compressed, which the scan does not read");
+    private static <T> T parsed(String reference, LayerIndex.Content content, Class<T> type) {
+        if (content instanceof LayerIndex.Invalid invalid) throw new SecurityScanException(reference + ": " + invalid.message());
+        return type.cast(((LayerIndex.Parsed) content).value());
+    }
+
+    /** The read of a layer that answers {@code query} (read once per digest; again only for what it did not record). */
+    private LayerIndex layer(ImageReference ref, LayerRef layer, LayerIndex.Query query, long[] mine) {
+        Slot slot = layers.computeIfAbsent(layer.digest(), d -> new Slot());
+        synchronized (slot) {
+            if (slot.failure != null) throw slot.failure;
+            if (slot.index != null && slot.index.query().covers(query)) return slot.index;
+            LayerIndex.Query want = (slot.index == null ? USUAL : slot.index.query()).union(query);
+            try {
+                long[] read = {0};
+                slot.index = readLayer(ref, layer, want, read);
+                mine[0] += read[0];
+                return slot.index;
+            } catch (SecurityScanException e) {
+                slot.failure = e;
+                throw e;
+            }
+        }
+    }
+
+    private LayerIndex readLayer(ImageReference ref, LayerRef layer, LayerIndex.Query query, long[] read) {
+        String where = ref.registry() + "/" + ref.repository() + "@" + layer.digest();
+        if (layer.mediaType().contains("zstd")) {
+            throw new SecurityScanException(ref + ": layer " + layer.digest() + " is zstd-compressed, which the scan does not read");
         }
         layerReads.incrementAndGet();
-        Optional<Layer> l = registry.readBlob(ref.registry(), ref.repository(), digest, raw -> {
-            CountingStream counted = new CountingStream(raw);
-            try {
-                return scanTar(new BufferedInputStream(counted, 1 << 16), mediaType, counted);
-            } finally {
-                bytes.addAndGet(counted.count);
-            }
-        });
-        return l.orElseThrow(() -> new SecurityScanException(ref + ": layer " + digest + " not found in the registry"));
-    }
-
-    static Layer scanTar(InputStream raw, String mediaType, CountingStream counted) throws IOException {
-        InputStream in = raw;
-        if (!mediaType.endsWith(".tar") && !mediaType.endsWith("tar")) {
-            in.mark(2);
-            int b1 = in.read();
-            int b2 = in.read();
-            in.reset();
-            if (b1 == 0x1f && b2 == 0x8b) in = new GZIPInputStream(in, 1 << 16);
-        }
-        Map<String, Entry> entries = new HashMap<>();
-        Map<String, String> statusD = new HashMap<>();
-        Set<String> whiteouts = new HashSet<>();
-        Set<String> opaque = new HashSet<>();
-        TarArchiveInputStream tar = new TarArchiveInputStream(in);
-        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-            String path = normalise(e.getName());
-            if (path.isEmpty()) continue;
-            int slash = path.lastIndexOf('/');
-            String dir = slash < 0 ? "" : path.substring(0, slash);
-            String name = path.substring(slash + 1);
-            if (name.equals(".wh..wh..opq")) {
-                opaque.add(dir);
-                continue;
-            }
-            if (name.startsWith(".wh.")) {
-                whiteouts.add((dir.isEmpty() ? "" : dir + "/") + name.substring(4));
-                continue;
-            }
-            if (WANTED.contains(path)) {
-                if (e.isSymbolicLink()) {
-                    entries.put(path, new Entry(null, e.getLinkName()));
-                } else if (e.isFile()) {
-                    entries.put(path, new Entry(new String(tar.readAllBytes(), StandardCharsets.UTF_8), null));
-                } else {
-                    entries.put(path, new Entry(null, null));
+        try {
+            Optional<LayerIndex> l = registry.readBlob(ref.registry(), ref.repository(), layer.digest(), layer.size(), raw -> {
+                CountingStream counted = new CountingStream(raw);
+                try {
+                    return LayerIndex.read(counted, layer.mediaType(), query, limits, where);
+                } catch (IOException e) {
+                    // The network's failures (retried) and limits pass; the layer's own are not retried.
+                    if (e == counted.failure || e instanceof ReadLimitExceeded) throw e;
+                    throw new SecurityScanException(where + ": not a layer the engine would unpack: " + SafeText.escape(e.getMessage()), e);
+                } finally {
+                    read[0] += counted.count;
+                    bytes.addAndGet(counted.count);
                 }
-            } else if (path.startsWith(STATUS_D) && e.isFile() && path.indexOf('/', STATUS_D.length()) < 0) {
-                statusD.put(path.substring(STATUS_D.length()), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            if (complete(entries)) break; // all this layer can tell: the rest is not downloaded
+            });
+            return l.orElseThrow(() -> new SecurityScanException(ref + ": layer " + layer.digest() + " not found in the registry"));
+        } catch (RegistryException e) {
+            throw new SecurityScanException(ref + ": " + e.getMessage(), e);
         }
-        return new Layer(Map.copyOf(entries), Map.copyOf(statusD), Set.copyOf(whiteouts), Set.copyOf(opaque), counted == null ? 0 : counted.count);
-    }
-
-    /** The status file and a resolved os-release are in this layer: it has nothing more for a scan. */
-    private static boolean complete(Map<String, Entry> entries) {
-        Entry status = entries.get(STATUS);
-        Entry etc = entries.get(ETC_OS_RELEASE);
-        if (status == null || status.content() == null || etc == null) return false;
-        return etc.linkTarget() == null || entries.containsKey(USR_OS_RELEASE);
-    }
-
-    static String normalise(String name) {
-        String p = name;
-        while (p.startsWith("./")) p = p.substring(2);
-        while (p.startsWith("/")) p = p.substring(1);
-        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
-        return p;
     }
 
     static String debianArch(String goArch, String variant) {
@@ -323,24 +281,47 @@ public final class ImageReader {
         };
     }
 
-    /** Counts the compressed bytes that came over the network. */
+    /** Counts the compressed bytes that came over the network, and remembers the failure of reading them. */
     static final class CountingStream extends FilterInputStream {
         long count;
+        IOException failure;
 
         CountingStream(InputStream in) { super(in); }
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) count++;
-            return b;
+            try {
+                int b = super.read();
+                if (b >= 0) count++;
+                return b;
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) count += n;
-            return n;
+            try {
+                int n = super.read(b, off, len);
+                if (n > 0) count += n;
+                return n;
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+            long done = 0;
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) break;
+                done += r;
+            }
+            return done;
         }
     }
 }

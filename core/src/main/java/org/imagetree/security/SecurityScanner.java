@@ -21,8 +21,11 @@ import java.util.function.Predicate;
  * the APT sources that apply to their suite ({@link AptIndexes}), in Debian's version order. A package counts as
  * {@code parent} when the image's parent has the same version installed — the parent being the one the image records
  * ({@link BaseImageOf#NAME_LABEL} at {@link BaseImageOf#DIGEST_LABEL}, i.e. the exact parent it was built on), or the
- * one the caller names — and {@code own} otherwise. Parents are read only from registries {@code readable} accepts
- * (the project's own); a package of an image whose parent cannot be read counts as {@code own}, with a warning.
+ * one the caller names — and {@code own} otherwise. Images and parents are read only from registries {@code readable}
+ * accepts (the project's own: an image elsewhere is a row "not ours", never fetched); a package of an image whose
+ * parent cannot be read counts as {@code own}, with a warning. An image that cannot be read (a registry unreachable or
+ * lying, content past a limit) is a row with its error, and the others are scanned all the same; an APT source that
+ * cannot be verified fails the whole scan (every answer would depend on it).
  */
 public final class SecurityScanner {
     private final ImageReader reader;
@@ -32,7 +35,7 @@ public final class SecurityScanner {
     private final int threads;
 
     /**
-     * @param readable which registries (host[:port]) parents may be read from
+     * @param readable which registries (host[:port]) images and parents may be read from
      * @param threads  images read at once
      */
     public SecurityScanner(ImageReader reader, AptIndexes indexes, List<AptSource> sources, Predicate<String> readable, int threads) {
@@ -90,14 +93,30 @@ public final class SecurityScanner {
     }
 
     private Optional<ScanReport.ImageScan> scanOne(Target t, List<String> warnings) {
-        Optional<ImageReader.Image> read = reader.read(t.reference());
+        String tag;
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(t.reference());
+            tag = ref.tag() != null ? ref.tag() : "";
+        } catch (IllegalArgumentException e) {
+            return Optional.of(ScanReport.ImageScan.failed(t.name(), "", t.reference(), "not an image reference: " + e.getMessage()));
+        }
+        if (!readable.test(ref.registry())) {
+            return Optional.of(ScanReport.ImageScan.failed(t.name(), tag, t.reference(), readable instanceof org.imagetree.policy.OurRegistries o
+                    ? o.notOurs(ref.registry()) : "not ours: " + ref.registry() + " is not one of our registries, so it is not contacted"));
+        }
+        Optional<ImageReader.Image> read;
+        try {
+            read = reader.read(t.reference());
+        } catch (SecurityScanException | org.imagetree.registry.RegistryException e) {
+            return Optional.of(ScanReport.ImageScan.failed(t.name(), tag, t.reference(), e.getMessage()));
+        }
         if (read.isEmpty()) {
             warnings.add(t.name() + ": " + t.reference() + " is not published: not scanned");
             return Optional.empty();
         }
         ImageReader.Image image = read.get();
-        ImageReference ref = ImageReference.parse(t.reference());
-        String tag = ref.tag() != null ? ref.tag() : "";
+        warnings.addAll(image.warnings());
         if (!image.hasDpkg()) {
             warnings.add(t.name() + ": " + t.reference() + " has no dpkg database (var/lib/dpkg/status): nothing to compare");
             return Optional.of(new ScanReport.ImageScan(t.name(), tag, t.reference(), image.digest(), image.suite(), List.of(), Optional.empty(), image.bytesRead()));

@@ -1,19 +1,28 @@
 package org.imagetree.security;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.imagetree.InputError;
+import org.imagetree.config.ReadLimits;
 import org.imagetree.model.BaseImageOf;
 import org.imagetree.model.ImageReference;
+import org.imagetree.policy.OurRegistries;
+import org.imagetree.registry.Digests;
 import org.imagetree.registry.Manifest;
 import org.imagetree.registry.RegistryClient;
 import org.imagetree.registry.RegistryException;
+import org.imagetree.report.SafeText;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,20 +34,30 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * What to redeploy: images whose recorded base ({@link BaseImageOf#NAME_LABEL}, {@link BaseImageOf#DIGEST_LABEL}) is no
  * longer what the base's tag points at, and — given a Kubernetes pod list ({@code kubectl get pods -A -o json}) — the
  * workloads running a stale image, or running an older digest than the one their image's tag now points at. Costs a
  * manifest and a config request per image and one manifest request per distinct base; nothing else is read.
+ *
+ * <p>Only our registries ({@link OurRegistries}) are contacted: a pod's image or a recorded base elsewhere is
+ * reported "not ours" and not fetched. One image that cannot be read (its registry unreachable, its answers bad) is a
+ * row with its error; every other row is judged all the same. The pod list is read as a stream, at most
+ * {@link ReadLimits#podsBytes()}.
  */
 public final class StaleImages {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RegistryClient registry;
+    private final OurRegistries ours;
+    private final ReadLimits limits;
     private final int threads;
 
-    public StaleImages(RegistryClient registry, int threads) {
+    public StaleImages(RegistryClient registry, OurRegistries ours, ReadLimits limits, int threads) {
         this.registry = registry;
+        this.ours = ours;
+        this.limits = limits;
         this.threads = Math.max(1, threads);
     }
 
@@ -49,8 +68,21 @@ public final class StaleImages {
      * @param base     the recorded base reference (empty when the image records none)
      * @param recorded the recorded base digest
      * @param current  what the base's tag points at now (empty when unknown)
+     * @param note     why it could not be judged, when that is not a failure (not ours, records no base, …)
+     * @param error    why it could not be read (a failure: the command's exit status says so)
      */
-    public record Image(String reference, String digest, String base, String recorded, String current, boolean stale, String note) {}
+    public record Image(String reference, String digest, String base, String recorded, String current, boolean stale, String note,
+                        String error) {
+        public Image(String reference, String digest, String base, String recorded, String current, boolean stale, String note) {
+            this(reference, digest, base, recorded, current, stale, note, "");
+        }
+
+        static Image failed(String reference, String error) { return new Image(reference, "", "", "", "", false, "", error); }
+
+        static Image noted(String reference, String note) { return new Image(reference, "", "", "", "", false, note, ""); }
+
+        public boolean failed() { return !error.isEmpty(); }
+    }
 
     /** A workload running a stale or outdated image. */
     public record Workload(String namespace, String kind, String name, String pod, String container, String image, String reason) {}
@@ -62,6 +94,9 @@ public final class StaleImages {
         }
 
         public List<Image> stale() { return images.stream().filter(Image::stale).toList(); }
+
+        /** Whether some image could not be read (its row says why). */
+        public boolean failed() { return images.stream().anyMatch(Image::failed); }
 
         public String json() {
             Map<String, Object> root = new LinkedHashMap<>();
@@ -75,6 +110,7 @@ public final class StaleImages {
                 o.put("current", i.current());
                 o.put("stale", i.stale());
                 if (!i.note().isEmpty()) o.put("note", i.note());
+                if (!i.error().isEmpty()) o.put("error", i.error());
                 is.add(o);
             }
             root.put("images", is);
@@ -92,7 +128,7 @@ public final class StaleImages {
             }
             root.put("workloads", ws);
             try {
-                return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+                return SafeText.json(JSON.copy()).enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -101,55 +137,72 @@ public final class StaleImages {
         public String text() {
             StringBuilder b = new StringBuilder();
             for (Image i : images) {
-                if (i.stale()) {
-                    b.append("stale: ").append(i.reference()).append(" was built on ").append(i.base()).append(" at ")
+                String ref = SafeText.escape(i.reference());
+                if (i.failed()) {
+                    b.append("error: ").append(ref).append(": ").append(SafeText.escape(i.error())).append('\n');
+                } else if (i.stale()) {
+                    b.append("stale: ").append(ref).append(" was built on ").append(SafeText.escape(i.base())).append(" at ")
                             .append(ScanReport.shortDigest(i.recorded())).append(", which is now ").append(ScanReport.shortDigest(i.current()))
                             .append(": rebuild and redeploy\n");
                 } else if (!i.note().isEmpty()) {
-                    b.append("unknown: ").append(i.reference()).append(": ").append(i.note()).append('\n');
+                    b.append("unknown: ").append(ref).append(": ").append(SafeText.escape(i.note())).append('\n');
                 }
             }
             for (Workload w : workloads) {
-                b.append("redeploy: ").append(w.namespace()).append('/').append(w.kind()).append('/').append(w.name())
-                        .append(" (pod ").append(w.pod()).append(", container ").append(w.container()).append("): ")
-                        .append(w.reason()).append('\n');
+                b.append("redeploy: ").append(SafeText.escape(w.namespace())).append('/').append(SafeText.escape(w.kind())).append('/')
+                        .append(SafeText.escape(w.name())).append(" (pod ").append(SafeText.escape(w.pod())).append(", container ")
+                        .append(SafeText.escape(w.container())).append("): ").append(SafeText.escape(w.reason())).append('\n');
             }
             long stale = images.stream().filter(Image::stale).count();
+            long failed = images.stream().filter(Image::failed).count();
             b.append(images.size()).append(" image").append(images.size() == 1 ? "" : "s").append(" checked, ").append(stale)
                     .append(" stale");
-            b.append(", ").append(workloads.size()).append(" workload container").append(workloads.size() == 1 ? "" : "s").append(" to redeploy\n");
+            b.append(", ").append(workloads.size()).append(" workload container").append(workloads.size() == 1 ? "" : "s").append(" to redeploy");
+            if (failed > 0) b.append(", ").append(failed).append(" not read");
+            b.append('\n');
             return b.toString();
         }
     }
 
     /** Judges {@code references}; with {@code pods}, also every image the pods run, and lists the workloads to redeploy. */
     public Report check(List<String> references, Optional<Path> pods) {
-        return check(references, pods.map(StaleImages::readPods).orElse(List.of()), Map.of());
-    }
-
-    /** The images of a pod list ({@code kubectl get pods -A -o json}), each once. */
-    public static List<String> podImages(Path pods) {
-        return readPods(pods).stream().map(PodContainer::image).distinct().toList();
+        return check(references, pods, null);
     }
 
     /**
-     * As {@link #check(List, Optional)}, and workloads running an image of {@code outdated} (reference → why, e.g. the
-     * packages with security updates pending) are listed too.
+     * As {@link #check(List, Optional)}; with {@code scan}, the images of our registries (those given and those the pods
+     * run) are also scanned for security updates, and workloads running an image with updates pending are listed too.
+     * An image the scan could not read is a row with that error.
+     *
+     * @param scan scans references (e.g. {@code ImageTreeEngine::securityScan}); null for none
      */
-    public Report check(List<String> references, Optional<Path> pods, Map<String, String> outdated) {
-        return check(references, pods.map(StaleImages::readPods).orElse(List.of()), outdated);
-    }
-
-    private Report check(List<String> references, List<PodContainer> containers, Map<String, String> outdated) {
-        Set<String> all = new LinkedHashSet<>(references);
-        for (PodContainer c : containers) all.add(c.image());
-        for (String r : all) {
+    public Report check(List<String> references, Optional<Path> pods, Function<List<String>, ScanReport> scan) {
+        for (String r : references) {
             try {
                 ImageReference.parse(r);
             } catch (IllegalArgumentException e) {
-                throw new InputError("'" + r + "' is not an image reference: " + e.getMessage());
+                throw new InputError("'" + SafeText.escape(r) + "' is not an image reference: " + e.getMessage());
             }
         }
+        List<PodContainer> containers = pods.map(p -> readPods(p, limits.podsBytes())).orElse(List.of());
+        Set<String> all = new LinkedHashSet<>(references);
+        for (PodContainer c : containers) all.add(c.image());
+        Map<String, String> outdated = new HashMap<>();
+        Map<String, String> scanErrors = new HashMap<>();
+        if (scan != null) {
+            List<String> readable = all.stream().filter(ours::contains).toList();
+            if (!readable.isEmpty()) {
+                for (ScanReport.ImageScan i : scan.apply(readable).images()) {
+                    if (i.failed()) {
+                        scanErrors.put(i.reference(), "security scan: " + i.error().orElseThrow());
+                    } else if (i.outdated()) {
+                        outdated.put(i.reference(), String.join(", ", i.packages().stream()
+                                .map(p -> p.name() + " " + p.installed() + " -> " + p.available()).toList()));
+                    }
+                }
+            }
+        }
+        Set<String> given = Set.copyOf(references);
         Map<String, CompletableFuture<Optional<Remote>>> remotes = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "imagetree-stale-images");
@@ -158,11 +211,16 @@ public final class StaleImages {
         });
         try {
             List<CompletableFuture<Image>> futures = new ArrayList<>();
-            for (String r : all) futures.add(CompletableFuture.supplyAsync(() -> judge(r, remotes), pool));
+            for (String r : all) futures.add(CompletableFuture.supplyAsync(() -> judge(r, given.contains(r), remotes), pool));
             List<Image> images = new ArrayList<>();
             for (CompletableFuture<Image> f : futures) {
                 try {
-                    images.add(f.join());
+                    Image i = f.join();
+                    String scanError = scanErrors.get(i.reference());
+                    if (scanError != null && !i.failed()) {
+                        i = new Image(i.reference(), i.digest(), i.base(), i.recorded(), i.current(), i.stale(), i.note(), scanError);
+                    }
+                    images.add(i);
                 } catch (CompletionException e) {
                     if (e.getCause() instanceof RuntimeException re) throw re;
                     throw e;
@@ -184,7 +242,7 @@ public final class StaleImages {
                     workloads.add(c.workload(c.image() + " has security updates pending: " + outdated.get(c.image())));
                 }
             }
-            return new Report(images.stream().filter(i -> references.contains(i.reference()) || i.stale()).toList(), workloads);
+            return new Report(images, workloads);
         } finally {
             pool.shutdownNow();
         }
@@ -192,24 +250,52 @@ public final class StaleImages {
 
     private record Remote(String manifestDigest, String configDigest, Map<String, String> labels) {}
 
-    private Image judge(String reference, Map<String, CompletableFuture<Optional<Remote>>> remotes) {
-        Optional<Remote> self = remote(reference, remotes);
+    /** @param given whether the caller named it (an image of theirs elsewhere is an error; a pod's is only noted) */
+    private Image judge(String reference, boolean given, Map<String, CompletableFuture<Optional<Remote>>> remotes) {
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(reference);
+        } catch (IllegalArgumentException e) {
+            return Image.failed(reference, "a pod runs '" + SafeText.escape(reference) + "', which is not an image reference");
+        }
+        if (!ours.test(ref.registry())) {
+            return given ? Image.failed(reference, ours.notOurs(ref.registry())) : Image.noted(reference, ours.notOurs(ref.registry()));
+        }
+        Optional<Remote> self;
+        try {
+            self = remote(reference, remotes);
+        } catch (SecurityScanException | RegistryException e) {
+            return Image.failed(reference, e.getMessage());
+        }
         if (self.isEmpty()) return new Image(reference, "", "", "", "", false, "not in the registry");
         String base = self.get().labels().getOrDefault(BaseImageOf.NAME_LABEL, "");
         String recorded = self.get().labels().getOrDefault(BaseImageOf.DIGEST_LABEL, "");
+        String digest = self.get().manifestDigest();
         if (base.isEmpty() || recorded.isEmpty()) {
-            return new Image(reference, self.get().manifestDigest(), base, recorded, "", false,
+            return new Image(reference, digest, base, recorded, "", false,
                     "records no base digest (" + BaseImageOf.DIGEST_LABEL + "): built before it was recorded, or FROM scratch");
+        }
+        ImageReference baseRef;
+        try {
+            baseRef = ImageReference.parse(base);
+        } catch (IllegalArgumentException e) {
+            return new Image(reference, digest, base, recorded, "", false, "its recorded base is not an image reference");
+        }
+        if (!Digests.isDigest(recorded)) {
+            return new Image(reference, digest, base, recorded, "", false, "its recorded base digest is not a digest");
+        }
+        if (!ours.test(baseRef.registry())) {
+            return new Image(reference, digest, base, recorded, "", false, "its base: " + ours.notOurs(baseRef.registry()));
         }
         Optional<Remote> now;
         try {
             now = remote(base, remotes);
-        } catch (RuntimeException e) {
-            return new Image(reference, self.get().manifestDigest(), base, recorded, "", false, "base " + base + " cannot be read: " + e.getMessage());
+        } catch (SecurityScanException | RegistryException e) {
+            return new Image(reference, digest, base, recorded, "", false, "", "its base " + base + " cannot be read: " + e.getMessage());
         }
-        if (now.isEmpty()) return new Image(reference, self.get().manifestDigest(), base, recorded, "", false, "base " + base + " is not in the registry");
+        if (now.isEmpty()) return new Image(reference, digest, base, recorded, "", false, "base " + base + " is not in the registry");
         boolean same = recorded.equals(now.get().manifestDigest()) || recorded.equals(now.get().configDigest());
-        return new Image(reference, self.get().manifestDigest(), base, recorded, now.get().manifestDigest(), !same, "");
+        return new Image(reference, digest, base, recorded, now.get().manifestDigest(), !same, "");
     }
 
     private Optional<Remote> remote(String reference, Map<String, CompletableFuture<Optional<Remote>>> remotes) {
@@ -224,13 +310,16 @@ public final class StaleImages {
             JsonNode manifest = JSON.readTree(m.get().content());
             String configDigest = manifest.path("config").path("digest").asText(null);
             if (configDigest == null) return Optional.of(new Remote(m.get().digest(), "", Map.of()));
+            if (!Digests.isDigest(configDigest)) throw new SecurityScanException(reference + ": its config digest is not a digest");
             Map<String, String> labels = new LinkedHashMap<>();
             Optional<byte[]> config = registry.getBlob(r.registry(), r.repository(), configDigest);
             if (config.isPresent()) {
                 JSON.readTree(config.get()).path("config").path("Labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
             }
             return Optional.of(new Remote(m.get().digest(), configDigest, labels));
-        } catch (IOException | RegistryException e) {
+        } catch (IOException e) {
+            throw new SecurityScanException(reference + ": " + SafeText.escape(e.getMessage()), e);
+        } catch (RegistryException e) {
             throw new SecurityScanException(reference + ": " + e.getMessage(), e);
         }
     }
@@ -240,48 +329,116 @@ public final class StaleImages {
         Workload workload(String reason) { return new Workload(namespace, kind, owner, pod, container, image, reason); }
     }
 
-    static List<PodContainer> readPods(Path file) {
-        JsonNode root;
+    /**
+     * The containers of a pod list ({@code kubectl get pods -A -o json}), read as a stream: one pod at a time is in
+     * memory, and only what the report needs of it is kept. At most {@code maxBytes}.
+     */
+    static List<PodContainer> readPods(Path file, long maxBytes) {
         try {
-            root = JSON.readTree(Files.readString(file));
+            if (Files.size(file) > maxBytes) {
+                throw new InputError(file, 0, "the pod list is " + Files.size(file) + " bytes, " + ReadLimits.exceeded(maxBytes, ReadLimits.PODS_BYTES));
+            }
+        } catch (NoSuchFileException e) {
+            throw new InputError(file, 0, "no such file");
         } catch (IOException e) {
-            throw new InputError(file, 0, "not a pod list (kubectl get pods -A -o json): " + e.getMessage(), e);
+            throw new InputError(file, 0, "cannot read: " + e.getMessage(), e);
         }
-        JsonNode items = root.has("items") ? root.get("items") : null;
-        if (items == null || !items.isArray()) throw new InputError(file, 0, "not a pod list (kubectl get pods -A -o json): no 'items' array");
         List<PodContainer> out = new ArrayList<>();
-        for (JsonNode pod : items) {
-            JsonNode meta = pod.path("metadata");
-            String namespace = meta.path("namespace").asText("default");
-            String podName = meta.path("name").asText("");
-            String kind = "Pod";
-            String owner = podName;
-            JsonNode ref = meta.path("ownerReferences").path(0);
-            if (!ref.isMissingNode()) {
-                kind = ref.path("kind").asText("Pod");
-                owner = ref.path("name").asText(podName);
-                if (kind.equals("ReplicaSet") && owner.matches(".+-[a-z0-9]{5,10}")) { // a Deployment's ReplicaSet
-                    kind = "Deployment";
-                    owner = owner.substring(0, owner.lastIndexOf('-'));
+        Map<String, String> strings = new HashMap<>(); // the same namespace, kind, image… once in memory
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             JsonParser p = JSON.getFactory().createParser(bounded(in, maxBytes, file))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw notAPodList(file, p, "not a JSON object");
+            boolean items = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!field.equals("items")) {
+                    p.skipChildren();
+                    continue;
                 }
-            }
-            Map<String, String> running = new LinkedHashMap<>();
-            for (String statuses : List.of("containerStatuses", "initContainerStatuses")) {
-                for (JsonNode s : pod.path("status").path(statuses)) {
-                    String id = s.path("imageID").asText("");
-                    int at = id.indexOf("@sha256:");
-                    if (at >= 0) running.put(s.path("name").asText(), id.substring(at + 1));
+                if (value != JsonToken.START_ARRAY) throw notAPodList(file, p, "'items' is not an array");
+                items = true;
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    JsonNode pod = JSON.readTree(p);
+                    addContainers(pod, out, strings);
                 }
+                if (p.currentToken() != JsonToken.END_ARRAY) throw notAPodList(file, p, "an item of 'items' is not an object");
             }
-            for (String containers : List.of("containers", "initContainers")) {
-                for (JsonNode c : pod.path("spec").path(containers)) {
-                    String image = c.path("image").asText("");
-                    if (image.isEmpty()) continue;
-                    String name = c.path("name").asText("");
-                    out.add(new PodContainer(namespace, kind, owner, podName, name, image, running.get(name)));
-                }
-            }
+            if (!items) throw notAPodList(file, p, "no 'items' array");
+        } catch (InputError e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InputError(file, 0, "not a pod list (kubectl get pods -A -o json): " + SafeText.escape(e.getMessage()), e);
         }
         return out;
+    }
+
+    private static InputError notAPodList(Path file, JsonParser p, String why) {
+        int line = p.currentLocation() == null ? 0 : p.currentLocation().getLineNr();
+        return new InputError(file, Math.max(line, 0), "not a pod list (kubectl get pods -A -o json): " + why);
+    }
+
+    /** The file's bytes, ending with an error past {@code max} (it may grow while it is read). */
+    private static InputStream bounded(InputStream in, long max, Path file) {
+        return new java.io.FilterInputStream(in) {
+            long count;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0 && ++count > max) throw tooBig();
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0 && (count += n) > max) throw tooBig();
+                return n;
+            }
+
+            private IOException tooBig() {
+                return new IOException("the pod list grew past " + ReadLimits.exceeded(max, ReadLimits.PODS_BYTES));
+            }
+        };
+    }
+
+    private static void addContainers(JsonNode pod, List<PodContainer> out, Map<String, String> strings) {
+        JsonNode meta = pod.path("metadata");
+        String namespace = meta.path("namespace").asText("default");
+        String podName = meta.path("name").asText("");
+        String kind = "Pod";
+        String owner = podName;
+        JsonNode ref = meta.path("ownerReferences").path(0);
+        if (!ref.isMissingNode()) {
+            kind = ref.path("kind").asText("Pod");
+            owner = ref.path("name").asText(podName);
+            if (kind.equals("ReplicaSet") && owner.matches(".+-[a-z0-9]{5,10}")) { // a Deployment's ReplicaSet
+                kind = "Deployment";
+                owner = owner.substring(0, owner.lastIndexOf('-'));
+            }
+        }
+        Map<String, String> running = new LinkedHashMap<>();
+        for (String statuses : List.of("containerStatuses", "initContainerStatuses")) {
+            for (JsonNode s : pod.path("status").path(statuses)) {
+                String id = s.path("imageID").asText("");
+                int at = id.indexOf("@sha256:");
+                if (at >= 0) running.put(s.path("name").asText(), id.substring(at + 1));
+            }
+        }
+        for (String containers : List.of("containers", "initContainers")) {
+            for (JsonNode c : pod.path("spec").path(containers)) {
+                String image = c.path("image").asText("");
+                if (image.isEmpty()) continue;
+                String name = c.path("name").asText("");
+                out.add(new PodContainer(intern(strings, namespace), intern(strings, kind), intern(strings, owner), podName,
+                        intern(strings, name), intern(strings, image), running.get(name)));
+            }
+        }
+    }
+
+    private static String intern(Map<String, String> strings, String s) {
+        String seen = strings.putIfAbsent(s, s);
+        return seen == null ? s : seen;
     }
 }

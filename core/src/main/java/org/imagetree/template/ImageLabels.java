@@ -25,6 +25,16 @@ final class ImageLabels {
         return Optional.ofNullable(byRepository.get(repository));
     }
 
+    /**
+     * A label with a tag whose repository's last part is {@code name} (under any registry or namespace): what
+     * {@code image_tag} may have been meant to find when it found nothing. Scans; only asked after a failed lookup.
+     */
+    Optional<String> sameName(String name) {
+        return byRepository.entrySet().stream()
+                .filter(e -> e.getKey().equals(name) || e.getKey().endsWith("/" + name))
+                .map(Map.Entry::getValue).sorted().findFirst();
+    }
+
     /** The repository part of a label with a tag; empty when the label has no tag. */
     static Optional<String> repository(String label) {
         int colon = tagColon(label);

@@ -188,8 +188,11 @@ public final class TemplateRenderer {
     private String imageTag(String name, RenderSession session) {
         session.imageTagCalled(name);
         String repository = ImageLabels.pathJoin(registry, namespace, name);
-        return knownLabels.find(repository)
-                .orElseThrow(() -> new FilterFailure("Image " + name + " not found, or it has no tag"));
+        return knownLabels.find(repository).orElseThrow(() -> new FilterFailure("Image " + name + " not found, or it has no tag"
+                // docker-pkg's message, and what it does not say: where image_tag looked, and a same-named image elsewhere
+                // (typically base_images left under the old namespace when the config's namespace changed).
+                + knownLabels.sameName(name).map(other -> " (image_tag looks for " + repository + ", from the config's registry"
+                        + " and namespace; " + other + " is under another path: with a new namespace, move base_images to it too)").orElse("")));
     }
 
     /** A render that went over {@link TemplateLimits} fails with that, whatever else Jinjava made of it. */

@@ -62,13 +62,7 @@ public final class TreeUpdater {
         selected.addAll(tree.descendants(matched));
         Set<String> throughControl = controlDescendants(tree, matched);
 
-        if (version.isPresent()) {
-            try {
-                org.imagetree.read.DebianVersion.parse(version.get());
-            } catch (IllegalArgumentException e) {
-                throw new InputError("--version: " + e.getMessage());
-            }
-        }
+        if (version.isPresent()) checkGivenVersion(tree, name, version.get());
         return bumpAll(tree, root, selected, now,
                 i -> i.name().equals(name) && version.isPresent() ? version.get() : automaticNext(i),
                 n -> {
@@ -79,6 +73,34 @@ public final class TreeUpdater {
                     return t;
                 },
                 n -> !matched.contains(n) && !throughControl.contains(n));
+    }
+
+    /**
+     * {@code --version} is the new version of the image named {@code name}: a Debian version, strictly greater than
+     * its current one in {@code dpkg --compare-versions} order, and a valid image tag (no epoch, {@code ~} or
+     * {@code +}: the build would refuse it). Checked before anything is written.
+     */
+    private static void checkGivenVersion(ImageTree tree, String name, String version) {
+        org.imagetree.read.DebianVersion given;
+        try {
+            given = org.imagetree.read.DebianVersion.parse(version);
+        } catch (IllegalArgumentException e) {
+            throw new InputError("--version: " + e.getMessage());
+        }
+        TreeImage image = tree.get(name);
+        if (image == null) {
+            throw new InputError("--version " + version + ": it is the new version of the image named '" + name
+                    + "', and no image has that name (give the exact name of one image)");
+        }
+        String current = image.definition().version();
+        if (given.compareTo(org.imagetree.read.DebianVersion.parse(current)) <= 0) {
+            throw new InputError(image.definition().changelog(), 1, "--version " + version + " is not greater than the current version "
+                    + current + " of " + name + " (in dpkg --compare-versions order); a new entry must raise the version");
+        }
+        if (!org.imagetree.model.ImageReference.isValidTag(version)) {
+            throw new InputError("--version " + version + " cannot be an image tag (only letters, digits, '_', '.' and '-';"
+                    + " no epoch, '~' or '+'): the build would refuse it");
+        }
     }
 
     /** The images below {@code from} through {@code control} declarations only: docker-pkg's {@code all_children}. */

@@ -15,9 +15,19 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Wikimedia's {@code weekly-update.sh}: every image's version loses a trailing {@code -YYYYMMDD} and gets
- * {@code -<today>}, with a {@code dch}-style entry "Weekly rebuild." by the image build bot, so every production
- * image is rebuilt on the fresh base images. Images matching an exclusion glob (over the image name and over its
+ * Wikimedia's {@code weekly-update.sh}, with a version that cannot collide with a nightly tag: every image's version
+ * loses a trailing weekly date ({@code -wYYYYMMDD}, or {@code -YYYYMMDD} as Wikimedia's script writes it) and gets
+ * {@code -w<today>}, with a {@code dch}-style entry "Weekly rebuild." by the image build bot, so every production
+ * image is rebuilt on the fresh base images.
+ *
+ * <p>Why {@code w}: {@code build --nightly} tags an image {@code <version>-YYYYMMDD} (docker-pkg's
+ * {@code NIGHTLY_BUILD_FORMAT}, {@code --snapshot} {@code <version>-YYYYMMDD-HHMMSS}). Wikimedia's weekly version
+ * {@code <version>-<today>} is therefore exactly the tag a nightly build of the same day already published for any
+ * version without a trailing date, and a refresh after a nightly run found the new version "published" and rebuilt
+ * nothing on the new base. A nightly or snapshot tag always ends in digits after a {@code -}; a weekly version ends in
+ * {@code -w} and eight digits, so no nightly tag can be a weekly version. {@code -wYYYYMMDD} sorts after
+ * {@code -YYYYMMDD} and after an earlier {@code -wYYYYMMDD} in Debian order, so every bump raises the version, also
+ * the first one after Wikimedia's script. Images matching an exclusion glob (over the image name and over its
  * directory relative to the tree, e.g. {@code *spark*}) are left alone, as are images already bumped today.
  * Every entry is computed and validated before any changelog is written.
  *
@@ -28,7 +38,7 @@ import java.util.regex.Pattern;
 public final class WeeklyBump {
     public static final String DEFAULT_AUTHOR = "Image build Bot <root@localhost>";
     public static final String DEFAULT_REASON = "Weekly rebuild.";
-    private static final Pattern TRAILING_DATE = Pattern.compile("-[0-9]{8}$");
+    private static final Pattern TRAILING_DATE = Pattern.compile("-w?[0-9]{8}$");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
     private final EngineConfig config;
@@ -52,9 +62,12 @@ public final class WeeklyBump {
         this.reason = stringOr(config, "weekly_reason", DEFAULT_REASON);
     }
 
-    /** {@code 1.2.3-1-20260809} → {@code 1.2.3-1-20260816} for day 2026-08-16; {@code 1.2.3-1} → {@code 1.2.3-1-20260816}. */
+    /**
+     * {@code 1.2.3-1-w20260809} (or Wikimedia's {@code 1.2.3-1-20260809}) → {@code 1.2.3-1-w20260816} for day
+     * 2026-08-16; {@code 1.2.3-1} → {@code 1.2.3-1-w20260816}.
+     */
     public static String nextVersion(String version, java.time.LocalDate day) {
-        return TRAILING_DATE.matcher(version).replaceFirst("") + "-" + DAY.format(day);
+        return TRAILING_DATE.matcher(version).replaceFirst("") + "-w" + DAY.format(day);
     }
 
     /** Bumps every image of {@code tree} (read from {@code root}) not excluded; returns what was written. */
@@ -67,6 +80,9 @@ public final class WeeklyBump {
             String old = i.definition().version();
             String next = nextVersion(old, now.toLocalDate());
             if (next.equals(old)) continue; // already rebuilt today
+            if (org.imagetree.read.DebianVersion.parse(next).compareTo(org.imagetree.read.DebianVersion.parse(old)) <= 0) {
+                throw new InputError(i.definition().changelog(), 1, "cannot bump " + old + " to " + next + ": it is not greater in Debian order");
+            }
             String block;
             try {
                 block = ChangelogWriter.newBlockWithChanges(n, next, config.distribution(), "medium", author, now, List.of("  * " + reason));

@@ -248,7 +248,7 @@ class BaseImageTreeTest {
 
     @Test
     @Order(4)
-    void weeklyRefreshGoesOnWithTheTreesWhenABaseFailsAndBumpsEveryChangelog() throws Exception {
+    void weeklyRefreshStopsWhenABaseFailsAndOtherwiseBumpsEveryChangelogAndBuildsOnTheNewBase() throws Exception {
         assertThat(tree).as("tree from the previous tests").isNotNull();
         EngineConfig weekly = ConfigLoader.fromMap(Map.of("registry", host(), "base_images", List.of(host() + "/bookworm:latest"),
                 "weekly_author", "Image build Bot <root@example.org>", "weekly_exclude", List.of("unrelated")));
@@ -256,22 +256,36 @@ class BaseImageTreeTest {
         WeeklyRefresh refresh = new WeeklyRefresh(e);
         assertThat(refresh.distros()).containsExactly("bookworm");
         String day = DateTimeFormatter.ofPattern("yyyyMMdd").format(LocalDate.now(ZoneOffset.UTC));
-        for (String n : List.of("app:1.0-" + day, "appchild:2.0-" + day)) created.add(host() + "/" + n);
-        String latestBase = head(host() + "/bookworm:latest").orElseThrow().digest();
+        Map<String, String> changelogs = new LinkedHashMap<>();
+        for (String n : List.of("app", "appchild", "unrelated")) changelogs.put(n, Files.readString(tree.resolve(n + "/changelog")));
 
-        // A distro that cannot build stands in for a failed Sunday-04:00 run: the trees still rebuild on the previous :latest.
-        WeeklyRefresh.Result result = refresh.run(List.of("nosuchsuite"), BaseImages.Options.defaults(work.resolve("weekly"), true),
+        // A distro that cannot build stands in for a failed Sunday-04:00 run: the refresh stops before it changes anything
+        // (issue 26): building the trees on last week's base under this week's versions would pass them off as refreshed.
+        WeeklyRefresh.Result failed = refresh.run(List.of("nosuchsuite"), BaseImages.Options.defaults(work.resolve("weekly-failed"), true),
                 List.of(tree), new ExecuteOptions(2, true, true, true, work.resolve("contexts")), new BuildListener() { });
-        assertThat(result.succeeded()).isFalse();
-        assertThat(result.bases()).singleElement().satisfies(b -> assertThat(b.succeeded()).isFalse());
+        assertThat(failed.succeeded()).isFalse();
+        assertThat(failed.basesSucceeded()).isFalse();
+        assertThat(failed.bumps()).isEmpty();
+        assertThat(failed.reports()).isEmpty();
+        for (String n : changelogs.keySet()) assertThat(Files.readString(tree.resolve(n + "/changelog"))).as(n).isEqualTo(changelogs.get(n));
+
+        // The real thing: bookworm rebuilt and published, every changelog bumped to -w<today>, the trees built on the new base.
+        String repo = host() + "/bookworm";
+        created.addAll(List.of(repo + ":" + day, repo + ":latest"));
+        for (String n : List.of("app:1.0-w" + day, "appchild:2.0-w" + day)) created.add(host() + "/" + n);
+        WeeklyRefresh.Result result = refresh.run(List.of("bookworm"), BaseImages.Options.defaults(work.resolve("weekly"), true),
+                List.of(tree), new ExecuteOptions(2, true, true, true, work.resolve("contexts")), new BuildListener() { });
+        assertThat(result.succeeded()).as(result.reports().isEmpty() ? result.bases().toString() : result.reports().get(tree).table()).isTrue();
+        String latestBase = head(repo + ":latest").orElseThrow().digest();
+        assertThat(result.bases()).singleElement().satisfies(b -> assertThat(b.digest()).isEqualTo(latestBase));
         assertThat(result.bumps().get(tree)).extracting(b -> b.name() + " " + b.newVersion())
-                .containsExactlyInAnyOrder("app 1.0-" + day, "appchild 2.0-" + day);
-        assertThat(Files.readString(tree.resolve("app/changelog"))).startsWith("app (1.0-" + day + ") wikimedia; urgency=medium\n\n"
+                .containsExactlyInAnyOrder("app 1.0-w" + day, "appchild 2.0-w" + day);
+        assertThat(Files.readString(tree.resolve("app/changelog"))).startsWith("app (1.0-w" + day + ") wikimedia; urgency=medium\n\n"
                 + "  * Weekly rebuild.\n\n -- Image build Bot <root@example.org>  ");
         Map<String, ImageResult> r = byName(result.reports().get(tree));
         assertThat(r.get("app").outcome()).as(result.reports().get(tree).table()).isEqualTo(Outcome.PUBLISHED);
         assertThat(r.get("appchild").outcome()).isEqualTo(Outcome.PUBLISHED);
         assertThat(r.get("unrelated").outcome()).isEqualTo(Outcome.UNCHANGED);
-        assertThat(labels(host() + "/app:1.0-" + day).path(BaseImageOf.DIGEST_LABEL).asText()).isEqualTo(latestBase);
+        assertThat(labels(host() + "/app:1.0-w" + day).path(BaseImageOf.DIGEST_LABEL).asText()).isEqualTo(latestBase);
     }
 }

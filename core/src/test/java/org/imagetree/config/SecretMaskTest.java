@@ -35,6 +35,8 @@ class SecretMaskTest {
         assertThat(m.mask(text)).isEqualTo(text);
         assertThat(SecretMask.tooShort("password", "1234567")).hasValueSatisfying(s -> assertThat(s).contains("shorter than 8"));
         assertThat(SecretMask.tooShort("password", "12345678")).isEmpty();
+        // where a short secret must be hidden all the same (the Jenkins console), every occurrence is
+        assertThat(SecretMask.anyLength(List.of("pw", "1234567")).mask(text)).isEqualTo("pulling docker-registry.example.org/a:**** with ****");
     }
 
     @Test

@@ -133,9 +133,7 @@ class TreeLinterTest {
         List<LintProblem> all = new TreeLinter(config, env).check(images, Optional.empty());
         assertThat(all.stream().filter(LintProblem::isWarning).map(LintProblem::toString)).containsExactlyInAnyOrder(
                 images.resolve("notes/changelog") + ": warning: changelog without a Dockerfile.template: not an image, builds skip this directory",
-                images.resolve("worker/Dockerfile.template") + ": warning: uses in-tree image 'runtime' that control does not declare;"
-                        + " it is built first anyway",
-                images.resolve("worker/Dockerfile.template") + ": warning: uses in-tree image 'standalone' that control does not declare;"
+                images.resolve("worker/Dockerfile.template") + ":5: warning: uses in-tree image 'standalone' that control does not declare;"
                         + " it is built first anyway");
     }
 

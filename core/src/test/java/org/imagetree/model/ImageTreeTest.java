@@ -46,6 +46,23 @@ class ImageTreeTest {
                 .hasMessageContaining("dependency cycle: a -> c -> b -> a");
     }
 
+    /** The cycle is named at the file that makes it: control when it declares the edge, else the template (issue 26). */
+    @Test
+    void aCycleThroughATemplateIsNamedAtTheTemplate() {
+        ImageDefinition a = new ImageDefinition(Path.of("images", "a"), "a", "1.0", List.of()); // no control: its template uses b
+        TreeImage usesB = new TreeImage(a, "reg.example/a:1.0", "FROM reg.example/b:1.0\n", List.of("b"), List.of(), List.of());
+        assertThatThrownBy(() -> new ImageTree(List.of(usesB, image("b", "a"))))
+                .isInstanceOfSatisfying(InputError.class, e -> {
+                    assertThat(e.file()).isEqualTo(Path.of("images", "a", "Dockerfile.template").toString());
+                    assertThat(e.problem()).isEqualTo("dependency cycle: a -> b -> a (a's template uses b)");
+                });
+        assertThatThrownBy(() -> new ImageTree(List.of(image("a", "b"), image("b", "a"))))
+                .isInstanceOfSatisfying(InputError.class, e -> {
+                    assertThat(e.file()).isEqualTo(Path.of("images", "a", "control").toString());
+                    assertThat(e.problem()).isEqualTo("dependency cycle: a -> b -> a");
+                });
+    }
+
     @Test
     void aSelfDependencyIsACycle() {
         assertThatThrownBy(() -> new ImageTree(List.of(image("a", "a"))))

@@ -280,7 +280,10 @@ class SecurityEndToEndTest {
         assertThat(rebuilt).isNotEqualTo(serviceDigest);
         StaleImages.Report after = imagetree(config).stale(List.of(service), Optional.of(pods));
         assertThat(after.stale()).isEmpty();
-        assertThat(after.images()).singleElement().satisfies(i -> assertThat(i.recorded()).isEqualTo(newParent));
+        // Every image is checked and listed, the pods' images too (secother, whose base did not move).
+        assertThat(after.images()).extracting(StaleImages.Image::reference).containsExactly(service, registry.host() + "/secother:3.0");
+        assertThat(after.images().get(0).recorded()).isEqualTo(newParent);
+        assertThat(after.text()).contains("2 images checked, 0 stale, 1 workload container to redeploy");
         assertThat(after.workloads()).singleElement().satisfies(w -> assertThat(w.reason()).contains("runs " + serviceDigest.substring(0, 19)));
     }
 }

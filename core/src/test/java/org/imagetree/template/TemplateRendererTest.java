@@ -81,6 +81,16 @@ class TemplateRendererTest {
                 });
     }
 
+    /** A new namespace without moving base_images: the error says where image_tag looked and what it found elsewhere (issue 26). */
+    @Test
+    void imageTagNamesTheSameNamedImageUnderAnotherPath() {
+        assertThatThrownBy(() -> render(Map.of("registry", "docker-registry.wikimedia.org", "namespace", "team"), "FROM {{ 'php8.1-fpm' | image_tag }}"))
+                .isInstanceOfSatisfying(InputError.class, e -> assertThat(e.problem()).isEqualTo("Image php8.1-fpm not found, or it has no tag"
+                        + " (image_tag looks for docker-registry.wikimedia.org/team/php8.1-fpm, from the config's registry and namespace;"
+                        + " docker-registry.wikimedia.org/php8.1-fpm:8.1.30-1-20240929 is under another path: with a new namespace, move"
+                        + " base_images to it too)"));
+    }
+
     @Test
     void imageTagNamesAreRecordedPerRender() {
         TemplateRenderer renderer = renderer(wikimedia());
@@ -304,6 +314,48 @@ class TemplateRendererTest {
     void whitespaceControl() {
         assertThat(render(Map.of(), "a  {%- if true -%}  \n b \n {%- endif -%}  \nc {{- 'd' -}} e {#- x -#} f"))
                 .isEqualTo("abcdef");
+    }
+
+    /** Expected values are what Jinja2 3.1 renders (docker-pkg's engine): {@code Environment().from_string(t).render()}. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "{#- c -#}\\nFROM x\\n | FROM x",
+            "{# c -#}\\n\\n  FROM x | FROM x",
+            "a\\n{#- c -#}\\nb | ab",
+            "a {#- c #}\\n b | a\\n b",
+            "a\\n  {#- c -#}  \\n  b | ab",
+            "x {#- a -#} {#- b -#}\\n y | xy",
+            "{{ 'x' -}} {# c #} y | x y",
+            "a {# c #}  {{- 'x' }} | a x",
+            "{% raw %}{#- kept -#}\\n{% endraw %}z | {#- kept -#}\\nz",
+            "\"{{ '{#-' }} {{ '-#}' }}\" | {#- -#}",
+    })
+    void commentWhitespaceControlAsJinja2(String template, String expected) {
+        assertThat(render(Map.of(), template.replace("\\n", "\n"))).isEqualTo(expected.replace("\\n", "\n"));
+    }
+
+    @Test
+    void linesAfterATrimmingCommentKeepTheirNumbers() {
+        assertThatThrownBy(() -> render(Map.of(), "{#- one\ntwo -#}\n\n\n{{ nosuchvariable }}"))
+                .isInstanceOf(InputError.class).hasMessageContaining(":5:");
+    }
+
+    @Test
+    void theExampleTreesCommentedTemplateStartsWithItsFrom() throws IOException {
+        for (Path template : exampleTemplates()) {
+            String source = Files.readString(template);
+            if (!source.startsWith("{#")) continue;
+            assertThat(new TemplateRenderer(ConfigLoader.fromMap(Map.of("registry", "127.0.0.1:5000")),
+                    List.of("127.0.0.1:5000/runtime:1", "127.0.0.1:5000/tools:1", "127.0.0.1:5000/bookworm:latest"), warnings::add)
+                    .render(template).dockerfile()).as(template.toString()).startsWith("FROM ");
+        }
+    }
+
+    private static List<Path> exampleTemplates() throws IOException {
+        Path images = Path.of("../examples/tree/images");
+        try (var files = Files.walk(images)) {
+            return files.filter(f -> f.getFileName().toString().equals("Dockerfile.template")).toList();
+        }
     }
 
     @Test

@@ -38,6 +38,9 @@ public final class SignedAptRepository implements AutoCloseable {
 
     public String suite() { return suite; }
 
+    /** Every request the repository's server answered, as {@code METHOD path}. */
+    public List<String> requests() { return server.requests(); }
+
     /** The public key, ASCII-armoured (for {@code signed-by} inside an image). */
     public String publicKey() throws IOException, InterruptedException {
         return gpg(gnupg, "--armor", "--export");

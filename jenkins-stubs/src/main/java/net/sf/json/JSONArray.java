@@ -14,4 +14,39 @@ public final class JSONArray {
     public Object get(int index) { return elements.get(index); }
 
     public int size() { return elements.size(); }
+
+    /** JSON text, as the real one writes it. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("[");
+        for (Object o : elements) {
+            if (b.length() > 1) b.append(',');
+            b.append(text(o));
+        }
+        return b.append(']').toString();
+    }
+
+    static String text(Object o) {
+        if (o == null) return "null";
+        if (o instanceof String s) return quote(s);
+        return o.toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
 }

@@ -22,4 +22,19 @@ public final class JSONObject {
     }
 
     public Set<String> keySet() { return properties.keySet(); }
+
+    public int size() { return properties.size(); }
+
+    public boolean isEmpty() { return properties.isEmpty(); }
+
+    /** JSON text, as the real one writes it. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            if (b.length() > 1) b.append(',');
+            b.append(JSONArray.quote(e.getKey())).append(':').append(JSONArray.text(e.getValue()));
+        }
+        return b.append('}').toString();
+    }
 }

@@ -85,6 +85,31 @@ class AgentBoundaryTest {
                 .hasMessageContaining("java.util.concurrent.atomic.AtomicLong");
     }
 
+    /** An engine object (imagetree-core is a jar the hpi bundles in WEB-INF/lib, without a plugin manifest). */
+    static final class ReturnsAnEngineObject extends MasterToSlaveFileCallable<org.imagetree.config.SecretMask> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public org.imagetree.config.SecretMask invoke(File f, VirtualChannel channel) {
+            return org.imagetree.config.SecretMask.of(java.util.List.of("a-long-enough-secret"));
+        }
+    }
+
+    @Test
+    void classesOfABundledJarWithoutAPluginManifestAreRefusedAsJenkinsClassFilterImplRefusesThem() {
+        // ClassFilterImpl permits by location: core, plugin jars, jars marked Jenkins-ClassFilter-Whitelisted. The engine
+        // is none of them in the hpi, whether the reactor hands it over as a jar or as core/target/classes.
+        assertThat(org.imagetree.jenkins.harness.AgentJvm.whyNot(org.imagetree.config.SecretMask.class, FormFields.class))
+                .startsWith("org.imagetree.config.SecretMask in file:").contains("without a plugin manifest");
+        assertThat(org.imagetree.jenkins.harness.AgentJvm.mayCross(EngineSettings.class, FormFields.class)).as("the plugin's own classes").isTrue();
+        assertThat(org.imagetree.jenkins.harness.AgentJvm.mayCross(hudson.util.Secret.class, FormFields.class)).as("Jenkins core").isTrue();
+        assertThat(org.imagetree.jenkins.harness.AgentJvm.mayCross(org.imagetree.InputError.class, FormFields.class))
+                .as("a throwable, wherever it comes from").isTrue();
+        assertThatThrownBy(() -> new FilePath(workspace.toFile()).act(new ReturnsAnEngineObject()))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("Refusing to unmarshal org.imagetree.config.SecretMask")
+                .hasMessageContaining("without a plugin manifest");
+    }
+
     static final class WaitsForAnInterrupt extends MasterToSlaveFileCallable<String> {
         private static final long serialVersionUID = 1L;
         private final TaskListener listener;

@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code buildBaseImages} and {@code refreshImageTree} as a Jenkinsfile runs them, against real debuerreotype (as
- * root), the real Docker Engine and a local registry. One real debuerreotype build in all: bookworm, in the same
- * step call as a suite that does not exist; the refresh reuses the published bookworm (its own distro fails fast).
+ * root), the real Docker Engine and a local registry. Two real debuerreotype builds: bookworm, in the same step call as
+ * a suite that does not exist, and bookworm again in the weekly refresh (after a refresh whose distro fails fast).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BaseImageStepsTest {
@@ -185,29 +185,46 @@ class BaseImageStepsTest {
     @Test
     @Order(4)
     @SuppressWarnings("unchecked")
-    void weeklyRefreshBumpsBuildsAndPublishesTheTreeOnThePublishedBase() throws Throwable {
+    void weeklyRefreshStopsWhenABaseFailsAndOtherwiseBumpsBuildsAndPublishesOnTheNewBase() throws Throwable {
         assertThat(bookwormDigest).as("bookworm from the first test").isNotNull();
         Path app = Files.createDirectories(workspace.resolve("weekly/app"));
         Files.writeString(app.resolve("Dockerfile.template"), "FROM {{ \"bookworm\" | image_tag }}\nLABEL weekly=yes\n");
-        Files.writeString(app.resolve("changelog"), "app (1.0-20260101) wikimedia; urgency=medium\n\n  * First.\n\n"
-                + " -- A <a@example.org>  Thu, 01 Jan 2026 10:00:00 +0000\n");
+        String first = "app (1.0-20260101) wikimedia; urgency=medium\n\n  * First.\n\n -- A <a@example.org>  Thu, 01 Jan 2026 10:00:00 +0000\n";
+        Files.writeString(app.resolve("changelog"), first);
+
+        // A failed base image stops the refresh before the weekly bump (issue 26): nothing bumped, nothing built.
+        RefreshImageTreeStep failing = new RefreshImageTreeStep(List.of("weekly"));
+        failing.setDistros(List.of("nosuchsuite"));
+        failing.setConfig("imagetree.yaml");
+        failing.setRegistry(new DockerRegistryEndpoint("http://" + registry.host(), null));
+        failing.setUnstableOnFailure(true);
+        TestStepContext stopped = new TestStepContext(workspace, env);
+        Map<String, Object> none = (Map<String, Object>) stopped.run(failing, Duration.ofMinutes(5));
+        assertSerializable(none);
+        assertThat(maps(none.get("bases"))).singleElement().satisfies(b -> assertThat(b).containsEntry("distro", "nosuchsuite")
+                .hasEntrySatisfying("error", e -> assertThat((String) e).contains("debuerreotype-init exited")));
+        assertThat(maps(none.get("trees"))).isEmpty();
+        assertThat(Files.readString(app.resolve("changelog"))).isEqualTo(first);
+        assertThat(stopped.run.getResult()).isEqualTo(Result.UNSTABLE);
+        assertThat(stopped.log()).contains("refresh stopped: a base image failed; no changelog was bumped and nothing was built")
+                .contains("build unstable: 1 base image(s) or image(s) not built: nosuchsuite (");
+
         // The weekly bump dates by the agent's zone (as weekly-update.sh's `date`); base image tags are UTC days.
-        String version = "1.0-" + DateTimeFormatter.ofPattern("yyyyMMdd").format(LocalDate.now());
+        String version = "1.0-w" + DateTimeFormatter.ofPattern("yyyyMMdd").format(LocalDate.now());
         created.add(0, registry.host() + "/app:latest");
         created.add(0, registry.host() + "/app:" + version);
-
         RefreshImageTreeStep step = new RefreshImageTreeStep(List.of("weekly"));
-        step.setDistros(List.of("nosuchsuite")); // fails fast: the tree builds on the bookworm published above, as at Wikimedia
+        step.setDistros(List.of("bookworm"));
         step.setConfig("imagetree.yaml");
         step.setRegistry(new DockerRegistryEndpoint("http://" + registry.host(), null));
         step.setJobs(1);
-        step.setUnstableOnFailure(true);
         TestStepContext ctx = new TestStepContext(workspace, env);
-        Map<String, Object> result = (Map<String, Object>) ctx.run(step, Duration.ofMinutes(10));
+        Map<String, Object> result = (Map<String, Object>) ctx.run(step, Duration.ofMinutes(20));
 
         assertSerializable(result);
-        assertThat(maps(result.get("bases"))).singleElement().satisfies(b -> assertThat(b).containsEntry("distro", "nosuchsuite")
-                .hasEntrySatisfying("error", e -> assertThat((String) e).contains("debuerreotype-init exited")));
+        String newBase = head(registry.host() + "/bookworm:latest").orElseThrow().digest();
+        assertThat(maps(result.get("bases"))).singleElement().satisfies(b -> assertThat(b).containsEntry("distro", "bookworm")
+                .containsEntry("digest", newBase));
         Map<String, Object> tree = maps(result.get("trees")).get(0);
         assertThat(tree).containsEntry("directory", "weekly");
         assertThat(maps(tree.get("bumps"))).singleElement().satisfies(b -> assertThat(b).containsEntry("name", "app")
@@ -218,12 +235,12 @@ class BaseImageStepsTest {
         Map<String, Object> image = maps(tree.get("images")).get(0);
         assertThat(image).containsEntry("name", "app").containsEntry("tag", version).containsEntry("state", "published");
         assertThat(head(registry.host() + "/app:" + version).orElseThrow().digest()).isEqualTo(image.get("digest"));
-        assertThat(baseDigestLabel(registry.host() + "/app:" + version)).as("built on the published bookworm").isEqualTo(bookwormDigest);
+        assertThat(baseDigestLabel(registry.host() + "/app:" + version)).as("built on the refreshed bookworm").isEqualTo(newBase);
 
-        assertThat(ctx.run.getResult()).isEqualTo(Result.UNSTABLE);
+        assertThat(ctx.run.getResult()).as("nothing failed: the result is not set").isNull();
         assertThat(ctx.run.getAction(ImageTreeAction.class)).isNotNull()
                 .satisfies(a -> assertThat(a.count("published")).isEqualTo(1));
-        assertThat(ctx.log()).contains("[imagetree] weekly bump of").contains("build unstable: 1 base image(s) or image(s) not built: nosuchsuite (");
+        assertThat(ctx.log()).contains("[imagetree] weekly bump of");
     }
 
     @Test

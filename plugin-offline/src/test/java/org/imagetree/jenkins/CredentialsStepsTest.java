@@ -136,4 +136,33 @@ class CredentialsStepsTest {
         assertThat(client.headManifest(ImageReference.parse(authenticated.host() + "/credtest-app:" + tag))).isPresent();
         assertThat(ctx.log()).doesNotContain(PASSWORD);
     }
+
+    /** A test registry's short password: accepted, used, masked like any other, with a warning (it was refused before). */
+    @Test
+    @Order(4)
+    void aShortRegistryPasswordIsUsedAndMaskedWithAWarning() throws Throwable {
+        String shortPassword = "pw7q2";
+        try (LocalRegistry shortLogin = LocalRegistry.start("tester", shortPassword)) {
+            ImageTreePlanStep plan = new ImageTreePlanStep();
+            plan.setDirectory("images");
+            plan.setConfig("config.yaml");
+            plan.setPublish(true);
+            plan.setRegistry(new DockerRegistryEndpoint("http://" + shortLogin.host(), "tester"));
+            TestStepContext ctx = new TestStepContext(workspace, env);
+            ctx.controller.credential("tester", "127.0.0.1", "tester", shortPassword);
+            ctx.controller.defaults = new StepDefaults(null, null, List.of(open.host(), shortLogin.host()), 0);
+            Files.writeString(workspace.resolve("short.yaml"), "registry: " + shortLogin.host() + "\n");
+            plan.setConfig("short.yaml");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = (Map<String, Object>) ctx.run(plan, Duration.ofMinutes(2));
+            assertThat(ctx.controller.resolved).containsExactly("tester");
+            // Logged in: the registry answered (nothing there yet, so the image is work), no "blocked".
+            assertThat(result.get("work")).as(ctx.log()).isEqualTo(List.of("credtest-app"));
+            assertThat(ctx.log()).contains("[imagetree] warning: the registry password is shorter than 8 characters: it is masked as ****")
+                    .doesNotContain(shortPassword);
+        }
+        SecretMasker masker = new SecretMasker(List.of(shortPassword));
+        assertThat(masker.mask("login tester:pw7q2 failed")).isEqualTo("login tester:**** failed");
+        assertThat(new SecretMasker(List.of(PASSWORD)).shortSecretWarning()).isEmpty();
+    }
 }

@@ -47,10 +47,11 @@ class EngineSettingsTest {
     }
 
     @Test
-    void aPasswordTooShortToMaskIsRefused() {
+    void aShortPasswordIsAcceptedAndTheConsoleWarnsThatItsMaskMayHideOtherText() {
         EngineSettings s = new EngineSettings("images", null, "r.example.org", "bot", Secret.fromString("pw"), List.of(), Map.of());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.config(workspace.toFile()))
-                .isInstanceOf(org.imagetree.InputError.class).hasMessageContaining("shorter than 8").hasMessageNotContaining("pw ");
+        assertThat(s.config(workspace.toFile()).values()).containsEntry("password", "pw").containsEntry("username", "bot");
+        assertThat(new SecretMasker(s.secrets()).shortSecretWarning()).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("[imagetree] warning: the registry password is shorter than 8 characters").doesNotContain("pw "));
     }
 
     @Test
@@ -97,6 +98,24 @@ class EngineSettingsTest {
                 .isInstanceOf(AbortException.class).hasMessage("Credentials 'gcr' give a Docker registry token that is not a username and password");
         assertThatThrownBy(() -> RegistryLogin.fromToken("gcr", new DockerRegistryToken("", "not base64 !")))
                 .isInstanceOf(AbortException.class).message().doesNotContain("not base64");
+        // A token source that gives no token at all: the same clear message (checked, not a caught NullPointerException).
+        assertThatThrownBy(() -> RegistryLogin.fromToken("empty", new DockerRegistryToken("", null)))
+                .isInstanceOf(AbortException.class).hasMessage("Credentials 'empty' give a Docker registry token that is not a username and password");
+    }
+
+    /** What the global credentials list filters by is what a step's lookup has: its host, and no SYSTEM scope. */
+    @Test
+    void theDefaultCredentialsListUsesTheStepsLookupRules() {
+        assertThat(JenkinsControllerSide.requirements("https://docker-registry.example.org:5000/")).singleElement()
+                .isInstanceOfSatisfying(com.cloudbees.plugins.credentials.domains.HostnameRequirement.class,
+                        r -> assertThat(r.getHostname()).isEqualTo("docker-registry.example.org"));
+        assertThat(((com.cloudbees.plugins.credentials.domains.HostnameRequirement) JenkinsControllerSide.requirements(null).get(0)).getHostname())
+                .as("no URL: Docker Hub, as a step without one looks up").isEqualTo("index.docker.io");
+        for (com.cloudbees.plugins.credentials.CredentialsScope scope : com.cloudbees.plugins.credentials.CredentialsScope.values()) {
+            com.cloudbees.plugins.credentials.Credentials c = () -> scope;
+            assertThat(JenkinsControllerSide.USABLE_BY_JOBS.matches(c)).as(scope.name())
+                    .isEqualTo(scope != com.cloudbees.plugins.credentials.CredentialsScope.SYSTEM);
+        }
     }
 
     @Test
@@ -132,7 +151,7 @@ class EngineSettingsTest {
     void secretsAreMasked() {
         SecretMasker m = new SecretMasker(List.of("s3cret-pass", "", "pw"));
         assertThat(m.mask("login bot:s3cret-pass failed")).isEqualTo("login bot:**** failed");
-        assertThat(m.mask("pulling pwgen")).as("too short to mask: not garbled").isEqualTo("pulling pwgen");
+        assertThat(m.mask("pulling pwgen")).as("short, masked all the same (hence the warning)").isEqualTo("pulling ****gen");
         assertThat(StepDefaults.parseRegistries("a.example.org\n# comment\n, b.example.org:5000\n\n")).containsExactly("a.example.org", "b.example.org:5000");
     }
 }

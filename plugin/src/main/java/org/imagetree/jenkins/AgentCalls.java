@@ -99,12 +99,19 @@ final class AgentCalls {
         public final T invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
             SecretMasker masker = new SecretMasker(settings.secrets());
             ConsoleBuildListener console = new ConsoleBuildListener(listener.getLogger(), masker);
+            masker.shortSecretWarning().ifPresent(console::println);
             try {
                 EngineConfig config = settings.config(workspace);
                 config.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
                 return call(workspace, config, console);
             } catch (InputError e) {
                 throw new AbortException(masker.mask(e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                // The engine masks secrets of 8 characters or more in its messages; a shorter one is masked here, and
+                // the exception replaced (its causes could repeat the secret) before it travels to the controller.
+                String message = e.getMessage();
+                if (message == null || masker.mask(message).equals(message)) throw e;
+                throw e instanceof AbortException ? new AbortException(masker.mask(message)) : new IOException(masker.mask(message));
             }
         }
 

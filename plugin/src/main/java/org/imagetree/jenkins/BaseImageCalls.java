@@ -125,6 +125,11 @@ final class BaseImageCalls {
                 ArrayList<HashMap<String, Object>> bases = new ArrayList<>();
                 for (BaseImageBuild b : result.bases()) bases.add(map(b));
                 ArrayList<RefreshRun.Tree> out = new ArrayList<>();
+                if (!result.basesSucceeded()) {
+                    // The engine stopped before the weekly bump: no tree was touched (trees: []).
+                    console.println("[imagetree] refresh stopped: a base image failed; no changelog was bumped and nothing was built");
+                    return new RefreshRun(bases, out);
+                }
                 for (int i = 0; i < trees.size(); i++) {
                     Path tree = trees.get(i);
                     ArrayList<HashMap<String, Object>> bumps = new ArrayList<>();

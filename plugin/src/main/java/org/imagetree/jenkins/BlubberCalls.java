@@ -46,7 +46,7 @@ final class BlubberCalls {
         }
 
         Path context(File workspace, Path file) {
-            return context == null ? file.getParent() : workspace.toPath().resolve(context).normalize();
+            return context == null ? org.imagetree.blubber.Blubber.defaultContext(file) : workspace.toPath().resolve(context).normalize();
         }
 
         Path policy(File workspace) {
@@ -164,7 +164,11 @@ final class BlubberCalls {
                 throws IOException, EngineException {
             Path file = inputs.file(workspace);
             Path context = inputs.context(workspace, file);
-            String name = project != null ? project : context.getFileName().toString();
+            Path contextName = context.getFileName();
+            if (project == null && contextName == null) {
+                throw new AbortException("servicePipeline: the context " + context + " has no directory name to name the project after; set project");
+            }
+            String name = project != null ? project : String.valueOf(contextName);
             Path policyFile = inputs.policy(workspace);
             ServicePipeline.Result r = new ServicePipeline(variants, Clock.systemUTC(), line -> console.println("[blubber] " + line))
                     .run(new ServicePipeline.Options(file, context, testVariant, productionVariant, config.registry(),

@@ -1,6 +1,7 @@
 package org.imagetree.jenkins;
 
 import hudson.Extension;
+import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -98,6 +99,7 @@ public class BuildImageTreeStep extends TreePlanningStep {
     }
 
     @Extension
+    @Symbol("buildImageTree")
     public static final class DescriptorImpl extends ImageTreeStepDescriptor {
         public DescriptorImpl() { super("buildImageTree", BuildImageTreeStep.class); }
     }

@@ -1,5 +1,6 @@
 package org.imagetree.jenkins;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.Extension;
@@ -15,7 +16,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
-import java.util.List;
 
 /**
  * Manage Jenkins » System » Image Tree: default registry (URL and credentials), allowed registries and default
@@ -76,20 +76,24 @@ public class ImageTreeGlobalConfiguration extends GlobalConfiguration {
     }
 
     /**
-     * The credentials an administrator may choose as the default registry login: every global credential that
-     * docker-commons can turn into a {@link DockerRegistryToken} (as its own registry form offers). POST only (the
-     * form's fill requests are), and only for administrators: others see just the current value.
+     * The credentials an administrator may choose as the default registry login: exactly those a step can use for the
+     * default registry. A step looks its credential up by run (credentials-plugin {@code findCredentialById}: as an
+     * item, so never of SYSTEM scope) with the registry's host name as domain requirement, and converts it with
+     * docker-commons' {@link AuthenticationTokens}; so this lists, from the root store, credentials that are not
+     * SYSTEM-scoped, whose domain admits the host of {@code registryUrl} (the form's URL field: the list follows it),
+     * and that convert to a {@link DockerRegistryToken}. POST only (the form's fill requests are), and only for
+     * administrators: others see just the current value.
      */
     @POST
-    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String registryUrl, @QueryParameter String credentialsId) {
         Jenkins jenkins = Jenkins.get();
         if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
             return new StandardListBoxModel().includeCurrentValue(credentialsId);
         }
         return new StandardListBoxModel()
                 .includeEmptyValue()
-                .includeMatchingAs(ACL.SYSTEM2, jenkins, StandardCredentials.class, List.of(),
-                        AuthenticationTokens.matcher(DockerRegistryToken.class))
+                .includeMatchingAs(ACL.SYSTEM2, jenkins, StandardCredentials.class, JenkinsControllerSide.requirements(blankToNull(registryUrl)),
+                        CredentialsMatchers.allOf(AuthenticationTokens.matcher(DockerRegistryToken.class), JenkinsControllerSide.USABLE_BY_JOBS))
                 .includeCurrentValue(credentialsId);
     }
 

@@ -1,6 +1,7 @@
 package org.imagetree.jenkins;
 
 import hudson.Extension;
+import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -74,6 +75,7 @@ public class ImageTreePlanStep extends TreePlanningStep {
     }
 
     @Extension
+    @Symbol("imageTreePlan")
     public static final class DescriptorImpl extends ImageTreeStepDescriptor {
         public DescriptorImpl() { super("imageTreePlan", ImageTreePlanStep.class); }
     }

@@ -1,6 +1,9 @@
 package org.imagetree.jenkins;
 
+import com.cloudbees.plugins.credentials.CredentialsMatcher;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import com.cloudbees.plugins.credentials.domains.HostnameRequirement;
@@ -29,10 +32,21 @@ final class JenkinsControllerSide implements ControllerSide {
         return ImageTreeGlobalConfiguration.get().defaults();
     }
 
+    /**
+     * What a run's lookup leaves out on its own (credentials-plugin's SystemCredentialsProvider finds nothing of
+     * {@link CredentialsScope#SYSTEM} scope for an item), for lists that must offer only what the steps can use.
+     */
+    static final CredentialsMatcher USABLE_BY_JOBS = CredentialsMatchers.not(CredentialsMatchers.withScope(CredentialsScope.SYSTEM));
+
+    /** The domain requirement a step's lookup has for a registry: its host name (Docker Hub's for none). */
+    static List<DomainRequirement> requirements(String registryUrl) {
+        return List.of(new HostnameRequirement(hostname(registryUrl)));
+    }
+
     @Override
     public RegistryLogin login(Run<?, ?> run, String registryUrl, String credentialsId) throws IOException {
         String host = hostname(registryUrl);
-        List<DomainRequirement> requirements = List.of(new HostnameRequirement(host));
+        List<DomainRequirement> requirements = requirements(registryUrl);
         IdCredentials credentials = CredentialsProvider.findCredentialById(credentialsId, IdCredentials.class, run, requirements);
         if (credentials == null) {
             throw new AbortException("Could not find credentials matching '" + credentialsId + "' for registry host " + host);

@@ -2,6 +2,7 @@ package org.imagetree.jenkins;
 
 import hudson.AbortException;
 import hudson.Extension;
+import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -59,6 +60,7 @@ public class LintImageTreeStep extends TreeStep {
     }
 
     @Extension
+    @Symbol("lintImageTree")
     public static final class DescriptorImpl extends ImageTreeStepDescriptor {
         public DescriptorImpl() { super("lintImageTree", LintImageTreeStep.class); }
     }

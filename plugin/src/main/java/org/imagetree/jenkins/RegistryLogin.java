@@ -27,10 +27,14 @@ record RegistryLogin(String credentialsId, String username, Secret password) imp
      *                        never its content
      */
     static RegistryLogin fromToken(String credentialsId, DockerRegistryToken token) throws AbortException {
+        String encoded = token.getToken();
+        if (encoded == null) {
+            throw new AbortException("Credentials '" + credentialsId + "' give a Docker registry token that is not a username and password");
+        }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(token.getToken()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException | NullPointerException e) {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
             throw new AbortException("Credentials '" + credentialsId + "' give a Docker registry token that is not a username and password");
         }
         int colon = decoded.indexOf(':');

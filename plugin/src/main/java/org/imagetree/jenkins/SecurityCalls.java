@@ -4,6 +4,7 @@ import hudson.AbortException;
 import hudson.model.TaskListener;
 import org.imagetree.ImageTreeEngine;
 import org.imagetree.config.EngineConfig;
+import org.imagetree.report.SafeText;
 import org.imagetree.security.ScanReport;
 import org.imagetree.security.SecurityScanException;
 import org.imagetree.security.SecurityUpdates;
@@ -41,10 +42,14 @@ final class SecurityCalls {
                 report = images != null && !images.isEmpty() ? engine.securityScan(images)
                         : engine.securityScan(settings.imageDirectory(workspace));
             } catch (SecurityScanException e) {
-                throw new AbortException("imageTreeSecurityScan: " + e.getMessage());
+                throw new AbortException("imageTreeSecurityScan: " + SafeText.escapeLines(e.getMessage()));
             }
-            report.warnings().forEach(w -> console.println("[imagetree] warning: " + w));
+            report.warnings().forEach(w -> console.println("[imagetree] warning: " + SafeText.escape(w)));
             report.text().lines().forEach(l -> console.println("[imagetree] " + l));
+            if (report.failed()) { // as the CLI's exit 1: the report above still lists every image
+                throw new AbortException("imageTreeSecurityScan: " + report.failures().size() + " image"
+                        + (report.failures().size() == 1 ? "" : "s") + " could not be read (listed above)");
+            }
             ArrayList<HashMap<String, Object>> out = new ArrayList<>();
             for (Map<String, Object> m : report.asMaps()) out.add(serializable(m));
             return out;
@@ -65,9 +70,9 @@ final class SecurityCalls {
             try {
                 u = connectedEngine(config, null).securityUpdate(settings.imageDirectory(workspace));
             } catch (SecurityScanException e) {
-                throw new AbortException("imageTreeSecurityUpdate: " + e.getMessage() + " (nothing was changed)");
+                throw new AbortException("imageTreeSecurityUpdate: " + SafeText.escapeLines(e.getMessage()) + " (nothing was changed)");
             }
-            u.scan().warnings().forEach(w -> console.println("[imagetree] warning: " + w));
+            u.scan().warnings().forEach(w -> console.println("[imagetree] warning: " + SafeText.escape(w)));
             ArrayList<HashMap<String, Object>> bumps = new ArrayList<>();
             for (TreeUpdater.Bump b : u.bumps()) {
                 console.println("[imagetree] " + b.name() + ": " + b.oldVersion() + " -> " + b.newVersion());

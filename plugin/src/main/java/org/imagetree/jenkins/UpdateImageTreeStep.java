@@ -1,6 +1,7 @@
 package org.imagetree.jenkins;
 
 import hudson.Extension;
+import org.jenkinsci.Symbol;
 import hudson.model.Descriptor;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -61,6 +62,7 @@ public class UpdateImageTreeStep extends TreeStep {
     }
 
     @Extension
+    @Symbol("updateImageTree")
     public static final class DescriptorImpl extends ImageTreeStepDescriptor {
         public DescriptorImpl() { super("updateImageTree", UpdateImageTreeStep.class); }
     }

@@ -110,7 +110,7 @@ public final class ConfigDecoder {
         Map<String, Variant> variants = new LinkedHashMap<>();
         YamlCursor vs = fields.get("variants");
         if (vs != null) vs.fields(null).forEach((name, v) -> variants.put(name, variant(name, v)));
-        return new BlubberConfig(file, BlubberConfig.CURRENT_VERSION, withDefaults, variants);
+        return new BlubberConfig(file, BlubberConfig.CURRENT_VERSION, withDefaults, variants, SourceLines.of(node));
     }
 
     private static void checkVersion(String file, YamlCursor version, YamlCursor root) {

@@ -22,14 +22,20 @@ public final class Expander {
         } catch (IllegalStateException e) {
             throw error(config, "processing includes for variant '" + target + "': " + e.getMessage());
         }
-        for (String name : config.variants().keySet()) {
-            if (!expanded.containsKey(name)) {
-                try {
-                    expanded.put(name, expandIncludes(config, includes, name));
-                } catch (IllegalStateException e) {
-                    expanded.put(name, config.variants().get(name));
-                }
+        // Only the variants the target's stages can reach through copies, requirements and mounts are expanded (each
+        // expansion walks its includes; expanding every variant of a long includes chain was quadratic).
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(variantsCopiedFrom(config, expanded.get(target)));
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (expanded.containsKey(name)) continue;
+            Variant v;
+            try {
+                v = expandIncludes(config, includes, name);
+            } catch (IllegalStateException e) {
+                v = config.variants().get(name);
             }
+            expanded.put(name, v);
+            todo.addAll(variantsCopiedFrom(config, v));
         }
         List<Variant> stages = new ArrayList<>();
         try {
@@ -38,8 +44,8 @@ public final class Expander {
             throw error(config, "processing copies for variant '" + target + "': " + e.getMessage());
         }
         stages.add(expanded.get(target));
-        List<String> messages = ConfigValidator.validateExpanded(config, stages);
-        if (!messages.isEmpty()) throw new ValidationError(config.file(), messages);
+        List<ConfigValidator.Problem> problems = ConfigValidator.expandedProblems(config, stages);
+        if (!problems.isEmpty()) throw new ValidationError(config, problems);
         return new Expansion(config, target, stages);
     }
 
@@ -72,17 +78,20 @@ public final class Expander {
 
     private static DependencyGraph copiesGraph(BlubberConfig config, Map<String, Variant> expanded) {
         Map<String, List<String>> edges = new LinkedHashMap<>();
-        expanded.forEach((name, v) -> {
-            List<String> froms = new ArrayList<>();
-            v.copies().forEach(a -> froms.add(a.from()));
-            for (Builder b : v.common().allBuilders()) {
-                if (b.requirements() != null) b.requirements().forEach(a -> froms.add(a.from()));
-                if (b instanceof CustomBuilder cb) cb.mountsOrEmpty().forEach(m -> froms.add(m.from()));
-            }
-            // 'local' is the build context, never a variant, even beside a variant named "local" (as Blubber).
-            edges.put(name, froms.stream().filter(f -> !Artifact.LOCAL.equals(f) && config.hasVariant(f)).distinct().toList());
-        });
+        expanded.forEach((name, v) -> edges.put(name, variantsCopiedFrom(config, v)));
         return new DependencyGraph(edges);
+    }
+
+    /** The variants an expanded variant copies from (copies, builder requirements, custom builder mounts). */
+    private static List<String> variantsCopiedFrom(BlubberConfig config, Variant v) {
+        List<String> froms = new ArrayList<>();
+        v.copies().forEach(a -> froms.add(a.from()));
+        for (Builder b : v.common().allBuilders()) {
+            if (b.requirements() != null) b.requirements().forEach(a -> froms.add(a.from()));
+            if (b instanceof CustomBuilder cb) cb.mountsOrEmpty().forEach(m -> froms.add(m.from()));
+        }
+        // 'local' is the build context, never a variant, even beside a variant named "local" (as Blubber).
+        return froms.stream().filter(f -> !Artifact.LOCAL.equals(f) && config.hasVariant(f)).distinct().toList();
     }
 
     /** Blubber's message for a variant that does not exist, with the variants that do. */

@@ -87,8 +87,10 @@ public record Policy(String uri, List<Enforcement> enforcements) {
             if (!PolicyRule.check(e.rule(), value)) {
                 String violation = "value: \"" + PolicyRule.display(value) + "\", for \"" + e.path()
                         + "\" violates policy rule \"" + e.rule() + "\"";
-                throw new BlubberError(BlubberError.Kind.POLICY_VIOLATION, null, 0,
-                        "Configuration fails policy check against:\npolicy: " + uri + "\nviolation: " + violation);
+                // Blubber prints three lines without a location; one line, at the value's line in the blubber.yaml.
+                BlubberConfig config = expansion.config();
+                throw new BlubberError(BlubberError.Kind.POLICY_VIOLATION, config.file(), SourceLines.valueLine(config, e.path()),
+                        "fails the policy " + uri + ": " + violation);
             }
         }
     }

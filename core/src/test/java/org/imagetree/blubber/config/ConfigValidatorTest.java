@@ -87,18 +87,54 @@ class ConfigValidatorTest {
         assertThat(messages("builder: {command: [x], caches: ['${GOPATH}/pkg', '$GOCACHE']}")).isEmpty();
     }
 
+    /** Blubber's message does not say which name; this one does, once per bad name, at its line (issue 25). */
     @Test
-    void badVariantNames() {
-        assertThat(ConfigValidator.validate(decode("version: v4\nvariants:\n  ab: {}\n"))).containsExactly("variants: contains a bad variant name");
+    void badVariantNamesAreNamed() {
+        BlubberConfig c = decode("version: v4\nvariants:\n  ab: {}\n  good-one: {}\n  _x_: {}\n");
+        assertThat(ConfigValidator.validate(c)).containsExactly("variants: contains a bad variant name \"ab\"",
+                "variants: contains a bad variant name \"_x_\"");
+        assertThatThrownBy(() -> ConfigValidator.validateOrThrow(c)).hasMessage(
+                "blubber.yaml:3: variants: contains a bad variant name \"ab\"\nblubber.yaml:5: variants: contains a bad variant name \"_x_\"");
     }
 
     @Test
     void allFailuresAreReportedTogether() {
         assertThatThrownBy(() -> ConfigValidator.validateOrThrow(decode("version: v4\nvariants:\n  abc:\n    base: A\n    lives: {as: root}\n")))
                 .isInstanceOfSatisfying(ValidationError.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo("blubber.yaml is invalid:\nbase: \"A\" is not a valid image reference\nas: \"root\" is not a valid user name");
+                    assertThat(e.getMessage()).isEqualTo("blubber.yaml:4: base: \"A\" is not a valid image reference\n"
+                            + "blubber.yaml:5: as: \"root\" is not a valid user name");
                     assertThat(e.exitCode()).isEqualTo(4);
                 });
+    }
+
+    /** Every message is at the line of its value; inherited values are at the variant that inherits them. */
+    @Test
+    void problemsAreAtTheLinesOfTheirValues() {
+        BlubberConfig c = decode("""
+                version: v4
+                variants:
+                  build:
+                    apt:
+                      packages:
+                        default: [ok, Bad_Name]
+                      sources:
+                        - url: 'ftp://a'
+                          distribution: x
+                    builders:
+                      - custom:
+                          command: [x]
+                          caches:
+                            - {destination: /a, access: open}
+                    copies:
+                      - from: Not_Valid
+                    runs: {as: ab}
+                """);
+        assertThatThrownBy(() -> ConfigValidator.validateOrThrow(c)).hasMessage(String.join("\n",
+                "blubber.yaml:16: from: \"Not_Valid\" is not a valid image reference or known variant",
+                "blubber.yaml:6: packages[default][1]: \"Bad_Name\" is not a valid Debian package name",
+                "blubber.yaml:8: url: \"ftp://a\" is not a valid HTTP/HTTPS URL",
+                "blubber.yaml:14: access: \"open\" is not one of shared, locked, private",
+                "blubber.yaml:17: as: \"ab\" is not a valid user name"));
     }
 
     @ParameterizedTest

@@ -28,8 +28,9 @@ class PolicyTest {
         Expansion e = Expander.expand(decode(CONFIG), "production");
         assertThatThrownBy(() -> policy.check(e)).isInstanceOfSatisfying(BlubberError.class, err -> {
             assertThat(err.exitCode()).isEqualTo(6);
-            assertThat(err.getMessage()).isEqualTo("Configuration fails policy check against:\npolicy: policy.yaml\n"
-                    + "violation: value: \"true\", for \"variants.production.runs.insecurely\" violates policy rule \"isfalse\"");
+            // One line at the value's line (Blubber: "Configuration fails policy check against:\npolicy: ...\nviolation: ...").
+            assertThat(err.getMessage()).isEqualTo("blubber.yaml:5: fails the policy policy.yaml: "
+                    + "value: \"true\", for \"variants.production.runs.insecurely\" violates policy rule \"isfalse\"");
         });
     }
 

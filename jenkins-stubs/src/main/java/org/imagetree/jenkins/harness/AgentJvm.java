@@ -33,10 +33,25 @@ import java.util.Set;
  * callable in the child (as remoting forwards it). So a non-serializable field, or a controller-only object on the
  * agent path, fails a test here as it would fail on a real agent.
  *
- * <p>The filter: JDK classes only from {@link #JDK_ALLOWED} (as Jenkins' {@code whitelisted-classes.txt}), classes
- * of Jenkins, its plugins and the bundled engine otherwise, except what lives only on the controller
- * ({@link #CONTROLLER_ONLY}: runs, jobs, steps and their executions and contexts, flow nodes, descriptors,
- * credentials objects).
+ * <p>The filter is the rule Jenkins' {@code ClassFilterImpl} applies to everything remoting reads (jenkinsci/jenkins
+ * tag jenkins-2.555.3, core/src/main/java/jenkins/security/ClassFilterImpl.java, {@code isBlacklisted} and
+ * {@code isLocationWhitelisted}), with the plugin laid out as its hpi installs it:
+ * <ul>
+ *   <li>throwables, enums (and arrays of permitted classes) are permitted wherever they come from;</li>
+ *   <li>a class is permitted by its <em>location</em>: Jenkins core and remoting, and jars whose manifest is a plugin's
+ *       ({@code Short-Name} with {@code Plugin-Version} or {@code Jenkins-Version}) or says
+ *       {@code Jenkins-ClassFilter-Whitelisted: true}. Here jenkins-stubs stands for core, remoting and the plugins the
+ *       hpi depends on, and the plugin's own classes directory ({@code imagetree.plugin.classes}, the hpi's
+ *       {@code WEB-INF/lib/image-tree.jar}, which has the plugin manifest) and test classes (as in a JenkinsRule
+ *       test) are permitted. Every other jar or directory is what the hpi bundles in {@code WEB-INF/lib} without a
+ *       plugin manifest: the engine (imagetree-core) and its libraries. Their classes are <em>rejected</em>, as a real
+ *       agent channel rejects them, even where the reactor puts them in a {@code target/classes} directory (which
+ *       ClassFilterImpl would pass as "current plugin classes" in a test, but which is a plain jar in the hpi);</li>
+ *   <li>otherwise JDK classes only from {@link #JDK_ALLOWED} (each one is on Jenkins' {@code whitelisted-classes.txt}
+ *       at that tag).</li>
+ * </ul>
+ * On top of Jenkins' rule, what lives only on the controller ({@link #CONTROLLER_ONLY}: runs, jobs, steps and their
+ * executions and contexts, flow nodes, descriptors, credentials objects) is refused, so a callable cannot carry it.
  */
 public final class AgentJvm {
     private AgentJvm() {}
@@ -71,10 +86,6 @@ public final class AgentJvm {
             "java.util.Map$Entry", "java.time.Duration", "java.time.Instant", "java.time.Ser",
             "java.lang.String$CaseInsensitiveComparator", "java.util.Comparators$NaturalOrderComparator");
 
-    /** Packages of Jenkins, its plugins and the engine the plugin bundles. */
-    static final List<String> PLUGIN_PACKAGES = List.of("org.imagetree.", "hudson.", "jenkins.", "org.jenkinsci.",
-            "com.cloudbees.plugins.credentials.", "org.kohsuke.stapler.");
-
     /** Classes (and their subclasses) that exist only on the controller and must never be sent to an agent. */
     static final List<String> CONTROLLER_ONLY = List.of("hudson.model.Run", "hudson.model.Job", "hudson.model.Actionable",
             "hudson.model.Descriptor", "org.jenkinsci.plugins.workflow.steps.Step",
@@ -82,41 +93,107 @@ public final class AgentJvm {
             "org.jenkinsci.plugins.workflow.graph.FlowNode", "com.cloudbees.plugins.credentials.Credentials",
             "com.cloudbees.plugins.credentials.CredentialsProvider", "jenkins.model.Jenkins");
 
-    /** The JEP-200-like filter used in both directions; remembers what it refused, for the message. */
+    /** The system property naming the plugin's own classes directory (plugin-offline's pom sets it for its tests). */
+    public static final String PLUGIN_CLASSES = "imagetree.plugin.classes";
+
+    /** Where classes come from, as ClassFilterImpl judges it: the trusted locations, and a cache of manifest checks. */
+    static final class Locations {
+        final List<String> trusted;
+        private final java.util.Map<String, Boolean> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Locations(List<String> trusted) { this.trusted = List.copyOf(trusted); }
+
+        /** Jenkins core, remoting and the hpi's dependencies (jenkins-stubs), the plugin's own classes, test classes. */
+        static Locations of(Class<?> callable) {
+            List<String> t = new ArrayList<>();
+            t.add(codeSource(AgentJvm.class));
+            String plugin = System.getProperty(PLUGIN_CLASSES);
+            t.add(plugin != null ? new File(plugin).toURI().toString() : codeSource(callable));
+            return new Locations(t);
+        }
+
+        boolean whitelisted(String location) {
+            if (trusted.contains(location)) return true;
+            if (location.endsWith("/test-classes/") || location.endsWith("-tests.jar")) return true; // as Main.isUnitTest
+            return manifests.computeIfAbsent(location, Locations::pluginManifest);
+        }
+
+        /** A jar (or classes directory) whose manifest is a plugin's or carries Jenkins-ClassFilter-Whitelisted: true. */
+        private static boolean pluginManifest(String location) {
+            try {
+                File f = new File(java.net.URI.create(location));
+                java.util.jar.Manifest mf = null;
+                if (f.isFile()) {
+                    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(f, false)) {
+                        mf = jar.getManifest();
+                    }
+                } else if (new File(f, "META-INF/MANIFEST.MF").isFile()) {
+                    try (InputStream in = Files.newInputStream(new File(f, "META-INF/MANIFEST.MF").toPath())) {
+                        mf = new java.util.jar.Manifest(in);
+                    }
+                }
+                if (mf == null) return false;
+                java.util.jar.Attributes a = mf.getMainAttributes();
+                return a.getValue("Short-Name") != null && (a.getValue("Plugin-Version") != null || a.getValue("Jenkins-Version") != null)
+                        || "true".equals(a.getValue("Jenkins-ClassFilter-Whitelisted"));
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    /** The class's code source location as ClassFilterImpl.codeSource gives it (null for the Java platform). */
+    static String codeSource(Class<?> c) {
+        java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+        if (cs == null || cs.getLocation() == null) return null;
+        return cs.getLocation().toString();
+    }
+
+    /** The filter used in both directions; remembers what it refused and why, for the message. */
     static final class Filter implements ObjectInputFilter {
+        private final Locations locations;
         private volatile String rejected;
+        private volatile String why;
         private final java.util.Deque<String> seen = new java.util.ArrayDeque<>();
+
+        Filter(Locations locations) { this.locations = locations; }
 
         @Override
         public Status checkInput(FilterInfo info) {
             Class<?> c = info.serialClass();
             if (c == null) return Status.UNDECIDED;
             while (c.isArray()) c = c.getComponentType();
-            if (c.isPrimitive() || allowed(c)) {
+            String verdict = c.isPrimitive() ? null : refusal(c, locations);
+            if (verdict == null) {
                 if (seen.size() == 4) seen.removeFirst();
                 seen.addLast(info.serialClass().getName());
                 return Status.ALLOWED;
             }
             rejected = info.serialClass().getName();
+            why = verdict;
             return Status.REJECTED;
         }
 
         IOException refused(InvalidClassException e) {
-            return new IOException("Refusing to unmarshal " + rejected + " for security reasons (class filter in the spirit of JEP-200)"
-                    + (seen.isEmpty() ? "" : "; read before it: " + String.join(", ", seen)), e);
+            return new IOException("Refusing to unmarshal " + rejected + " for security reasons (class filter in the spirit of JEP-200): "
+                    + why + (seen.isEmpty() ? "" : "; read before it: " + String.join(", ", seen)), e);
         }
     }
 
-    static boolean allowed(Class<?> c) {
-        String name = c.getName();
-        if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.")) {
-            return JDK_ALLOWED.contains(name) || c.isEnum() && name.startsWith("java.");
-        }
+    /** Null when {@code c} may cross, else why not (Jenkins' ClassFilterImpl rule, plus the controller-only classes). */
+    static String refusal(Class<?> c, Locations locations) {
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {
-            if (CONTROLLER_ONLY.contains(k.getName())) return false;
-            for (Class<?> i : k.getInterfaces()) if (controllerOnlyInterface(i)) return false;
+            if (CONTROLLER_ONLY.contains(k.getName())) return "it lives only on the controller (" + k.getName() + ")";
+            for (Class<?> i : k.getInterfaces()) if (controllerOnlyInterface(i)) return "it lives only on the controller (" + i.getName() + ")";
         }
-        return PLUGIN_PACKAGES.stream().anyMatch(name::startsWith);
+        if (Throwable.class.isAssignableFrom(c) || Enum.class.isAssignableFrom(c)) return null;
+        String location = codeSource(c);
+        if (location != null && !location.startsWith("jrt:") && locations.whitelisted(location)) return null;
+        if (JDK_ALLOWED.contains(c.getName())) return null;
+        return c.getName() + " in " + (location != null ? location : "JRE")
+                + (location != null && !location.startsWith("jrt:")
+                        ? " might be dangerous, so rejecting (a jar the plugin bundles without a plugin manifest, as Jenkins' ClassFilterImpl rejects it)"
+                        : " might be dangerous, so rejecting (not on Jenkins' whitelisted-classes.txt)");
     }
 
     private static boolean controllerOnlyInterface(Class<?> i) {
@@ -174,6 +251,7 @@ public final class AgentJvm {
      */
     public static <T> T act(FilePath.FileCallable<T> callable, File dir) throws IOException, InterruptedException {
         TaskListener listener = findListener(callable);
+        Locations locations = Locations.of(callable.getClass());
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ControllerOutput(request)) {
             out.writeObject(dir.getAbsolutePath());
@@ -185,8 +263,10 @@ public final class AgentJvm {
             Path responseFile = exchange.resolve("response");
             Files.write(requestFile, request.toByteArray());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    AgentJvm.class.getName(), requestFile.toString(), responseFile.toString());
+            List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    AgentJvm.class.getName(), requestFile.toString(), responseFile.toString()));
+            command.addAll(locations.trusted); // the child judges classes by the same locations
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             Process p = pb.start();
             Thread pump = pump(p.getInputStream(), listener == null ? System.out : listener.getLogger());
@@ -206,7 +286,7 @@ public final class AgentJvm {
             pump.join();
             if (!Files.exists(responseFile)) throw new IOException("agent JVM exited " + p.exitValue() + " without an answer");
             Outcome outcome;
-            Filter filter = new Filter();
+            Filter filter = new Filter(locations);
             try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Files.readAllBytes(responseFile)))) {
                 in.setObjectInputFilter(filter);
                 outcome = (Outcome) in.readObject();
@@ -276,7 +356,7 @@ public final class AgentJvm {
         Path requestFile = Path.of(args[0]);
         Path responseFile = Path.of(args[1]);
         Outcome outcome;
-        Filter filter = new Filter();
+        Filter filter = new Filter(new Locations(List.of(args).subList(2, args.length)));
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Files.readAllBytes(requestFile)))) {
             in.setObjectInputFilter(filter);
             String dir = (String) in.readObject();
@@ -318,8 +398,14 @@ public final class AgentJvm {
         }
     }
 
-    /** For the harness's own tests: the filter's verdict on a class. */
-    public static boolean mayCross(Class<?> c) { return allowed(c); }
+    /**
+     * For tests: the filter's verdict on a class, with the plugin's own classes where {@code imagetree.plugin.classes}
+     * says (else where {@code pluginClass} was loaded from).
+     */
+    public static boolean mayCross(Class<?> c, Class<?> pluginClass) { return refusal(c, Locations.of(pluginClass)) == null; }
+
+    /** Why {@code c} may not cross (null when it may). */
+    public static String whyNot(Class<?> c, Class<?> pluginClass) { return refusal(c, Locations.of(pluginClass)); }
 
 
 }

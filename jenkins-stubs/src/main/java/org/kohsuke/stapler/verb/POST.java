@@ -6,8 +6,12 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.kohsuke.stapler.interceptor.InterceptorAnnotation;
+import org.kohsuke.stapler.interceptor.Stage;
 
+/** Restricts a web method to HTTP POST: other verbs skip it (and find nothing else: 404). */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@InterceptorAnnotation(value = HttpVerbInterceptor.class, stage = Stage.SELECTION)
 public @interface POST {}

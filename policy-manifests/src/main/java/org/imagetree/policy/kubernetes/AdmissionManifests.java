@@ -37,10 +37,11 @@ import org.imagetree.policy.RegistryPolicy;
  * {@code ValidatingWebhookConfiguration} for {@code AdmissionWebhookServer}. Built from the fabric8 model, so
  * the YAML is structurally valid by construction.
  *
- * <p>The CEL policy compares the reference as written in the pod spec: every image must start with an allowed
- * prefix including its trailing {@code /} (so {@code docker-registry.wikimedia.org.evil.example/x} fails), and
- * must not be a denied (base) repository with any tag or digest. Short Docker Hub names ({@code nginx}) have no
- * registry prefix and therefore fail, even when {@code docker.io} is allowed; the webhook normalises instead.
+ * <p>The CEL policy decides each image as the webhook does ({@link ImageReferenceCel}): a valid reference, in an
+ * allowed registry after Docker's normalisation (so {@code nginx} is {@code docker.io/library/nginx}, a host in
+ * capitals is the same host, {@code docker-registry.wikimedia.org.evil.example/x} is another), not a denied (base)
+ * repository with any tag or digest. The tests evaluate it with CEL's Java implementation against the webhook's
+ * requests and require the same answer on each.
  *
  * <p>Immutable and thread-safe.
  */
@@ -89,20 +90,27 @@ public final class AdmissionManifests {
 
     public String name() { return name; }
 
-    /** The CEL policy. */
+    /**
+     * The CEL policy. Its variables: the pod spec of the object, by kind; every image of it (a container without
+     * one gives ''); the images not allowed (invalid, or outside the allowed registries); the base images among them.
+     * One validation per list, each message naming the images.
+     */
     public ValidatingAdmissionPolicy validatingAdmissionPolicy() {
+        ImageReferenceCel images = new ImageReferenceCel(policy);
+        List<Variable> variables = new ArrayList<>(List.of(variable("podSpec", podSpecExpression()), variable("images", imagesExpression()),
+                variable("disallowed", "variables.images.filter(image, !(" + images.allowed("image") + "))")));
         List<Validation> validations = new ArrayList<>();
         validations.add(new ValidationBuilder()
-                .withExpression("variables.images.all(image, " + allowedCondition("image") + ")")
-                .withMessageExpression("'images not from an allowed registry (" + cel(allowedPrefixes()) + "): ' + "
-                        + "variables.images.filter(image, !(" + allowedCondition("image") + ")).join(', ')")
+                .withExpression("size(variables.disallowed) == 0")
+                .withMessageExpression("'images not from an allowed registry (" + cel(allowedRegistries()) + ") or not valid references: ' + "
+                        + "variables.disallowed.map(image, \"'\" + image + \"'\").join(', ')")
                 .withReason("Forbidden")
                 .build());
         if (!policy.deniedRepositories().isEmpty()) {
+            variables.add(variable("baseImages", "variables.images.filter(image, " + images.baseImage("image") + ")"));
             validations.add(new ValidationBuilder()
-                    .withExpression("!variables.images.exists(image, " + baseImageCondition("image") + ")")
-                    .withMessageExpression("'base images are never deployed: ' + "
-                            + "variables.images.filter(image, " + baseImageCondition("image") + ").join(', ')")
+                    .withExpression("size(variables.baseImages) == 0")
+                    .withMessageExpression("'base images are never deployed: ' + variables.baseImages.join(', ')")
                     .withReason("Forbidden")
                     .build());
         }
@@ -111,7 +119,7 @@ public final class AdmissionManifests {
                 .withNewSpec()
                 .withFailurePolicy("Fail")
                 .withMatchConstraints(matchConstraints())
-                .withVariables(variable("podSpec", podSpecExpression()), variable("images", imagesExpression()))
+                .withVariables(variables)
                 .withValidations(validations)
                 .endSpec()
                 .build();
@@ -238,26 +246,18 @@ public final class AdmissionManifests {
         return expr;
     }
 
-    /** All images of the pod spec; {@code has(...) ? ... : []} rather than optionals, for older API servers. */
+    /**
+     * All images of the pod spec, '' for a container without one; {@code has(...) ? ... : []} rather than optionals,
+     * for older API servers.
+     */
     static String imagesExpression() {
         return WorkloadKind.CONTAINER_FIELDS.stream()
-                .map(f -> "(has(variables.podSpec." + f + ") ? variables.podSpec." + f + ".map(c, c.image) : [])")
+                .map(f -> "(has(variables.podSpec." + f + ") ? variables.podSpec." + f + ".map(c, has(c.image) ? c.image : '') : [])")
                 .collect(Collectors.joining(" + "));
     }
 
-    private List<String> allowedPrefixes() {
-        return policy.allowedRegistries().stream().map(AllowedRegistry::prefix).toList();
-    }
-
-    private String allowedCondition(String var) {
-        return allowedPrefixes().stream().map(p -> var + ".startsWith(" + literal(p) + ")").collect(Collectors.joining(" || "));
-    }
-
-    private String baseImageCondition(String var) {
-        return policy.deniedRepositories().stream().sorted()
-                .map(r -> var + " == " + literal(r) + " || " + var + ".startsWith(" + literal(r + ":") + ") || "
-                        + var + ".startsWith(" + literal(r + "@") + ")")
-                .collect(Collectors.joining(" || "));
+    private List<String> allowedRegistries() {
+        return policy.allowedRegistries().stream().map(AllowedRegistry::toString).toList();
     }
 
     private static String cel(List<String> values) {

@@ -71,34 +71,64 @@ class AdmissionManifestsTest {
     void celVariablesCoverEveryPodSpecPathAndContainerList() {
         Map<String, Object> spec = (Map<String, Object>) loadAll(manifests.toYaml()).get(0).get("spec");
         List<Map<String, Object>> variables = (List<Map<String, Object>>) spec.get("variables");
-        assertThat(variables).extracting(v -> v.get("name")).containsExactly("podSpec", "images");
+        assertThat(variables).extracting(v -> v.get("name")).containsExactly("podSpec", "images", "disallowed", "baseImages");
         String podSpec = (String) variables.get(0).get("expression");
         assertThat(podSpec).contains("object.kind == 'Pod' ? object.spec :", "object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec :",
                 "object.kind == 'PodTemplate' ? object.template.spec :", "object.spec.template.spec");
         assertThat(podSpec).doesNotContain("?.");
         String images = (String) variables.get(1).get("expression");
         for (String field : List.of("containers", "initContainers", "ephemeralContainers")) {
-            assertThat(images).contains("(has(variables.podSpec." + field + ") ? variables.podSpec." + field + ".map(c, c.image) : [])");
+            assertThat(images).contains("(has(variables.podSpec." + field + ") ? variables.podSpec." + field + ".map(c, has(c.image) ? c.image : '') : [])");
         }
+        assertThat((String) variables.get(2).get("expression")).startsWith("variables.images.filter(image, !(");
+        assertThat((String) variables.get(3).get("expression")).startsWith("variables.images.filter(image, image.matches(r'^(?:");
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void validationsUseTrailingSlashPrefixesAndDenyBaseImagesWithAnyTagOrDigest() {
+    void validationsMatchReferencesAsTheWebhookParsesThemAndDenyBaseImagesWithAnyTagOrDigest() {
         Map<String, Object> spec = (Map<String, Object>) loadAll(manifests.toYaml()).get(0).get("spec");
         List<Map<String, Object>> validations = (List<Map<String, Object>>) spec.get("validations");
-        assertThat(validations).hasSize(2);
-        String registries = (String) validations.get(0).get("expression");
-        assertThat(registries).isEqualTo("variables.images.all(image, image.startsWith('docker-registry.wikimedia.org/')"
-                + " || image.startsWith('registry.example/team/'))");
-        assertThat((String) validations.get(0).get("messageExpression")).contains("variables.images.filter(image, !(", ".join(', ')");
-        String bases = (String) validations.get(1).get("expression");
+        assertThat(validations).extracting(v -> v.get("expression"))
+                .containsExactly("size(variables.disallowed) == 0", "size(variables.baseImages) == 0");
+        assertThat((String) validations.get(0).get("messageExpression"))
+                .startsWith("'images not from an allowed registry (docker-registry.wikimedia.org, registry.example/team) or not valid references: ' + ")
+                .endsWith("variables.disallowed.map(image, \"'\" + image + \"'\").join(', ')");
+        assertThat((String) validations.get(1).get("messageExpression")).startsWith("'base images are never deployed: ' + ");
+        List<Map<String, Object>> variables = (List<Map<String, Object>>) spec.get("variables");
+        String allowed = (String) variables.get(2).get("expression");
+        // each allowed registry: its host in any letter case (no (?i): RE2 would fold the Kelvin sign into k), then the
+        // grammar of a reference, and a second pattern bounding the name to 255 characters
+        String wikimedia = ImageReferenceCel.host("docker-registry.wikimedia.org");
+        assertThat(wikimedia).startsWith("[dD][oO][cC][kK][eE][rR]-[rR][eE][gG]").contains("[.]").doesNotContain("(?i");
+        assertThat(allowed).contains("image.matches(r'^" + wikimedia + "/" + ImageReferenceCel.PATH + ImageReferenceCel.REFERENCE_END + "')",
+                "image.matches(r'^" + wikimedia + "/[a-z0-9._/-]{1,225}(?:[:@]|$)')",
+                "image.matches(r'^" + ImageReferenceCel.host("registry.example") + "/team(?:/" + ImageReferenceCel.COMPONENT + ")+")
+                .doesNotContain("startsWith('docker-registry");
         // under every allowed registry, and below its path prefix
+        String bases = (String) variables.get(3).get("expression");
         for (String base : List.of("docker-registry.wikimedia.org/bookworm", "docker-registry.wikimedia.org/bullseye",
                 "registry.example/bookworm", "registry.example/team/bookworm", "registry.example/team/bullseye")) {
-            assertThat(bases).contains("image == '" + base + "'", "image.startsWith('" + base + ":')", "image.startsWith('" + base + "@')");
+            String host = base.substring(0, base.indexOf('/'));
+            assertThat(bases).contains(ImageReferenceCel.host(host) + "/" + base.substring(host.length() + 1).replace(".", "[.]"));
         }
-        assertThat((String) validations.get(1).get("messageExpression")).startsWith("'base images are never deployed: ' + ");
+        assertThat(bases).endsWith(")(?:[:@]|$)'))");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dockerHubShortNamesAreWrittenWithAndWithoutAHost() {
+        Map<String, Object> spec = (Map<String, Object>) loadAll(AdmissionManifests.forPolicy(RegistryPolicy.forDeployment(
+                List.of("docker.io"), "", List.of("debian"))).toYaml()).get(0).get("spec");
+        List<Map<String, Object>> variables = (List<Map<String, Object>>) spec.get("variables");
+        String hub = "(?:" + ImageReferenceCel.host("docker.io") + "|" + ImageReferenceCel.host("index.docker.io") + "|"
+                + ImageReferenceCel.host("registry-1.docker.io") + ")";
+        assertThat((String) variables.get(2).get("expression"))
+                .contains("image.matches(r'^" + hub + "/" + ImageReferenceCel.COMPONENT + ImageReferenceCel.REFERENCE_END + "')")
+                .contains("image.matches(r'^" + ImageReferenceCel.COMPONENT + ImageReferenceCel.REFERENCE_END + "')")
+                .contains("!image.startsWith('localhost/')")
+                .contains("{1,237}"); // docker.io/library/ + 237 = 255
+        assertThat((String) variables.get(3).get("expression")).contains(hub + "/(?:library/)?debian", "|(?:library/)?debian)");
     }
 
     @Test
@@ -107,6 +137,7 @@ class AdmissionManifestsTest {
         AdmissionManifests plain = AdmissionManifests.forPolicy(RegistryPolicy.of(List.of("r.example"), List.of()));
         Map<String, Object> spec = (Map<String, Object>) loadAll(plain.toYaml()).get(0).get("spec");
         assertThat((List<Object>) spec.get("validations")).hasSize(1);
+        assertThat((List<Map<String, Object>>) spec.get("variables")).extracting(v -> v.get("name")).containsExactly("podSpec", "images", "disallowed");
         assertThat(at(spec, "matchConstraints", "namespaceSelector", "matchExpressions"))
                 .isEqualTo(List.of(Map.of("key", "kubernetes.io/metadata.name", "operator", "NotIn", "values", List.of("kube-system"))));
     }

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# 6. Service pipelines (issue 21): Image Tree's `pipeline plan` and `pipeline run` against PipelineLib's way of doing
+# the same work, one process per step (a `blubber` to compile each variant, a `docker` for each build, run, tag,
+# push and removal), paired, alternately, RUNS (5) each after a warm-up of each.
+#
+#   A. the plan of a 20-stage config (4 independent arcs of 5 stages: builds, runs, exports, a list comprehension):
+#      `imagetree pipeline plan --format json` (read, the whole schema, graph, every expression, every step
+#      evaluated) against what PipelineLib's way pays just to learn what its 20 build steps build: 20 `blubber`
+#      processes. PipelineLib also validates the file with ajv in a container first; no ajv image can be had here,
+#      so that is left out, in PipelineLib's favour.
+#   B. a service1-shaped run (PipelineLib's systemtests/repo1, re-expressed in core/src/test/resources: `unit` and
+#      `lint` built and run in parallel, then `candidate` built and published), against a registry of its own holding
+#      the base image: `imagetree pipeline run --pipeline service1 --jobs 2` against a shell script doing what
+#      PipelineRunner does for the same stages (DOCKER_BUILDKIT=1 docker build --pull --iidfile, docker run --name,
+#      docker tag, docker push, then docker rm -f and docker rmi), the same stages in parallel the same way;
+#      and the same script with the Dockerfiles compiled before the clock starts ("docker only"), the lower bound of
+#      PipelineLib's way whatever its blubber costs.
+#
+# These machines have no bridge network: builds and runs of both sides use host networking (--network host).
+# No `blubber` binary can be installed here: `imagetree blubber compile` (the same CLI, its class-data cache warm)
+# stands in for it, which is slower than Blubber's Go binary: read the "docker only" column for a fair figure.
+# The machine is shared: load averages are printed; CPU seconds (user + sys of every process) are steadier.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+RUNS="${RUNS:-5}"
+DOCKER="${DOCKER:-/usr/bin/docker}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/imagetree-bench-pipeline.XXXXXX")"
+cleanup() { [ -n "${REGISTRY_PID:-}" ] && stop_registry; rm -rf "$work"; }
+trap cleanup EXIT
+machine
+"$IMAGETREE" --version >/dev/null
+
+# --- A. the 20-stage plan ------------------------------------------------------------------------------------------
+plan="$work/plan"; mkdir -p "$plan/.pipeline"
+python3 - "$plan" <<'PY'
+import sys
+d = sys.argv[1]
+stages, arcs, variants = [], [], []
+for a in range(4):
+    arc = []
+    for s in range(5):
+        n = f"s{a}{s}"
+        arc.append(n)
+        variants.append(f"  {n}:\n    entrypoint: [echo, {n}]\n")
+        st = f"      - name: {n}\n        build: {n}\n        run:\n          arguments: ['--{n}']\n          tail: 2\n"
+        if s > 0:
+            p = f"s{a}{s-1}"
+            st += f"        exports:\n          chain: '${{{p}.imageID}}-${{.imageID}}'\n"
+        if s == 4:
+            st += f"        copy:\n          $each: f\n          $in: '${{.output}}'\n          $yield: {{source: '/srv/${{.f}}', destination: 'out/{n}/${{.f}}'}}\n"
+        stages.append(st)
+    arcs.append(arc)
+open(f"{d}/.pipeline/config.yaml", "w").write("pipelines:\n  twenty:\n    stages:\n" + "".join(stages)
+    + "    execution:\n" + "".join(f"      - [{', '.join(a)}]\n" for a in arcs))
+import os
+os.makedirs(f"{d}/.pipeline/twenty", exist_ok=True)
+open(f"{d}/.pipeline/twenty/blubber.yaml", "w").write("version: v4\nbase: registry.example/bookworm:20240303\nvariants:\n" + "".join(variants))
+PY
+git -C "$plan" init -q; git -C "$plan" remote add origin https://gerrit.example.org/r/bench
+"$IMAGETREE" pipeline plan --format json "$plan" >/dev/null
+"$IMAGETREE" blubber compile "$plan/.pipeline/twenty/blubber.yaml" s00 >/dev/null
+: >"$work/a-it.wall"; : >"$work/a-it.cpu"; : >"$work/a-pl.wall"; : >"$work/a-pl.cpu"
+timed() { # timed WALLFILE CPUFILE CMD...: wall and user+sys CPU of CMD and its children
+  local s e wall="$1" cpu="$2"; shift 2; s="$(now)"
+  /usr/bin/time -f '%U %S' -o "$work/time" "$@" >/dev/null 2>"$work/last.err" || { cat "$work/last.err" >&2; return 1; }
+  e="$(now)"
+  echo "$e - $s" | bc -l >>"$wall"; awk '{print $1 + $2}' "$work/time" >>"$cpu"
+}
+twenty_blubbers() { for a in 0 1 2 3; do for s in 0 1 2 3 4; do "$IMAGETREE" blubber compile "$1" "s$a$s" >/dev/null; done; done; }
+export -f twenty_blubbers; export IMAGETREE
+log "A: plan of a 20-stage config, $RUNS runs each, alternately (load $(cut -d' ' -f1 /proc/loadavg))"
+for _ in $(seq 1 "$RUNS"); do
+  timed "$work/a-it.wall" "$work/a-it.cpu" "$IMAGETREE" pipeline plan --format json "$plan"
+  timed "$work/a-pl.wall" "$work/a-pl.cpu" bash -c 'twenty_blubbers "$0"' "$plan/.pipeline/twenty/blubber.yaml"
+done
+printf 'A. plan, 20 stages: imagetree pipeline plan %.3f s (CPU %.2f s); 20 blubber processes %.3f s (CPU %.2f s); ratio %.2f\n' \
+  "$(median "$work/a-it.wall")" "$(median "$work/a-it.cpu")" "$(median "$work/a-pl.wall")" "$(median "$work/a-pl.cpu")" \
+  "$(echo "$(median "$work/a-it.wall") / $(median "$work/a-pl.wall")" | bc -l)"
+
+# --- B. a service1-shaped run --------------------------------------------------------------------------------------
+start_registry "$work"
+base="$REGISTRY_HOST/bookworm:20240303"
+"$DOCKER" image inspect imagetree-local/bookworm:latest >/dev/null 2>&1 || bash "$REPO/scripts/base-image.sh" >&2
+"$DOCKER" tag imagetree-local/bookworm:latest "$base"
+"$DOCKER" push "$base" >/dev/null
+repo="$work/repo1"
+cp -r "$REPO/core/src/test/resources/org/imagetree/pipeline/repo1" "$repo"
+find "$repo" -name blubber.yaml -exec sed -i "s|@BASE@|$base|" {} +
+find "$repo" -name '*.sh' -exec chmod +x {} +
+git -C "$repo" init -q; git -C "$repo" remote add origin https://gerrit.example.org/r/repo1
+git -C "$repo" add -A; git -C "$repo" -c user.name=bench -c user.email=bench@example.org commit -q -m repo1
+printf 'registry: %s\nnamespace: bench-it\n' "$REGISTRY_HOST" >"$work/config.yaml"
+blubber="$repo/.pipeline/service1/blubber.yaml"
+for v in test lint production; do "$IMAGETREE" blubber compile "$blubber" "$v" >"$work/Dockerfile.$v"; done
+
+# PipelineRunner's steps for service1, one process each. $1: "blubber" to compile each variant in the run, else use
+# the Dockerfiles compiled before.
+cat >"$work/plib-way.sh" <<'SH'
+#!/usr/bin/env bash
+set -euo pipefail
+mode="$1" work="$2" repo="$3" blubber="$4" registry="$5"
+ts="$(date -u +%Y-%m-%d-%H%M%S)"
+rnd() { tr -dc a-z0-9 </dev/urandom | head -c 8 || true; }
+dockerfile() { if [ "$mode" = blubber ]; then "$IMAGETREE" blubber compile "$blubber" "$1" >"$2"; else cp "$work/Dockerfile.$1" "$2"; fi; }
+build() { # build VARIANT -> image id (PipelineRunner.build: DOCKER_BUILDKIT=1 docker build --pull --iidfile --target)
+  local df; df="$(mktemp "$work/df.XXXXXX")"; dockerfile "$1" "$df"
+  DOCKER_BUILDKIT=1 "$DOCKER" build --network host --pull --force-rm=true --label ci.project=repo1 --label ci.pipeline=service1 \
+    --iidfile "$df.iid" --file "$df" --target "$1" "$repo/src/service1" >/dev/null 2>&1
+  cat "$df.iid"; rm -f "$df" "$df.iid"
+}
+stage() { # stage VARIANT: build, assign a local name, run (PipelineStage.build + run)
+  local id name c; id="$(build "$1")"; name="localhost/plib-image-$(rnd)"; "$DOCKER" tag "$id" "$name"
+  c="plib-run-$(rnd)"; "$DOCKER" run --network host --name "$c" --rm=false "$id" >/dev/null
+  echo "$c $name" >>"$work/made"
+}
+: >"$work/made"
+stage test & p1=$!; stage lint & p2=$!; wait $p1; wait $p2
+id="$(build production)"; name="localhost/plib-image-$(rnd)"; "$DOCKER" tag "$id" "$name"; echo "- $name" >>"$work/made"
+ref="$registry/bench-pl/repo1:$ts-candidate"; "$DOCKER" tag "$id" "$ref"; "$DOCKER" push "$ref" >/dev/null
+while read -r c n; do [ "$c" != - ] && "$DOCKER" rm -f "$c" >/dev/null; "$DOCKER" rmi "$n" >/dev/null; done <"$work/made"
+"$DOCKER" rmi "$ref" >/dev/null
+SH
+chmod +x "$work/plib-way.sh"; export DOCKER
+it_run() { "$IMAGETREE" -c "$work/config.yaml" pipeline run --pipeline service1 --jobs 2 "$repo"; }
+export -f it_run; export work repo
+log "B: warm-up of each"
+bash -c it_run >/dev/null
+"$work/plib-way.sh" blubber "$work" "$repo" "$blubber" "$REGISTRY_HOST"
+"$work/plib-way.sh" docker "$work" "$repo" "$blubber" "$REGISTRY_HOST"
+for f in b-it b-pl b-dk; do : >"$work/$f.wall"; : >"$work/$f.cpu"; done
+loads=""
+for i in $(seq 1 "$RUNS"); do
+  loads="$loads $(cut -d' ' -f1 /proc/loadavg)"
+  sleep 1  # one-second timestamps: PipelineLib's way must not publish the same tag twice in a second
+  timed "$work/b-it.wall" "$work/b-it.cpu" bash -c it_run
+  timed "$work/b-pl.wall" "$work/b-pl.cpu" "$work/plib-way.sh" blubber "$work" "$repo" "$blubber" "$REGISTRY_HOST"
+  timed "$work/b-dk.wall" "$work/b-dk.cpu" "$work/plib-way.sh" docker "$work" "$repo" "$blubber" "$REGISTRY_HOST"
+done
+echo "B. service1-shaped run, $RUNS runs each, loads:$loads"
+printf '   imagetree pipeline run      %.2f s (CPU %.2f s)\n' "$(median "$work/b-it.wall")" "$(median "$work/b-it.cpu")"
+printf '   PipelineLib way, blubber    %.2f s (CPU %.2f s)  ratio %.2f\n' "$(median "$work/b-pl.wall")" "$(median "$work/b-pl.cpu")" \
+  "$(echo "$(median "$work/b-it.wall") / $(median "$work/b-pl.wall")" | bc -l)"
+printf '   PipelineLib way, docker only %.2f s (CPU %.2f s)  ratio %.2f\n' "$(median "$work/b-dk.wall")" "$(median "$work/b-dk.cpu")" \
+  "$(echo "$(median "$work/b-it.wall") / $(median "$work/b-dk.wall")" | bc -l)"
+"$DOCKER" rmi "$base" >/dev/null 2>&1 || true

@@ -1,0 +1,71 @@
+package org.imagetree.pipeline.execute;
+
+import org.imagetree.execute.EngineException;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What a pipeline's steps ask of the container engine and the registry; {@link DockerBackend} is the engine Image
+ * Tree already has (Blubber compiled in process, registry policy, context boundary, builds through docker-java or
+ * BuildKit, the engine's push with its retries, the registry asked for what it serves). Tests may wrap it to inject
+ * faults. Implementations are thread-safe: independent stages use it at the same time.
+ */
+public interface PipelineBackend {
+    /**
+     * A {@code build} step: the Blubber config {@code blubberFile} (shown as {@code displayName}), its {@code variant},
+     * the {@code context} directory ({@code excludes}, when given, replace its {@code .dockerignore}), whether to pull
+     * the bases first ({@code imagePullPolicy: always}), the image's labels and the local name to tag it with.
+     * {@code ownImages} are the local names this run built, which may be bases without passing the registry policy.
+     */
+    record BuildSpec(Path blubberFile, String displayName, String variant, Path context, List<String> excludes, boolean pull,
+                     Map<String, String> labels, String localName, Path repository, Set<String> ownImages) {
+        public BuildSpec {
+            excludes = excludes == null ? null : List.copyOf(excludes);
+            labels = Map.copyOf(labels);
+            ownImages = Set.copyOf(ownImages);
+        }
+    }
+
+    /** The image a build made: its ID ({@code sha256:…}) and whether BuildKit built it. */
+    record Built(String id, boolean buildKit) {}
+
+    /**
+     * What stands in the way of {@code spec}'s build before anything runs (the Blubber config, the variant, the
+     * registry policy, the context and its symlinks), each {@code file:line: problem}; empty when nothing does.
+     */
+    List<String> checkBuild(BuildSpec spec);
+
+    Built build(BuildSpec spec, Consumer<String> log) throws EngineException, InterruptedException;
+
+    /** A {@code run} step's container: named {@code name}, kept after it exits. */
+    record RunSpec(String name, String image, List<String> arguments, Map<String, String> environment) {
+        public RunSpec {
+            arguments = List.copyOf(arguments);
+            environment = Map.copyOf(environment);
+        }
+
+        @Override public String toString() { return "RunSpec[" + name + ", " + image + ", " + arguments + ", env " + environment.keySet() + "]"; }
+    }
+
+    /** Runs the container to its end; returns its exit status. */
+    int run(RunSpec spec, Consumer<String> stdout, Consumer<String> stderr) throws EngineException, InterruptedException;
+
+    /** A tar of {@code path} in the stopped container (the Engine API's archive). */
+    InputStream copyFrom(String container, String path) throws EngineException;
+
+    /**
+     * Publishes {@code image} (an ID or local name) as {@code reference}: tags it, pushes it the way it was built, and
+     * returns the digest the registry serves for the reference once it answers with the digest pushed.
+     */
+    String publish(String image, boolean buildKit, String reference, Consumer<String> log) throws EngineException, InterruptedException;
+
+    void removeContainer(String name) throws EngineException;
+
+    /** Removes a tag (and the image, when it was the last one and no container uses it). */
+    void removeImage(String reference) throws EngineException;
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The Makefile should have been excluded from the build context (build.excludes).
+[ ! -f Makefile ]
