@@ -39,9 +39,11 @@ import java.util.stream.Stream;
  * The engine Image Tree already has, for pipeline steps: Blubber compiled in process and checked against the registry
  * policy ({@link BlubberRegistryPolicy}, images this run built excepted), builds through {@link VariantEngine} (classic
  * through docker-java, BuildKit through the docker CLI; the context's symlinks checked), bases pulled through the
- * Engine API with the registry's credentials, containers through the Engine API ({@link ContainerRuns}), and pushes
- * through {@link VariantEngine#push} (the engine's push with its retries) confirmed by asking the registry
- * ({@link RegistryClient}) which digest it serves. One per run (bases are pulled once per run). Thread-safe.
+ * Engine API with the registry's credentials before the build starts (each pull retried), containers through the Engine
+ * API ({@link ContainerRuns}), and pushes through {@link VariantEngine#push} (request by request through the registry
+ * API when the engine config names a registry, {@link org.imagetree.execute.ImagePublisher}; else the engine's push
+ * with its retries) confirmed by asking the registry ({@link RegistryClient}) which digest it serves. One per run
+ * (bases are pulled once per run). Thread-safe.
  */
 public final class DockerBackend implements PipelineBackend {
     private final VariantEngine variants;
@@ -144,8 +146,12 @@ public final class DockerBackend implements PipelineBackend {
         }
     }
 
-    /** {@code imagePullPolicy: always}: every image the build may pull is pulled first (docker build --pull). */
-    private void pullBases(BuildSpec spec, CompiledDockerfile df, Consumer<String> log) throws EngineException {
+    /**
+     * {@code imagePullPolicy: always}: every image the build may pull is pulled first (docker build --pull), each pull
+     * repeated with bounded backoff when it fails in a way that may pass (a 5xx, a dropped connection), each retry a
+     * line of {@code log}. Images the engine lacks are pulled the same way by {@link VariantEngine#build} otherwise.
+     */
+    private void pullBases(BuildSpec spec, CompiledDockerfile df, Consumer<String> log) throws EngineException, InterruptedException {
         for (Dockerfiles.ImageUse use : Dockerfiles.pulledImages(df.text())) {
             String ref = use.resolvedImage();
             if (use.unresolvedArg() || spec.ownImages().contains(ref) || use.source() == Dockerfiles.Source.SYNTAX) continue;
@@ -158,7 +164,11 @@ public final class DockerBackend implements PipelineBackend {
                 }
             });
             log.accept("pulling " + ref);
-            engine.pull(ref, a, line -> {});
+            new org.imagetree.execute.EngineRetry(org.imagetree.registry.RetryPolicy.DEFAULT)
+                    .run("pull of " + ref, log, () -> {
+                        engine.pull(ref, a, line -> {});
+                        return null;
+                    });
         }
     }
 
@@ -176,8 +186,8 @@ public final class DockerBackend implements PipelineBackend {
     @Override
     public String publish(String image, boolean buildKit, String reference, Consumer<String> log) throws EngineException, InterruptedException {
         engine.tag(image, reference);
-        // Through the Engine API whichever the builder (BuildKit's images are in the engine's store too): the push every
-        // tree build uses.
+        // Whichever the builder (BuildKit's images are in the engine's store too): the push every tree build uses,
+        // request by request through the registry API.
         String pushed = variants.push(reference, false, log);
         if (registry.isEmpty()) return pushed;
         ImageReference ref = ImageReference.parse(reference);
