@@ -55,17 +55,20 @@ public final class TreeExecutor {
     private final RegistryClient registry;
     private final Verifier verifier;
     private final BuildListener listener;
-    private final RetryPolicy pushRetry;
+    private final RetryPolicy pullRetry;
     private final Map<String, String> env;
 
     public TreeExecutor(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env, BuildListener listener) {
         this(config, engine, registry, env, listener, RetryPolicy.DEFAULT);
     }
 
-    /** @param pushRetry how often and how patiently a failed push is repeated */
+    /**
+     * @param registry  the registry client; publishing needs one (images are pushed through it, request by request)
+     * @param pullRetry how often and how patiently a failed pull through the engine is repeated
+     */
     public TreeExecutor(EngineConfig config, ContainerEngine engine, RegistryClient registry, Map<String, String> env,
-                        BuildListener listener, RetryPolicy pushRetry) {
-        this.pushRetry = pushRetry;
+                        BuildListener listener, RetryPolicy pullRetry) {
+        this.pullRetry = pullRetry;
         this.env = Map.copyOf(env);
         this.config = config;
         this.engine = engine;
@@ -80,6 +83,7 @@ public final class TreeExecutor {
      * machine-wide lock of its repository ({@link RepositoryLocks}).
      */
     public BuildReport execute(BuildPlan plan, ExecuteOptions options) throws InterruptedException {
+        if (options.publish() && registry == null) throw new IllegalArgumentException("publishing needs a registry client");
         Instant start = Instant.now();
         List<PlannedImage> work = longestChainFirst(plan);
         if (work.isEmpty()) {
@@ -105,7 +109,7 @@ public final class TreeExecutor {
         BaseLabels baseLabels = new BaseLabels(plan, registry, engine);
         // Images are pushed request by request through the registry API (the engine's push gives up on the first 5xx
         // inside a layer upload); one publisher per run, so layers its images share are compressed and sent once.
-        ImagePublisher publisher = options.publish() && registry != null && runDir != null
+        ImagePublisher publisher = options.publish() && runDir != null
                 && work.stream().anyMatch(p -> p.action() != Action.TAG) ? new ImagePublisher(engine, registry, runDir, org.imagetree.registry.KnownLayers.defaultStore(env)) : null;
         try {
             return run(plan, options, work, runDir, locks, start, failedBases, baseLabels, publisher);
@@ -269,7 +273,7 @@ public final class TreeExecutor {
         List<String> pushed = new ArrayList<>(); // tags this image got in the registry so far, for a failure's message
         try (RepositoryLocks.Held lock = locks.acquire(image.repository(), () -> listener.log(image.name(),
                 "waiting: another run on this machine is working on " + image.repository()))) {
-            boolean checked = options.publish() && registry != null;
+            boolean checked = options.publish();
             if (checked) {
                 // Published since the plan, by another run: never overwrite it; use it.
                 Optional<String> now = servedDigest(image.label());
@@ -386,29 +390,25 @@ public final class TreeExecutor {
     /**
      * Pushes the version tag and checks what the registry serves for it (see {@link #confirmPublished}); then sets the
      * other tags ({@code latest}) to that digest by a manifest PUT of the published manifest, and asks again: the
-     * digest returned is the one the registry serves at the end. With a registry client the image is pushed request by
-     * request ({@link ImagePublisher}: each request retried on its own, uploads resumed, blobs mounted, the manifest
-     * last); without one, through the engine, whose push is repeated as a whole with bounded, jittered backoff.
+     * digest returned is the one the registry serves at the end. The image is pushed request by request
+     * ({@link ImagePublisher}: each request retried on its own, uploads resumed, blobs mounted, the manifest last), not
+     * through the engine, whose push gives up at the first 5xx inside a layer upload.
      *
      * @param source the local image: the id the build gave, or the label
      * @param bases  the images it is built on (its layers they hold are mounted, not uploaded)
      */
     private Published publish(TreeImage image, String source, List<String> bases, ImagePublisher publisher, List<String> pushed)
             throws EngineException, RegistryException, InterruptedException {
-        String ours = publisher != null
-                ? publisher.push(source, image.label(), bases, line -> listener.log(image.name(), line)).digest()
-                : pushWithRetry(image, image.label(), auth(image.label()));
+        String ours = publisher.push(source, image.label(), bases, line -> listener.log(image.name(), line)).digest();
         pushed.add(image.tag());
         String served = confirmPublished(image, ours);
         setExtraTags(image, served, pushed);
-        if (registry != null) {
-            String now = servedDigest(image.label()).orElseThrow(() -> new EngineException("pushed " + image.label()
-                    + " but the registry no longer has it"));
-            if (!now.equals(served)) {
-                listener.log(image.name(), "another run published " + image.label() + " as " + now + " meanwhile");
-                setExtraTags(image, now, pushed);
-                served = now;
-            }
+        String now = servedDigest(image.label()).orElseThrow(() -> new EngineException("pushed " + image.label()
+                + " but the registry no longer has it"));
+        if (!now.equals(served)) {
+            listener.log(image.name(), "another run published " + image.label() + " as " + now + " meanwhile");
+            setExtraTags(image, now, pushed);
+            served = now;
         }
         return new Published(served, served.equals(ours));
     }
@@ -422,26 +422,20 @@ public final class TreeExecutor {
     }
 
     /**
-     * Points every tag the build pushes besides the version tag at {@code digest}: with a registry client, a manifest
-     * PUT of the published manifest's exact bytes (no rebuild, no push through the engine); without one, a push of the
-     * local image. Returns the tags set.
+     * Points every tag the build pushes besides the version tag at {@code digest}: a manifest PUT of the published
+     * manifest's exact bytes (no rebuild, no push). Returns the tags set.
      */
     private List<String> setExtraTags(TreeImage image, String digest, List<String> pushed) throws EngineException, InterruptedException {
         List<String> set = new ArrayList<>();
         for (String extra : org.imagetree.plan.Planner.extraTags(image.label())) {
             if (extra.equals(image.label())) continue;
             String tag = extra.substring(extra.lastIndexOf(':') + 1);
-            if (registry == null) {
-                engine.tag(image.label(), extra);
-                pushWithRetry(image, extra, auth(image.label()));
-            } else {
-                ImageReference at = ImageReference.parse(extra);
-                ImageReference byDigest = new ImageReference(at.registry(), at.repository(), null, digest);
-                org.imagetree.registry.Manifest m = registry.getManifest(byDigest).orElseThrow(() ->
-                        new EngineException("the registry no longer has " + image.repository() + "@" + digest + " to tag it " + tag));
-                registry.putManifest(at, m.mediaType(), m.content());
-                listener.log(image.name(), "set " + extra + " to " + digest);
-            }
+            ImageReference at = ImageReference.parse(extra);
+            ImageReference byDigest = new ImageReference(at.registry(), at.repository(), null, digest);
+            org.imagetree.registry.Manifest m = registry.getManifest(byDigest).orElseThrow(() ->
+                    new EngineException("the registry no longer has " + image.repository() + "@" + digest + " to tag it " + tag));
+            registry.putManifest(at, m.mediaType(), m.content());
+            listener.log(image.name(), "set " + extra + " to " + digest);
             pushed.add(tag);
             set.add(tag);
         }
@@ -453,28 +447,10 @@ public final class TreeExecutor {
      * 5xx or a reset); the retries are told on {@code who}'s log. Gives up at once on what retrying cannot fix.
      */
     private void pullWithRetry(String reference, String who) throws EngineException, InterruptedException {
-        new EngineRetry(pushRetry).run("pull of " + reference, line -> listener.log(who, line), () -> {
+        new EngineRetry(pullRetry).run("pull of " + reference, line -> listener.log(who, line), () -> {
             engine.pull(reference, auth(reference), line -> listener.log(who, line));
             return null;
         });
-    }
-
-    private String pushWithRetry(TreeImage image, String reference, Optional<RegistryAuth> auth) throws EngineException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return engine.push(reference, auth, line -> listener.log(image.name(), line));
-            } catch (EngineException e) {
-                if (!EngineRetry.retriable(e)) throw e;
-                if (attempt >= pushRetry.maxAttempts()) throw new EngineException(e.getMessage() + " (gave up after " + attempt + " attempts)", e);
-                Duration delay = pushRetry.delayAfter(attempt, null);
-                listener.log(image.name(), "push of " + reference + " failed (attempt " + attempt + " of "
-                        + pushRetry.maxAttempts() + "), retrying in " + delay.toMillis() + " ms: " + e.getMessage());
-                Thread.sleep(delay.toMillis());
-                // Ask the registry's API root before pushing again: the push's own sequence of requests then does not
-                // repeat in lockstep with a fault that recurs every n requests (a proxy, a flaky load balancer member).
-                if (registry != null) registry.checkApi(ImageReference.parse(reference).registry());
-            }
-        }
     }
 
     /**
@@ -483,7 +459,6 @@ public final class TreeExecutor {
      * provided it is complete: the tag then points at a whole image, just not at our bytes.
      */
     private String confirmPublished(TreeImage image, String pushed) throws EngineException {
-        if (registry == null) return pushed;
         ImageReference ref = ImageReference.parse(image.label());
         Optional<ManifestDescriptor> m = registry.headManifest(ref);
         if (m.isEmpty()) throw new EngineException("pushed " + image.label() + " but the registry does not have it");
