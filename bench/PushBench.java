@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Benchmark 6 (issue 22): publishing local images, Image Tree's push (ImagePublisher: engine export, our uploads)
+ * Benchmark 7 (issue 22): publishing local images, Image Tree's push (ImagePublisher: engine export, our uploads)
  * against the Docker Engine's push (the Engine API, as Image Tree pushed before), paired: the same local images, each
  * tool into an empty registry of its own, in dependency order (parents first), JOBS images at a time, every image
  * under its version tag and then {@code latest} (a second push for the engine, a manifest PUT for us), RUNS times

@@ -4,12 +4,14 @@
 # Usage: bench/jib-fault.sh [TRIALS]   (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+use_build_jdk
 trials="${1:-10}"
-mvn -B -q -ntp -pl core -am test-compile
+./mvnw -B -q -ntp -pl core -am test-compile
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-mvn -B -q -ntp -pl core dependency:build-classpath -Dmdep.outputFile="$tmp/core.cp" -Dmdep.includeScope=test
-mvn -B -q -ntp -f bench/jib-eval/pom.xml dependency:build-classpath -Dmdep.outputFile="$tmp/jib.cp"
+./mvnw -B -q -ntp -pl core dependency:build-classpath -Dmdep.outputFile="$tmp/core.cp" -Dmdep.includeScope=test
+./mvnw -B -q -ntp -f bench/jib-eval/pom.xml dependency:build-classpath -Dmdep.outputFile="$tmp/jib.cp"
 cp_core="$(cat "$tmp/core.cp")"
 cp_jib="$(cat "$tmp/jib.cp")"
 # jib finds `docker` on PATH for DockerDaemonImage (docker save).
