@@ -394,7 +394,8 @@ class JellyPagesTest {
         for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (!(n instanceof Element c)) continue;
             if ("/lib/form".equals(c.getNamespaceURI())) out.add(c);
-            if (!"entry".equals(c.getLocalName())) out.addAll(formElements(c)); // controls of an entry are its own
+            // the controls of an entry with a field are the entry's (checked with it); any other container is searched
+            if (!("entry".equals(c.getLocalName()) && c.hasAttribute("field"))) out.addAll(formElements(c));
         }
         return out;
     }
