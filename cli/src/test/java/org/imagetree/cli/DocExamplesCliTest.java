@@ -21,18 +21,20 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's command examples as a newcomer runs them (issue 26: "each example command run as written"): every
- * {@code bin/imagetree} line of README.md is either run here, in README order, on a copy of {@code examples/tree}
- * (its {@code config.yaml} pointed at a registry of the test's own; {@code config.yaml} and {@code images} are the
- * copy's), or names the test class that runs that command end to end (base images need debuerreotype as root, the
- * security commands APT sources, Blubber and pipelines a repository of their own). A bracketed option ({@code
- * [--format json]}) is run both ways. A new README line that is neither fails here.
+ * The docs' command examples as a newcomer runs them (issue 26: "each example command run as written"): every
+ * {@code imagetree} line of README.md and docs/*.md (indented or fenced code) is either run here, in README order then the docs',
+ * on a copy of {@code examples/tree} (its {@code config.yaml} pointed at a registry of the test's own), or names the
+ * test class that runs that command end to end (base images need debuerreotype as root, the security commands APT
+ * sources, Blubber, pipelines and the policy commands inputs of their own). A line with {@code -c config.yaml} runs in
+ * process with {@code config.yaml} and {@code images} the copy's; a line without runs as its own process in the copy,
+ * where the default {@code config.yaml} is found. A bracketed option ({@code [--format json]}) is run both ways. A new
+ * line that is neither fails here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReadmeExamplesCliTest {
-    private static final Pattern EXAMPLE = Pattern.compile("^    bin/imagetree (.*?)(?:\\s+#.*)?$");
+class DocExamplesCliTest {
+    private static final Pattern EXAMPLE = Pattern.compile("^(?:bin/)?imagetree (.*?)(?:\\s+#.*)?$");
     private static final Pattern OPTIONAL = Pattern.compile("\\[([^\\]]*)\\]");
-    /** README commands run by other tests, the first words after the program's options: the class that runs them. */
+    /** Doc commands run by other tests, the first words after the program's options: the class that runs them. */
     private static final Map<String, String> ELSEWHERE = new LinkedHashMap<>();
 
     static {
@@ -44,6 +46,9 @@ class ReadmeExamplesCliTest {
         ELSEWHERE.put("stale", "org.imagetree.cli.SecurityCliTest");
         ELSEWHERE.put("blubber", "org.imagetree.cli.BlubberCliTest");
         ELSEWHERE.put("pipeline", "org.imagetree.cli.PipelineCliTest");
+        ELSEWHERE.put("policy manifests", "org.imagetree.cli.PolicyCliTest");
+        ELSEWHERE.put("policy webhook", "org.imagetree.cli.WebhookStartCliTest");
+        ELSEWHERE.put("policy check", "org.imagetree.cli.PolicyCliTest");
     }
 
     LocalRegistry registry;
@@ -52,7 +57,7 @@ class ReadmeExamplesCliTest {
     @BeforeAll
     void setUp() throws Exception {
         registry = LocalRegistry.start();
-        tree = Files.createTempDirectory("itreadme");
+        tree = Files.createTempDirectory("itdocexamples");
         TestEnvironment.copyTree(TestEnvironment.repo().resolve("examples/tree"), tree);
         Path config = tree.resolve("config.yaml");
         Files.writeString(config, Files.readString(config).replace("127.0.0.1:5000", registry.host()));
@@ -81,17 +86,29 @@ class ReadmeExamplesCliTest {
         }
     }
 
-    /** The README's example command lines, without the program and a trailing comment. */
-    static List<String> readmeExamples() throws IOException {
+    /** The example command lines (indented or fenced code) of README.md, then of docs/*.md, without the program and a trailing comment. */
+    static List<String> examples() throws IOException {
+        List<Path> docs = new ArrayList<>(List.of(TestEnvironment.repo().resolve("README.md")));
+        try (java.util.stream.Stream<Path> s = Files.list(TestEnvironment.repo().resolve("docs"))) {
+            s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+        }
         List<String> out = new ArrayList<>();
-        for (String line : Files.readString(TestEnvironment.repo().resolve("README.md")).lines().toList()) {
-            Matcher m = EXAMPLE.matcher(line);
-            if (m.matches()) out.add(m.group(1).strip());
+        for (Path doc : docs) {
+            boolean fenced = false;
+            for (String line : Files.readString(doc).lines().toList()) {
+                if (line.startsWith("```")) {
+                    fenced = !fenced;
+                    continue;
+                }
+                if (!fenced && !line.startsWith("    ")) continue;
+                Matcher m = EXAMPLE.matcher(line.strip());
+                if (m.matches()) out.add(m.group(1).strip());
+            }
         }
         return out;
     }
 
-    /** Words as a shell splits them (single quotes only, as the README writes them). */
+    /** Words as a shell splits them (single quotes only, as the docs write them). */
     static List<String> words(String line) {
         List<String> out = new ArrayList<>();
         Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(line);
@@ -114,36 +131,43 @@ class ReadmeExamplesCliTest {
     }
 
     @Test
-    void everyReadmeExampleRunsAsWrittenOrIsRunByTheTestItNames() throws Exception {
-        List<String> examples = readmeExamples();
-        assertThat(examples).as("README example lines").hasSizeGreaterThan(15);
+    void everyDocExampleRunsAsWrittenOrIsRunByTheTestItNames() throws Exception {
+        List<String> examples = examples();
+        assertThat(examples).as("example lines in the docs").hasSizeGreaterThan(25);
         List<String> ran = new ArrayList<>();
         for (String example : examples) {
-            String command = command(words(example));
+            String command = command(words(OPTIONAL.matcher(example).replaceAll(" ")));
             String elsewhere = ELSEWHERE.keySet().stream().filter(k -> command.equals(k) || command.startsWith(k + " ")).findFirst().orElse(null);
             if (elsewhere != null) {
                 assertThat(Class.forName(ELSEWHERE.get(elsewhere))).as("the test that runs `%s`", example).isNotNull();
                 continue;
             }
             for (String variant : variants(example)) {
-                assertThat(variant).as("README line `%s` is neither runnable as written nor run elsewhere", example)
+                assertThat(variant).as("doc line `%s` is neither runnable as written nor run elsewhere", example)
                         .doesNotContainPattern("[A-Z]{3,}|…|\\.\\.\\.|\\|");
-                List<String> args = new ArrayList<>();
-                for (String w : words(variant)) {
-                    args.add(switch (w) {
-                        case "config.yaml" -> tree.resolve("config.yaml").toString();
-                        case "images" -> tree.resolve("images").toString();
-                        default -> w;
-                    });
+                Map<String, String> env = Map.of("DEBFULLNAME", "Doc Reader", "DEBEMAIL", "reader@example.org");
+                CliRun r;
+                if (words(variant).contains("-c")) {
+                    List<String> args = new ArrayList<>();
+                    for (String w : words(variant)) {
+                        args.add(switch (w) {
+                            case "config.yaml" -> tree.resolve("config.yaml").toString();
+                            case "images" -> tree.resolve("images").toString();
+                            default -> w;
+                        });
+                    }
+                    r = CliRun.of(env, args.toArray(String[]::new));
+                } else {
+                    CliProcess p = CliProcess.run(tree, env, words(variant).toArray(String[]::new));
+                    r = new CliRun(p.exitCode(), p.out(), p.err());
                 }
-                CliRun r = CliRun.of(Map.of("DEBFULLNAME", "Readme Reader", "DEBEMAIL", "reader@example.org"), args.toArray(String[]::new));
-                assertThat(r.exitCode()).as("bin/imagetree %s%n%s", variant, r.all()).isZero();
+                assertThat(r.exitCode()).as("imagetree %s%n%s", variant, r.all()).isZero();
                 check(command(words(variant)), r);
                 ran.add(variant);
             }
         }
-        assertThat(ran).as("README examples run here").contains("-c config.yaml build images --select '*tools:*'",
-                "-c config.yaml plan --format json images", "-c config.yaml lint images --against origin/main");
+        assertThat(ran).as("doc examples run here").contains("-c config.yaml build images --select '*tools:*'",
+                "-c config.yaml plan --format json images", "-c config.yaml lint images --against origin/main", "plan --check-stale images");
     }
 
     /** What each command run here must have done, beyond exit 0. */
@@ -167,7 +191,7 @@ class ReadmeExamplesCliTest {
             }
             case "graph" -> assertThat(r.out()).contains(command.contains("mermaid") ? "graph " : "digraph").contains("tools");
             case "lint" -> assertThat(r.out()).contains("lint: no problems");
-            default -> throw new AssertionError("README command `" + command + "` has no check here: add one");
+            default -> throw new AssertionError("doc command `" + command + "` has no check here: add one");
         }
         assertThat(r.all()).as(command).doesNotContainPattern("(?m)^warning: ");
     }
