@@ -9,6 +9,9 @@ public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
 
     public String getName() { return name; }
 
+    /** Offline a job has no properties. */
+    public <T extends JobProperty> T getProperty(Class<T> clazz) { return null; }
+
     @Override
     public String getFullName() { return name; }
 

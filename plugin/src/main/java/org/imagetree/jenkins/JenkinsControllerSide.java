@@ -15,7 +15,9 @@ import hudson.model.Cause;
 import hudson.model.CauseAction;
 import hudson.model.Item;
 import hudson.model.Job;
+import hudson.model.ParameterDefinition;
 import hudson.model.ParameterValue;
+import hudson.model.ParametersDefinitionProperty;
 import hudson.model.ParametersAction;
 import hudson.model.Queue;
 import hudson.model.Result;
@@ -92,7 +94,8 @@ final class JenkinsControllerSide implements ControllerSide {
     /**
      * As the {@code build} step schedules (jenkinsci/pipeline-build-step-plugin tag 599.v4b_67ea_11b_152,
      * BuildTriggerStepExecution.start): the item named relative to the upstream job, {@code Item.BUILD} checked as the
-     * build's authentication, an upstream cause, the parameters as string values, the job's quiet period.
+     * build's authentication, an upstream cause, the parameters as string values completed with the job's defaults, the
+     * job's quiet period.
      */
     @Override
     public Downstream schedule(Run<?, ?> upstream, Object authentication, String job, Map<String, String> parameters) throws IOException {
@@ -101,10 +104,18 @@ final class JenkinsControllerSide implements ControllerSide {
             if (item == null) throw new AbortException("No item named " + job + " found");
             item.checkPermission(Item.BUILD);
             if (!(item instanceof Job<?, ?> target)) throw new AbortException(job + " is not a job that can be built with parameters");
-            List<ParameterValue> values = new ArrayList<>();
-            parameters.forEach((k, v) -> values.add(new StringParameterValue(k, v)));
+            // BuildTriggerStepExecution.completeDefaultParameters: the job's defaults for the parameters not given.
+            Map<String, ParameterValue> values = new LinkedHashMap<>();
+            parameters.forEach((k, v) -> values.put(k, new StringParameterValue(k, v)));
+            ParametersDefinitionProperty definitions = target.getProperty(ParametersDefinitionProperty.class);
+            if (definitions != null) {
+                for (ParameterDefinition d : definitions.getParameterDefinitions()) {
+                    ParameterValue v = values.containsKey(d.getName()) ? null : d.getDefaultParameterValue();
+                    if (v != null) values.put(v.getName(), v);
+                }
+            }
             Queue.Item queued = ParameterizedJobMixIn.scheduleBuild2(target, -1, new CauseAction(new Cause.UpstreamCause(upstream)),
-                    new ParametersAction(values));
+                    new ParametersAction(new ArrayList<>(values.values())));
             if (queued == null || queued.getFuture() == null) throw new AbortException("Failed to trigger build of " + item.getFullName());
             java.util.concurrent.Future<Queue.Executable> future = queued.getFuture();
             String name = item.getFullDisplayName();
