@@ -120,6 +120,8 @@ public final class ServicePipelineAction implements RunAction2 {
 
         public boolean isSucceeded() { return succeeded; }
 
+        public boolean isFailed() { return !succeeded; }
+
         public List<StageRow> getStages() { return List.copyOf(stages); }
 
         public List<String> getTeardownProblems() { return List.copyOf(teardownProblems); }
