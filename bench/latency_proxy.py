@@ -4,7 +4,7 @@ arrived, in each direction, in order, without limiting throughput (so one reques
 as over a real network). Byte-transparent: TLS and HTTP/2 pass through. Appends a line to CONNECTIONS_FILE for
 every connection it accepts. Prints its port on stdout once listening.
 Usage: latency_proxy.py TARGET_PORT RTT_MS CONNECTIONS_FILE"""
-import asyncio, signal, sys
+import asyncio, os, signal, sys
 
 target_port, rtt_ms, connections_file = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
 delay = rtt_ms / 2000.0
@@ -58,11 +58,12 @@ async def handle(client_reader, client_writer):
 async def main():
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     print(server.sockets[0].getsockname()[1], flush=True)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    loop.add_signal_handler(signal.SIGINT, stop.set)
+    # Stopped by the benchmark: exit at once (the connections file is line-buffered), without asyncio's complaints
+    # about the connections still open.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, os._exit, 0)
     async with server:
-        await stop.wait()
+        await asyncio.Event().wait()
 
 asyncio.run(main())
