@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 24 in one sitting: every figure bench/RESULTS.md section 0 needs, each printed with the machine's load and the
-# command that reproduces it. Run it on a quiet machine (nothing else building or testing): ~12-15 minutes there.
+# command that reproduces it. Run it on a quiet machine (nothing else building or testing): ~10-13 minutes there (13 min at load 10).
 #   1. paired no-op build of the 125 production images, imagetree and docker-pkg (as installed) alternately, and the
 #      warm-JVM figure of the buildImageTree step's engine call (bench/paired-noop.sh, RUNS each)
 #   2. the same paired no-op with RTT_MS (2) ms of round trip in front of the registry for both tools
@@ -21,7 +21,7 @@ step() {  # step TITLE ENV... -- COMMAND...: prints the title, the load and the 
   echo
   echo "######## $title"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%T) UTC"
-  echo "# command: (cd $REPO && ${envs[*]} $*)"
+  echo "# command: (cd $REPO && $(printf '%q ' "${envs[@]}" "$@"))"
   local t0; t0="$(now)"
   (cd "$REPO" && env "${envs[@]}" "$@") || echo "# FAILED: exit $?"
   echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg); took $(echo "$(now) - $t0" | bc -l | xargs printf '%.0f') s"
