@@ -87,9 +87,17 @@ final class ConsoleListener implements BuildListener, AutoCloseable {
     public synchronized void imageFinished(ImageResult r) {
         String counter = terminal && total > 0 ? "[" + finished.incrementAndGet() + "/" + total + "] " : "";
         String mark = r.outcome().isFailure() ? " ERROR: " : " ";
-        out.println(counter + "*" + mark + r.name() + ":" + r.tag() + " " + r.outcome().label()
-                + (r.reason() == null ? "" : " (" + r.reason() + ")"));
+        out.println(counter + "*" + mark + r.name() + ":" + r.tag() + " " + outcomeText(r));
         out.flush();
+    }
+
+    /** The outcome and its reason, the outcome said once ({@code published (no test.sh, verification skipped)}). */
+    static String outcomeText(ImageResult r) {
+        String label = r.outcome().label();
+        String reason = r.reason();
+        if (reason == null || reason.isEmpty() || reason.equals(label)) return label;
+        if (reason.startsWith(label + " (") && reason.endsWith(")")) return reason;
+        return label + " (" + reason + ")";
     }
 
     @Override

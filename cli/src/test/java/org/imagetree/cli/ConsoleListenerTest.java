@@ -40,4 +40,17 @@ class ConsoleListenerTest {
         assertThat(ConsoleListener.plain("RUN echo '[1m not an escape' && printf '\\033[0m'")).isEqualTo("RUN echo '[1m not an escape' && printf '\\033[0m'");
         assertThat(ConsoleListener.plain("a\u001B[38;5;196mb\u001B[mc")).isEqualTo("abc");
     }
+
+    /** The outcome is said once: "published (no test.sh, …)", never "published (published (…))" (run-example.sh showed it). */
+    @Test
+    void theOutcomeIsSaidOnce() {
+        java.time.Duration d = java.time.Duration.ofMillis(300);
+        org.imagetree.report.Outcome published = org.imagetree.report.Outcome.PUBLISHED;
+        assertThat(ConsoleListener.outcomeText(new org.imagetree.report.ImageResult("worker", "0.9.1", "worker:0.9.1", published, "sha256:1", d,
+                "published (no test.sh, verification skipped)"))).isEqualTo("published (no test.sh, verification skipped)");
+        assertThat(ConsoleListener.outcomeText(new org.imagetree.report.ImageResult("web", "0.3.0", "web:0.3.0", published, "sha256:2", d,
+                "verified, published"))).isEqualTo("published (verified, published)");
+        assertThat(ConsoleListener.outcomeText(new org.imagetree.report.ImageResult("web", "0.3.0", "web:0.3.0", published, "sha256:2", d,
+                null))).isEqualTo("published");
+    }
 }

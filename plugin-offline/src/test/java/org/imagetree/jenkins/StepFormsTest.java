@@ -43,21 +43,6 @@ class StepFormsTest {
         }
     }
 
-    /** A title such as {@code ${%Tags (one per line)}} makes Stapler compile "one per line" as an argument: the page fails. */
-    @Test
-    void everyJellyPageOfThePluginCompilesItsMessages() throws Exception {
-        java.nio.file.Path resources = org.imagetree.testing.TestEnvironment.repo().resolve("plugin/src/main/resources");
-        List<String> bad = new ArrayList<>();
-        try (var files = java.nio.file.Files.walk(resources)) {
-            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".jelly")).toList()) {
-                for (String m : org.imagetree.jenkins.harness.OfflineForms.unparsableMessages(java.nio.file.Files.readString(f))) {
-                    bad.add(resources.relativize(f) + ": " + m);
-                }
-            }
-        }
-        assertThat(bad).isEmpty();
-    }
-
     @Test
     void theGlobalConfigurationHasAFieldAndHelpForEverySetting() throws Exception {
         String form = StepForms.resource(ImageTreeGlobalConfiguration.class, "config.jelly");

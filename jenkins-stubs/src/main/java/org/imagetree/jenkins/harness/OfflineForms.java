@@ -78,8 +78,8 @@ public final class OfflineForms {
         try (InputStream in = type.getClassLoader().getResourceAsStream(path)) {
             if (in == null) throw new IllegalStateException("no " + path + " for " + type.getName());
             byte[] bytes = in.readAllBytes();
-            List<String> bad = unparsableMessages(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            if (!bad.isEmpty()) throw new IllegalStateException(path + ": Stapler cannot compile " + String.join(", ", bad));
+            List<String> bad = JellyScripts.check(path, bytes).problems();
+            if (!bad.isEmpty()) throw new IllegalStateException("Stapler cannot compile " + String.join("; ", bad));
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -225,52 +225,20 @@ public final class OfflineForms {
         }
     }
 
-    private static final Pattern MESSAGE = Pattern.compile("\\$\\{%([^}]*)}");
-    /** What Stapler's argument tokens must be to compile as JEXL: a name, a property path or call, a literal. */
-    private static final Pattern ARGUMENT = Pattern.compile(
-            "\\s*([A-Za-z_]\\w*(\\.[A-Za-z_]\\w*|\\[[^\\]]*]|\\([^)]*\\))*|'[^']*'|\"[^\"]*\"|-?\\d+(\\.\\d+)?)\\s*");
-
     /**
-     * The {@code ${%...}} messages of a Jelly page that Stapler would not compile (jenkinsci/stapler tag
+     * The {@code ${%...}} messages in a piece of Jelly text that Stapler would not compile (jenkinsci/stapler tag
      * 2076.v1b_a_c12445eb_e, jelly/.../InternationalizedStringExpression.java): a {@code (} in a message starts its
      * arguments, each compiled as an expression, so {@code ${%Tags (one per line)}} makes the whole page fail to load.
+     * Expressions are found as Jelly finds them ({@link JellyScripts#split}).
      */
     public static List<String> unparsableMessages(String jelly) {
         List<String> bad = new java.util.ArrayList<>();
-        Matcher m = MESSAGE.matcher(jelly);
-        while (m.find()) {
-            String text = m.group(1);
-            int open = text.indexOf('(');
-            if (open < 0) continue;
-            String args = text.substring(open + 1);
-            if (!args.endsWith(")")) { bad.add("${%" + text + "}"); continue; }
-            args = args.substring(0, args.length() - 1);
-            for (String token : tokens(args)) {
-                if (!ARGUMENT.matcher(token).matches()) { bad.add("${%" + text + "} (argument '" + token.strip() + "')"); break; }
-            }
+        for (String x : JellyScripts.split(jelly, bad::add)) {
+            if (!x.startsWith("%")) continue;
+            String why = JellyScripts.message(x);
+            if (why != null) bad.add("${" + x + "}: " + why);
         }
         return bad;
-    }
-
-    /** Stapler's argument split: at commas outside brackets and quotes. */
-    private static List<String> tokens(String args) {
-        List<String> out = new java.util.ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        int start = 0;
-        for (int i = 0; i < args.length(); i++) {
-            char c = args.charAt(i);
-            if (quote != 0) { if (c == quote) quote = 0; continue; }
-            switch (c) {
-                case '\'', '"' -> quote = c;
-                case '(', '[', '{' -> depth++;
-                case ')', ']', '}' -> depth--;
-                case ',' -> { if (depth == 0) { out.add(args.substring(start, i)); start = i + 1; } }
-                default -> { }
-            }
-        }
-        out.add(args.substring(start));
-        return out;
     }
 
     /** Adds as buildFormTree's addProperty does: the short name, and a second value under a name makes an array. */
