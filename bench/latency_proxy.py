@@ -11,15 +11,20 @@ delay = rtt_ms / 2000.0
 connections = open(connections_file, "a", buffering=1)
 
 async def pump(reader, writer):
+    """Copies reader to writer, each chunk RTT/2 late. A reset or an error on either side ends this direction (and the
+    other one's end of file follows): nothing is left pending and nothing escapes to asyncio's error handler."""
     loop = asyncio.get_running_loop()
     queue = asyncio.Queue()
 
     async def read():
-        while True:
-            data = await reader.read(65536)
-            await queue.put((loop.time() + delay, data))
-            if not data:
-                return
+        try:
+            while True:
+                data = await reader.read(65536)
+                await queue.put((loop.time() + delay, data))
+                if not data:
+                    return
+        except Exception:
+            await queue.put((loop.time(), b""))
 
     async def write():
         while True:
@@ -27,19 +32,16 @@ async def pump(reader, writer):
             wait = due - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            if not data:
-                try:
+            try:
+                if not data:
                     writer.write_eof()
-                except (OSError, RuntimeError):
-                    pass
+                    return
+                writer.write(data)
+                await writer.drain()
+            except Exception:
                 return
-            writer.write(data)
-            await writer.drain()
 
-    try:
-        await asyncio.gather(read(), write())
-    except (ConnectionError, OSError):
-        pass
+    await asyncio.gather(read(), write(), return_exceptions=True)
 
 async def handle(client_reader, client_writer):
     connections.write("connection\n")
@@ -48,11 +50,12 @@ async def handle(client_reader, client_writer):
     except OSError:
         client_writer.close()
         return
-    await asyncio.gather(pump(client_reader, upstream_writer), pump(upstream_reader, client_writer))
+    await asyncio.gather(pump(client_reader, upstream_writer), pump(upstream_reader, client_writer),
+                         return_exceptions=True)
     for w in (client_writer, upstream_writer):
         try:
             w.close()
-        except OSError:
+        except Exception:
             pass
 
 async def main():
