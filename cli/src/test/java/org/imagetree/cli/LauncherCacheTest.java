@@ -135,4 +135,17 @@ class LauncherCacheTest {
         assertThat(r.out()).contains("\"dockerfile\"");
         assertThat(files(install)).isEqualTo(before);
     }
+
+    @Test
+    void imagetreeClassCacheOffRunsWithoutACache() throws Exception {
+        Path install = install();
+        Path home = Files.createDirectories(tmp.resolve("home-off"));
+        Path tree = TestEnvironment.repo().resolve("examples/tree");
+        Result r = runReadOnly(install, Map.of("HOME", home.toString(), "IMAGETREE_CLASS_CACHE", "off"),
+                "-c", tree.resolve("config.yaml").toString(), "render", "--format", "json", tree.resolve("images").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("\"dockerfile\"");
+        assertThat(home.resolve(".cache")).as("nothing recorded, nothing made").doesNotExist();
+    }
 }
