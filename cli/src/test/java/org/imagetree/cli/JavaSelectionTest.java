@@ -191,6 +191,32 @@ class JavaSelectionTest {
         }
     }
 
+    /**
+     * A jar with another modification time, older as well as newer (a reinstall may keep an older one), is another jar:
+     * the cache is made again instead of being refused by the JVM on every later command.
+     */
+    @Test
+    void anotherJarMakesTheCacheAgainEvenWithAnOlderTime() throws Exception {
+        Path install = install();
+        Path tree = TestEnvironment.repo().resolve("examples/tree");
+        String[] render = {install.resolve("bin/imagetree").toString(), "-c", tree.resolve("config.yaml").toString(),
+                "render", tree.resolve("images").toString()};
+        Path cache = tmp.resolve("cache-jar");
+        Map<String, String> env = Map.of("IMAGETREE_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "XDG_CACHE_HOME", cache.toString());
+        assertThat(run(env, render).exitCode()).isZero();
+        Path made = archives(cache).get(0);
+        java.nio.file.attribute.FileTime first = Files.getLastModifiedTime(made);
+        assertThat(run(env, render).exitCode()).isZero();
+        assertThat(Files.getLastModifiedTime(made)).as("same jar: the cache is used, not made again").isEqualTo(first);
+        Path jar = install.resolve("cli/target/imagetree-cli-all.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 86_400_000L));
+        Result again = run(env, render);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.err()).isEmpty();
+        assertThat(archives(cache)).singleElement().satisfies(p -> assertThat(Files.getLastModifiedTime(p)).isNotEqualTo(first));
+    }
+
     /** {@code bash -c 'source scripts/lib.sh; SCRIPT'} with only {@code tools} on PATH. */
     private Result lib(Map<String, String> env, String script) throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("tools"));
