@@ -43,8 +43,20 @@ async def pump(reader, writer):
 
     await asyncio.gather(read(), write(), return_exceptions=True)
 
+# The connections being served: asyncio's streams drop their reference to a connection's task when the client side
+# closes, and a task nobody references is destroyed while it still forwards the other direction.
+serving = set()
+
 async def handle(client_reader, client_writer):
     connections.write("connection\n")
+    me = asyncio.current_task()
+    serving.add(me)
+    try:
+        await forward(client_reader, client_writer)
+    finally:
+        serving.discard(me)
+
+async def forward(client_reader, client_writer):
     try:
         upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", target_port)
     except OSError:
