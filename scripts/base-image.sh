@@ -15,7 +15,15 @@ suite="${SUITE:-bookworm}"
 mirror="${MIRROR:-http://deb.debian.org/debian}"
 security="${SECURITY_MIRROR:-${mirror%/debian}/debian-security}"
 DOCKER="${DOCKER:-/usr/bin/docker}"
-if "$DOCKER" image inspect "$ref" >/dev/null 2>&1; then log "base image $ref present"; exit 0; fi
+if "$DOCKER" image inspect "$ref" >/dev/null 2>&1; then
+  log "base image $ref present"
+  # One made before the image had -updates and -security is kept (other runs may be using it), but said: images built
+  # on it install outdated packages again, so security update and a rebuild cannot come out clean.
+  if ! "$DOCKER" run --rm --network host --entrypoint cat "$ref" /etc/apt/sources.list 2>/dev/null | grep -q -- '-security '; then
+    log "warning: $ref has no $suite-security in its sources.list (made by an older base-image.sh): a security scan of images built on it never comes out clean; remove it (docker rmi $ref) to have it made anew"
+  fi
+  exit 0
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/imagetree-base.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 log "debootstrap --variant=minbase $suite from $mirror (about a minute)"

@@ -64,4 +64,43 @@ class BaseImageScriptTest {
             }
         }
     }
+
+    /**
+     * A base image already present is kept (others may be using it), but one whose sources.list lacks -security (made
+     * by the script before it wrote one) is named in a warning: a security loop cannot converge on it (issue 26).
+     */
+    @Test
+    void aPresentBaseWithoutSecuritySourcesIsKeptWithAWarning() throws Exception {
+        String docker = "/usr/bin/docker";
+        String host = TestEnvironment.dockerHost();
+        Map<String, String> env = Map.of("DOCKER_HOST", host);
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String old = "imagetree-test/base-old-" + id + ":latest";
+        String current = "imagetree-test/base-current-" + id + ":latest";
+        String script = TestEnvironment.repo().resolve("scripts/base-image.sh").toString();
+        try {
+            for (String[] image : new String[][] {{old, "deb http://deb.debian.org/debian bookworm main\\n"},
+                    {current, "deb http://deb.debian.org/debian bookworm main\\ndeb http://deb.debian.org/debian bookworm-updates main\\n"
+                            + "deb http://deb.debian.org/debian-security bookworm-security main\\n"}}) {
+                Path context = Files.createDirectories(dir.resolve("ctx-" + image[0].hashCode()));
+                Files.writeString(context.resolve("Dockerfile"), "FROM " + TestEnvironment.baseImage() + "\nRUN printf '" + image[1] + "' > /etc/apt/sources.list\n");
+                TestEnvironment.run(env, docker, "-H", host, "build", "-q", "--network", "host", "-t", image[0], context.toString());
+            }
+            String warned = TestEnvironment.run(env, "bash", script, old);
+            assertThat(warned).contains("base image " + old + " present")
+                    .contains("warning: " + old + " has no bookworm-security in its sources.list").contains("docker rmi " + old);
+            String quiet = TestEnvironment.run(env, "bash", script, current);
+            assertThat(quiet).contains("base image " + current + " present").doesNotContain("warning");
+            assertThat(TestEnvironment.run(env, docker, "-H", host, "run", "--rm", "--network", "host", old, "cat", "/etc/apt/sources.list"))
+                    .as("the present image is kept as it was").isEqualTo("deb http://deb.debian.org/debian bookworm main\n");
+        } finally {
+            for (String r : new String[] {old, current}) {
+                try {
+                    TestEnvironment.run(env, docker, "-H", host, "rmi", r);
+                } catch (RuntimeException ignored) {
+                    // not made
+                }
+            }
+        }
+    }
 }

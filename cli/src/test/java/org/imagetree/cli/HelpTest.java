@@ -94,6 +94,19 @@ class HelpTest {
         assertThat(find(List.of()).getCommandSpec().optionsMap().get("--version").versionHelp()).isTrue();
     }
 
+    /**
+     * security update writes changelogs and builds nothing; its help says so (not "then run build") in both places
+     * picocli prints it (issue 26, item 14; SecurityCliTest checks the build it prints names the real config and tree).
+     */
+    @Test
+    void securityUpdateSaysItBuildsNothing() {
+        for (String[] args : new String[][] {{"security", "update", "--help"}, {"security", "--help"}}) {
+            String help = CliRun.of(args).out().replaceAll("\\s+", " ");
+            assertThat(help).as(String.join(" ", args)).contains("It builds nothing: run the build it prints next.")
+                    .doesNotContain("then run build");
+        }
+    }
+
     @Test
     void missingParametersStillFailWithUsage() {
         CliRun r = CliRun.of("build");

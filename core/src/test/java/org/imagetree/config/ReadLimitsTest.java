@@ -2,14 +2,18 @@ package org.imagetree.config;
 
 import org.imagetree.InputError;
 import org.imagetree.registry.RegistryClient;
+import org.imagetree.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,5 +57,23 @@ class ReadLimitsTest {
         assertThat(ReadLimits.tookLonger(Duration.ofMinutes(10), ReadLimits.DOWNLOAD_TIMEOUT)).startsWith("took longer than 10 min (download_timeout;");
         assertThat(ReadLimits.size(1536)).isEqualTo("1.5 KiB");
         assertThat(ReadLimits.size(700)).isEqualTo("700 bytes");
+    }
+
+    /**
+     * docs/security-updates.md's table of limits is the contract (issue 25: "lists the limits and how to change them"):
+     * one row per key, and each default it gives, read as the config would read it, is the default the code applies.
+     */
+    @Test
+    void theDocsTableListsEveryKeyWithTheDefaultTheCodeApplies() throws Exception {
+        String doc = Files.readString(TestEnvironment.repo().resolve("docs/security-updates.md"));
+        Map<String, String> rows = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| `([a-z_]+)` \\| `([^`]+)` \\|").matcher(doc);
+        while (m.find()) rows.put(m.group(1), m.group(2));
+        assertThat(rows.keySet()).as("the keys the docs table lists").containsExactlyElementsOf(ReadLimits.KEYS);
+        for (Map.Entry<String, String> row : rows.entrySet()) {
+            ReadLimits read = ReadLimits.of(ConfigLoader.fromMap(Map.of(row.getKey(), row.getValue())));
+            assertThat(read).as("%s: %s as documented", row.getKey(), row.getValue()).isEqualTo(ReadLimits.DEFAULTS);
+        }
+        assertThat(doc).as("how to change them").contains("Set them in the config file like any other key");
     }
 }
