@@ -7,6 +7,7 @@
 #   3. the plan of a generated 10,000-image tree (bench/scale.sh 10000: < 10 s, < 1 GiB)
 #   4. builds at the critical path: 24 images, 4 levels of 6, RUN sleep 3, --jobs 6, BuildKit and the classic builder,
 #      each against the same docker builds level by level (bench/critical-path.sh; <= 1.05 x that floor)
+#   1d. the launcher's class caches compared (bench/launcher-variants.sh): which one bin/imagetree should keep
 #   JAVA17=1 adds 1 again with the launcher on Java 17 (static CDS archive) instead of the newest Java (AOT cache).
 # Everything goes to standard output and to LOG (default bench-issue24-<time>.log in the current directory).
 set -uo pipefail
@@ -36,6 +37,8 @@ if [ "${JAVA17:-0}" = 1 ]; then
   j17="$(ls -d /usr/lib/jvm/java-17-openjdk-*/bin/java 2>/dev/null | head -1)"
   step "1 on Java 17 (static CDS archive)" IMAGETREE_JAVA="$j17" RUNS="$RUNS" RTT_MS=0 INPROCESS=0 -- bash bench/paired-noop.sh
 fi
+step "1d. the launcher's class caches (AOT cache, static archive, none; Java 25 and 17), imagetree alone" RUNS=8 -- \
+  bash bench/launcher-variants.sh
 step "3. plan of 10,000 generated images" MODES="--no-pull pull" -- bash bench/scale.sh 10000
 step "4. critical path against Docker's floor (BuildKit and classic)" SKIP_SERIAL=1 BUILDER=buildkit \
   FLOOR_ROUNDS="$ROUNDS" FLOOR_BUILDERS="buildkit classic" -- bash bench/critical-path.sh
