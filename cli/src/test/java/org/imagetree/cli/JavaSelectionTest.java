@@ -163,27 +163,30 @@ class JavaSelectionTest {
         Path jvms = Files.createDirectories(tmp.resolve("jvm"));
         jvm(jvms, "java-17", "17.0.15", false);
         jvm(jvms, "java-25", "25.0.3", false);
-        for (String version : List.of("17", "25")) {
-            Path cache = tmp.resolve("cache-" + version);
+        // "25cds": Java 25 told to keep the static archive (IMAGETREE_CLASS_CACHE=cds), as Java 17 does
+        for (String variant : List.of("17", "25", "25cds")) {
+            String version = variant.substring(0, 2);
+            boolean staticArchive = !variant.equals("25");
+            Path cache = tmp.resolve("cache-" + variant);
             Map<String, String> env = Map.of("IMAGETREE_JAVA", jvms.resolve("java-" + version + "/bin/java").toString(),
-                    "XDG_CACHE_HOME", cache.toString());
+                    "XDG_CACHE_HOME", cache.toString(), "IMAGETREE_CLASS_CACHE", variant.endsWith("cds") ? "cds" : "on");
             for (String[] args : List.of(new String[] {"render", images}, new String[] {"plan", "--no-pull", images},
                     new String[] {"render", images}, new String[] {"plan", "--no-pull", images})) {
                 List<String> cmd = new ArrayList<>(List.of(launcher, "-c", config));
                 cmd.addAll(List.of(args));
                 Result r = run(env, cmd.toArray(String[]::new));
                 assertThat(r.exitCode()).as(r.err()).isZero();
-                assertThat(r.err()).as(version).isEmpty();
+                assertThat(r.err()).as(variant).isEmpty();
             }
             List<Path> trained;
             try (Stream<Path> s = Files.walk(cache)) {
                 trained = s.filter(p -> p.getFileName().toString().equals("imagetree.trained")).toList();
             }
             assertThat(trained).hasSize(1);
-            assertThat(Files.readAllLines(trained.get(0))).as("Java " + version)
-                    .isEqualTo(version.equals("17") ? List.of("plan", "render") : List.of("render"));
+            assertThat(Files.readAllLines(trained.get(0))).as("Java " + variant)
+                    .isEqualTo(staticArchive ? List.of("plan", "render") : List.of("render"));
             assertThat(archives(cache)).singleElement().extracting(p -> p.getFileName().toString())
-                    .isEqualTo(version.equals("17") ? "imagetree.jsa" : "imagetree.aot");
+                    .isEqualTo(staticArchive ? "imagetree.jsa" : "imagetree.aot");
             try (Stream<Path> s = Files.list(trained.get(0).getParent())) {
                 assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left")
                         .allMatch(n -> !n.matches(".*\\.[0-9]+$"));
