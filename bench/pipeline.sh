@@ -142,4 +142,27 @@ printf '   PipelineLib way, blubber    %.2f s (CPU %.2f s)  ratio %.2f\n' "$(med
   "$(echo "$(median "$work/b-it.wall") / $(median "$work/b-pl.wall")" | bc -l)"
 printf '   PipelineLib way, docker only %.2f s (CPU %.2f s)  ratio %.2f\n' "$(median "$work/b-dk.wall")" "$(median "$work/b-dk.cpu")" \
   "$(echo "$(median "$work/b-it.wall") / $(median "$work/b-dk.wall")" | bc -l)"
+
+# --- C. what one run of each side asks, outside the timing -----------------------------------------------------------
+# One more run of each side: the registry requests it made (the registry's access log) and, when strace is installed,
+# the processes it started (the whole tree: the launcher's own, java, git, docker; `blubber compile` is a java).
+count_run() { # count_run LABEL CMD...: prints LABEL, registry requests, processes
+  local label="$1" before after procs="(no strace)"; shift
+  before="$(registry_requests "$work")"
+  sleep 1  # a new one-second timestamp for PipelineLib's way's tag
+  if command -v strace >/dev/null; then
+    # Successful calls only; the JVM starts a child through jspawnhelper, which then executes the child: one process.
+    strace -f -qq -e trace=execve -e status=successful -e signal=none -o "$work/strace" "$@" >/dev/null 2>&1
+    grep -v '/jspawnhelper"' "$work/strace" | grep -oE 'execve\("[^"]*"' | sed -E 's|.*/||; s|"||' >"$work/execs"
+    procs="$(wc -l <"$work/execs" | tr -d ' ') ($(grep -xE 'docker|git|java' "$work/execs" | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}'))"
+  else
+    "$@" >/dev/null 2>&1
+  fi
+  after="$(registry_requests "$work")"
+  printf '   %-28s registry requests %3d, processes %s\n' "$label" "$((after - before))" "$procs"
+}
+echo "C. one service1-shaped run of each side: what it asks"
+count_run "imagetree pipeline run" bash -c it_run
+count_run "PipelineLib way, blubber" "$work/plib-way.sh" blubber "$work" "$repo" "$blubber" "$REGISTRY_HOST"
+count_run "PipelineLib way, docker only" "$work/plib-way.sh" docker "$work" "$repo" "$blubber" "$REGISTRY_HOST"
 "$DOCKER" rmi "$base" >/dev/null 2>&1 || true

@@ -28,9 +28,15 @@ public final class FilePath implements SerializableOnlyOverRemoting {
         return new FilePath(f.isAbsolute() ? f : new File(remote, relOrAbsolute));
     }
 
-    public VirtualChannel getChannel() { return null; }
+    /** As the real one, never null: here the harness's channel to its agent JVM (which exports objects to it). */
+    public VirtualChannel getChannel() { return org.imagetree.jenkins.harness.HarnessChannel.INSTANCE; }
 
     public boolean isRemote() { return false; }
+
+    /** Never called by the harness's tests (the real one makes a launcher on the workspace's node). */
+    public Launcher createLauncher(hudson.model.TaskListener listener) throws IOException, InterruptedException {
+        throw new IOException("no launcher in the offline harness");
+    }
 
     public <T> T act(FileCallable<T> callable) throws IOException, InterruptedException {
         return org.imagetree.jenkins.harness.AgentJvm.act(callable, new File(remote));

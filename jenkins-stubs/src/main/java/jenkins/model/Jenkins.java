@@ -30,4 +30,14 @@ public abstract class Jenkins implements ItemGroup, AccessControlled {
 
     @CheckForNull
     public static Jenkins getInstanceOrNull() { return theInstance; }
+
+    /** Never called offline (there is no instance). */
+    public final <T extends hudson.model.Item> T getItem(String pathName, hudson.model.Item context, Class<T> type) { return null; }
+
+    /** Never called offline (there is no instance). */
+    @CheckForNull
+    public hudson.Plugin getPlugin(String shortName) { return null; }
+
+    /** The calling thread's authentication; offline there is none (the real one reads Spring's SecurityContextHolder). */
+    public static org.springframework.security.core.Authentication getAuthentication2() { return hudson.security.ACL.SYSTEM2; }
 }

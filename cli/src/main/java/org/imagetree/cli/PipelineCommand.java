@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * {@code pipeline}: a service repository's {@code .pipeline/config.yaml} (Wikimedia's PipelineLib), planned or run on
@@ -115,6 +117,12 @@ final class PipelineCommand {
         @Override
         public Integer call() throws Exception {
             ImageTreeCommand root = pipeline.root;
+            // The docker client is looked for (a `docker version` or more) while the config and the checkout's git
+            // facts are read.
+            FutureTask<DockerCli> locate = new FutureTask<>(() -> DockerCli.locateWithBuildKit(root.env()));
+            Thread locating = new Thread(locate, "locate-docker");
+            locating.setDaemon(true);
+            locating.start();
             Optional<EngineConfig> config = pipeline.config();
             ServicePipelines.Request request = pipeline.request(dir, pipelines, config, ImageTreeCommand.jobs(jobs));
             Map<String, String> credentialVariables = new LinkedHashMap<>(request.settings().credentials());
@@ -127,9 +135,11 @@ final class PipelineCommand {
             }
             DockerCli docker;
             try {
-                docker = DockerCli.locateWithBuildKit(root.env());
-            } catch (IllegalStateException e) {
-                throw new InputError(e.getMessage());
+                docker = locate.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IllegalStateException missing) throw new InputError(missing.getMessage());
+                if (e.getCause() instanceof RuntimeException other) throw other;
+                throw e;
             }
             PrintWriter out = root.out();
             PipelineListener listener = new PipelineListener() {

@@ -43,7 +43,7 @@ class PipelineCliTest {
     @Test
     void planJsonHasTheShapeScriptsRelyOn() throws Exception {
         Path repo = repo1(dir.resolve("repo"), "registry.example/bookworm:20240303");
-        CliRun r = CliRun.of("-c", dir.resolve("none.yaml").toString(), "pipeline", "plan", "--format", "json", "--pipeline", "service1",
+        CliRun r = CliRun.of("pipeline", "plan", "--format", "json", "--pipeline", "service1",
                 "--pipeline", "test-list-comprehensions", repo.toString());
         assertThat(r.exitCode()).as(r.all()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
@@ -108,7 +108,7 @@ class PipelineCliTest {
     @Test
     void triggerNeedsJenkinsOnTheCommandLine() throws Exception {
         Path repo = repo1(dir.resolve("repo"), "registry.example/bookworm:20240303");
-        CliRun r = CliRun.of("-c", dir.resolve("none.yaml").toString(), "pipeline", "run", "--pipeline", "service2", repo.toString());
+        CliRun r = CliRun.of("pipeline", "run", "--pipeline", "service2", repo.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("error: .pipeline/config.yaml:25: stage 'test' of pipeline 'service2': trigger needs Jenkins: the command line "
                 + "cannot schedule job 'totally-triggered' (run this pipeline with the servicePipeline step)\n");

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * for the engine's registry only. Test variants run through the CLI. Before anything is built, every base is
  * checked against the registry policy when there is one.
  *
- * <p>Holds no mutable state; safe for concurrent builds.
+ * <p>Holds no mutable state but, when made {@link #rememberingBaseDigests() for one run}, the base digests it found;
+ * safe for concurrent builds.
  */
 public final class VariantEngine {
     private final DockerCli cli;
@@ -45,6 +46,8 @@ public final class VariantEngine {
     private final RegistryPolicy registryPolicy;
     private final org.imagetree.registry.RegistryClient registry;
     private final java.util.function.Predicate<String> ourRegistry;
+    /** Our registry's digest of each base, when this engine serves one run ({@link #rememberingBaseDigests}); else null. */
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<String>> baseDigests;
 
     /**
      * @param cli            BuildKit-capable docker client (BuildKit builds, test runs, their pushes)
@@ -53,17 +56,19 @@ public final class VariantEngine {
      * @param registryPolicy the build-time registry policy, if any
      */
     public VariantEngine(DockerCli cli, ContainerEngine classic, Optional<RegistryAuth> auth, Optional<RegistryPolicy> registryPolicy) {
-        this(cli, classic, auth, registryPolicy, null, host -> false);
+        this(cli, classic, auth, registryPolicy, null, host -> false, null);
     }
 
     private VariantEngine(DockerCli cli, ContainerEngine classic, Optional<RegistryAuth> auth, Optional<RegistryPolicy> registryPolicy,
-                          org.imagetree.registry.RegistryClient registry, java.util.function.Predicate<String> ourRegistry) {
+                          org.imagetree.registry.RegistryClient registry, java.util.function.Predicate<String> ourRegistry,
+                          Map<String, java.util.concurrent.atomic.AtomicReference<String>> baseDigests) {
         this.cli = Objects.requireNonNull(cli);
         this.classic = classic;
         this.auth = auth.orElse(null);
         this.registryPolicy = registryPolicy.orElse(null);
         this.registry = registry;
         this.ourRegistry = ourRegistry;
+        this.baseDigests = baseDigests;
     }
 
     /**
@@ -72,7 +77,17 @@ public final class VariantEngine {
      * record the local image id when the engine has the image, else their name only.
      */
     public VariantEngine withBaseDigests(org.imagetree.registry.RegistryClient registry, java.util.function.Predicate<String> ours) {
-        return new VariantEngine(cli, classic, Optional.ofNullable(auth), Optional.ofNullable(registryPolicy), registry, ours);
+        return new VariantEngine(cli, classic, Optional.ofNullable(auth), Optional.ofNullable(registryPolicy), registry, ours, baseDigests);
+    }
+
+    /**
+     * This engine for one run whose bases are pulled at most once (a service pipeline's run): the digest our registry
+     * gives for a base is asked once and remembered for the run's later builds on it, instead of being asked again for
+     * each (the local image IDs of other bases are still looked up for each build).
+     */
+    public VariantEngine rememberingBaseDigests() {
+        return new VariantEngine(cli, classic, Optional.ofNullable(auth), Optional.ofNullable(registryPolicy), registry, ourRegistry,
+                new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     /** Everything through the CLI, no credentials, no registry policy. */
@@ -113,7 +128,7 @@ public final class VariantEngine {
             ImageReference ref = ImageReference.parse(base);
             if (ref.digest() != null) return Optional.of(ref.digest());
             if (registry != null && ourRegistry.test(ref.registry())) {
-                Optional<String> d = registry.headManifest(ref).map(org.imagetree.registry.ManifestDescriptor::digest);
+                Optional<String> d = registryDigest(base, ref);
                 if (d.isPresent()) return d;
             }
         } catch (IllegalArgumentException | org.imagetree.registry.RegistryException e) {
@@ -123,6 +138,19 @@ public final class VariantEngine {
             return cli.imageExists(base) ? Optional.of(cli.inspect(base, "{{.Id}}")).filter(id -> id.startsWith("sha256:")) : Optional.empty();
         } catch (RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The registry's digest for {@code base}. When this engine serves one run, the digest found is remembered, and
+     * builds on the same base at the same time ask once.
+     */
+    private Optional<String> registryDigest(String base, ImageReference ref) {
+        if (baseDigests == null) return registry.headManifest(ref).map(org.imagetree.registry.ManifestDescriptor::digest);
+        java.util.concurrent.atomic.AtomicReference<String> known = baseDigests.computeIfAbsent(base, b -> new java.util.concurrent.atomic.AtomicReference<>());
+        synchronized (known) {
+            if (known.get() == null) registry.headManifest(ref).map(org.imagetree.registry.ManifestDescriptor::digest).ifPresent(known::set);
+            return Optional.ofNullable(known.get());
         }
     }
 

@@ -30,10 +30,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Service pipelines as Wikimedia's deployment pipeline describes them ({@code .pipeline/config.yaml}, PipelineLib's
@@ -99,6 +102,12 @@ public final class ServicePipelines {
      * @throws InterruptedException    when the calling thread is interrupted (the teardown has run)
      */
     public static PipelineRunResult run(Request request, Environment environment, PipelineListener listener) throws InterruptedException {
+        // The engine is asked whether it answers while the run is planned and checked: the first request pays for the
+        // connection (and, in a fresh command-line JVM, for loading the engine's client), which then overlaps the plan.
+        FutureTask<Optional<String>> engineProblem = new FutureTask<>(environment.backend()::engineProblem);
+        Thread engineCheck = new Thread(engineProblem, "pipeline-engine-check");
+        engineCheck.setDaemon(true);
+        engineCheck.start();
         PipelinePlan plan = plan(request);
         Path work = workDirectory();
         try {
@@ -106,7 +115,8 @@ public final class ServicePipelines {
                     environment.jenkins(), new HelmDeployer(request.settings(), environment.env(), work),
                     new ChartPromoter(request.settings(), environment.env()), environment.clock()),
                     request.settings(), request.facts(), request.repository(), work, request.jobs(), listener);
-            List<String> problems = executor.preflight(plan);
+            List<String> problems = new ArrayList<>(executor.preflight(plan));
+            if (needsEngine(plan)) engineProblem(engineProblem).ifPresent(problems::add);
             if (!problems.isEmpty()) throw PipelineConfigException.of(problems);
             return executor.run(plan);
         } finally {
@@ -116,16 +126,37 @@ public final class ServicePipelines {
 
     /**
      * The engine Image Tree already has, as a pipeline backend: builds, pushes and registry checks with the engine
-     * config's registry, credentials and policy ({@code config} may be empty: no registry, no policy).
+     * config's registry, credentials and policy ({@code config} may be empty: no registry, no policy). One per run: it
+     * pulls each base once, asks the registry for each base's digest once and compiles each Blubber variant once.
      *
      * @param docker a docker client that can use BuildKit (BuildKit variants, their pushes)
      */
     public static PipelineBackend dockerBackend(Optional<EngineConfig> config, DockerCli docker, DockerJavaEngine engine) {
-        VariantEngine variants = VariantEngine.forConfig(config, docker, engine);
+        return dockerBackend(config, docker, engine, engine.containers());
+    }
+
+    /** {@link #dockerBackend(Optional, DockerCli, DockerJavaEngine)} on any engine and its containers. */
+    public static PipelineBackend dockerBackend(Optional<EngineConfig> config, DockerCli docker, ContainerEngine engine,
+                                                org.imagetree.execute.ContainerRuns containers) {
+        VariantEngine variants = VariantEngine.forConfig(config, docker, engine).rememberingBaseDigests();
         Optional<RegistryClient> registry = config.filter(c -> !c.registry().isEmpty()).map(c -> RegistryClient.builder(c).build());
         Optional<ContainerEngine.RegistryAuth> auth = config.filter(c -> !c.registry().isEmpty()).flatMap(ContainerEngine.RegistryAuth::of);
-        return new DockerBackend(variants, engine, engine.containers(), registry, auth,
+        return new DockerBackend(variants, engine, containers, registry, auth,
                 Path.of(System.getProperty("java.io.tmpdir")), org.imagetree.execute.ContainerRuns.DEFAULT_TIMEOUT);
+    }
+
+    /** Whether a stage that runs builds, runs, copies or publishes an image. */
+    static boolean needsEngine(PipelinePlan plan) {
+        return plan.pipelines().stream().flatMap(p -> p.stages().stream()).filter(PipelinePlan.PlannedStage::runs).map(PipelinePlan.PlannedStage::model)
+                .anyMatch(s -> s.build().isPresent() || s.run().isPresent() || s.copy().isPresent() || s.publish().isPresent());
+    }
+
+    private static Optional<String> engineProblem(FutureTask<Optional<String>> check) throws InterruptedException {
+        try {
+            return check.get();
+        } catch (ExecutionException e) {
+            return Optional.of("the container engine does not answer: " + e.getCause().getMessage());
+        }
     }
 
     private static Path workDirectory() {

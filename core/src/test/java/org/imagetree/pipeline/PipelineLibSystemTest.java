@@ -70,6 +70,11 @@ class PipelineLibSystemTest {
 
     /** The fixture as a Git checkout of {@code https://gerrit.example.org/r/repo1}, its bases on the test registry. */
     static Path checkout(Path dir) throws Exception {
+        return checkout(dir, base);
+    }
+
+    /** The fixture as a Git checkout, its bases {@code base}. */
+    static Path checkout(Path dir, String base) throws Exception {
         Path fixture = TestEnvironment.repo().resolve("core/src/test/resources/org/imagetree/pipeline/repo1");
         TestEnvironment.copyTree(fixture, dir);
         try (Stream<Path> files = Files.walk(dir)) {
@@ -166,6 +171,11 @@ class PipelineLibSystemTest {
     }
 
     static String servedDigest(String reference) throws Exception {
+        return servedDigest(registry, reference);
+    }
+
+    /** The digest {@code registry} serves for {@code reference} (on it). */
+    static String servedDigest(LocalRegistry registry, String reference) throws Exception {
         String path = reference.substring(registry.host().length() + 1);
         int colon = path.lastIndexOf(':');
         HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registry.baseUri() + "/v2/"

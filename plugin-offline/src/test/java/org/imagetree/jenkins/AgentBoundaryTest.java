@@ -152,4 +152,97 @@ class AgentBoundaryTest {
         assertThat(listener.text()).contains("interrupted on the agent");
         assertThat(outcome).isCompletedExceptionally();
     }
+
+    /** What a callable calls back on the controller (as servicePipeline's PipelineCallbacks). */
+    public interface Back {
+        long pid() throws IOException, InterruptedException;
+
+        String echo(Object value) throws IOException, InterruptedException;
+
+        String block() throws IOException, InterruptedException;
+    }
+
+    static final class BackImpl implements Back {
+        final CompletableFuture<Void> blocked = new CompletableFuture<>();
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+
+        @Override public long pid() { return ProcessHandle.current().pid(); }
+
+        @Override public String echo(Object value) { return "got " + value; }
+
+        @Override public String block() throws InterruptedException {
+            entered.countDown();
+            try {
+                blocked.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                return "failed";
+            }
+            return "released";
+        }
+    }
+
+    static final class CallsBack extends MasterToSlaveFileCallable<String> {
+        private static final long serialVersionUID = 1L;
+        private final Back back;
+        private final String what;
+
+        CallsBack(Back back, String what) {
+            this.back = back;
+            this.what = what;
+        }
+
+        @Override
+        public String invoke(File f, VirtualChannel channel) throws IOException, InterruptedException {
+            return switch (what) {
+                case "pid" -> back.pid() + " from " + ProcessHandle.current().pid();
+                case "echo" -> back.echo(java.util.List.of("a", "b"));
+                case "refused" -> back.echo(new AtomicLong(3));
+                default -> {
+                    try {
+                        yield back.block();
+                    } catch (InterruptedException e) {
+                        yield "interrupted while calling back";
+                    }
+                }
+            };
+        }
+    }
+
+    @Test
+    void anExportedObjectIsCalledBackOnTheControllerThroughTheSameClassFilter() throws Exception {
+        FilePath ws = new FilePath(workspace.toFile());
+        BackImpl impl = new BackImpl();
+        Back exported = ws.getChannel().export(Back.class, impl);
+        assertThat(ws.getChannel().export(Back.class, null)).as("as remoting: null is not exported").isNull();
+        String[] pids = ws.act(new CallsBack(exported, "pid")).split(" from ");
+        assertThat(Long.parseLong(pids[0])).as("the call ran on the controller").isEqualTo(ProcessHandle.current().pid());
+        assertThat(Long.parseLong(pids[1])).as("called from the agent").isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(ws.act(new CallsBack(exported, "echo"))).isEqualTo("got [a, b]");
+        // An argument the controller's filter refuses fails the call, as on a real channel.
+        assertThatThrownBy(() -> ws.act(new CallsBack(exported, "refused"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("Refusing to unmarshal java.util.concurrent.atomic.AtomicLong");
+        org.imagetree.jenkins.harness.HarnessChannel.unexport(exported);
+        assertThatThrownBy(() -> ws.act(new CallsBack(exported, "pid"))).isInstanceOf(IOException.class).hasMessageContaining("unexported");
+    }
+
+    @Test
+    void anInterruptOnTheAgentEndsAWaitingCallBack() throws Exception {
+        FilePath ws = new FilePath(workspace.toFile());
+        BackImpl impl = new BackImpl();
+        Back exported = ws.getChannel().export(Back.class, impl);
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                outcome.complete(ws.act(new CallsBack(exported, "block")));
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+        });
+        caller.start();
+        assertThat(impl.entered.await(2, TimeUnit.MINUTES)).as("the call reached the controller").isTrue();
+        caller.interrupt();
+        caller.join(TimeUnit.MINUTES.toMillis(2));
+        assertThat(outcome).isCompletedExceptionally();
+        impl.blocked.complete(null);
+    }
 }

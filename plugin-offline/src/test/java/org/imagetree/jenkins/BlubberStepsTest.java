@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code blubberBuild} and {@code servicePipeline} as a Jenkinsfile runs them, through a test StepContext, against
+ * {@code blubberBuild} as a Jenkinsfile runs it (servicePipeline: ServicePipelineStepTest), through a test StepContext, against
  * the real engine, Docker Engine and a local registry, with a tiny service on debian:bookworm.
  */
 class BlubberStepsTest {
@@ -113,45 +113,5 @@ class BlubberStepsTest {
         assertThatThrownBy(() -> ctx.run(step, Duration.ofMinutes(2))).isInstanceOf(AbortException.class)
                 .hasMessageContaining(workspace.resolve("svc/.pipeline/blubber.yaml") + ":2: image 'debian:bookworm'");
         assertThat(ctx.log()).doesNotContain("[blubber] building");
-    }
-
-    @Test
-    void servicePipelineRunsTheTestVariantAndPublishesProduction() throws Throwable {
-        String project = "svc-" + UUID.randomUUID().toString().substring(0, 8);
-        ServicePipelineStep step = new ServicePipelineStep();
-        step.setConfig("svc/.pipeline/blubber.yaml");
-        step.setContext("svc");
-        step.setProject(project);
-        step.setTags(List.of("abc1234"));
-        step.setSource("https://git.example.org/svc");
-        step.setRevision("abc1234def");
-        step.setEngineConfig("imagetree.yaml");
-        step.setRegistry(new DockerRegistryEndpoint("http://" + registry.host(), null));
-        TestStepContext ctx = new TestStepContext(workspace, env);
-        Object result = ctx.run(step, Duration.ofMinutes(10));
-
-        List<Map<String, Object>> refs = references(result);
-        assertThat(refs).hasSize(2);
-        assertThat((String) refs.get(0).get("reference")).matches(java.util.regex.Pattern.quote(registry.host() + "/services/" + project + ":")
-                + "\\d{4}-\\d{2}-\\d{2}-\\d{6}-production");
-        assertThat(refs.get(1).get("reference")).isEqualTo(registry.host() + "/services/" + project + ":abc1234");
-        String digest = (String) refs.get(0).get("digest");
-        assertThat(digest).matches("sha256:[0-9a-f]{64}");
-        assertThat(refs.get(1).get("digest")).isEqualTo(digest);
-        assertThat(inRegistry(registry.host() + "/services/" + project + ":abc1234")).hasValueSatisfying(m -> assertThat(m.digest()).isEqualTo(digest));
-        assertThat(ctx.log()).contains("[blubber] service-checks-pass");
-        assertThat(DOCKER.inspect((String) refs.get(1).get("reference"), "{{index .Config.Labels \"org.opencontainers.image.revision\"}}"))
-                .isEqualTo("abc1234def");
-        refs.forEach(r -> DOCKER.removeImage((String) r.get("reference")));
-
-        Files.writeString(workspace.resolve("svc/check.sh"), "echo service-check-fails\nexit 4\n");
-        try {
-            TestStepContext failing = new TestStepContext(workspace, env);
-            assertThatThrownBy(() -> failing.run(step, Duration.ofMinutes(10))).isInstanceOf(AbortException.class)
-                    .hasMessageContaining("failed its test run with exit code 4");
-            assertThat(failing.log()).doesNotContain("[blubber] published");
-        } finally {
-            Files.writeString(workspace.resolve("svc/check.sh"), "echo service-checks-pass\n");
-        }
     }
 }

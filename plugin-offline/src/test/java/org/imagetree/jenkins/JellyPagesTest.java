@@ -459,7 +459,7 @@ class JellyPagesTest {
     @Test
     void everyHelpFileIsAWellFormedFragmentOfAClass() throws Exception {
         List<Path> helps = shipped(".html");
-        assertThat(helps).hasSizeGreaterThan(100);
+        assertThat(helps).as("the walk finds the help files (servicePipeline's went from 17 to 10 fields)").hasSizeGreaterThan(90);
         List<String> problems = new ArrayList<>();
         for (Path h : helps) {
             String text = Files.readString(h);

@@ -93,6 +93,75 @@ final class TestStepContext extends StepContext {
             }
             return new RegistryLogin(credentialsId, c[1], Secret.fromString(c[2]));
         }
+
+        // servicePipeline's controller services, as a Jenkins with jobs, a Mailer plugin or none, artifacts, credentials.
+
+        /** A job {@code schedule} can start: the result its build ends with, and a latch the build waits on. */
+        record DownstreamJob(String name, hudson.model.Result result, java.util.concurrent.CountDownLatch release) {}
+
+        /** A build {@code schedule} started: job, parameters, the authentication it was checked as, whether it has ended. */
+        record Scheduled(String job, Map<String, String> parameters, Object authentication, java.util.concurrent.atomic.AtomicBoolean finished) {}
+
+        final Map<String, DownstreamJob> jobs = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
+        volatile boolean mailer;
+        final List<List<String>> mails = new CopyOnWriteArrayList<>();
+        final Map<String, String> secretTexts = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, String> buildParameters = new java.util.LinkedHashMap<>();
+        final List<String> archived = new CopyOnWriteArrayList<>();
+        volatile Path artifacts;
+
+        TestController job(String name, hudson.model.Result result, java.util.concurrent.CountDownLatch release) {
+            jobs.put(name, new DownstreamJob(name, result, release));
+            return this;
+        }
+
+        @Override
+        public Object authentication() { return "build-user"; }
+
+        @Override
+        public Downstream schedule(Run<?, ?> upstream, Object authentication, String job, Map<String, String> parameters) throws AbortException {
+            DownstreamJob j = jobs.get(job);
+            if (j == null) throw new AbortException("No item named " + job + " found");
+            Scheduled s = new Scheduled(job, Map.copyOf(parameters), authentication, new java.util.concurrent.atomic.AtomicBoolean());
+            scheduled.add(s);
+            int number = scheduled.size();
+            return new Downstream() {
+                @Override public String displayName() { return j.name() + " #" + number; }
+
+                @Override public hudson.model.Result await() throws InterruptedException {
+                    j.release().await();
+                    s.finished().set(true);
+                    return j.result();
+                }
+            };
+        }
+
+        @Override
+        public java.util.Optional<String> mailProblem() {
+            return mailer ? java.util.Optional.empty() : java.util.Optional.of("notify needs the Mailer plugin, which is not installed");
+        }
+
+        @Override
+        public void mail(List<String> to, String subject, String body) { mails.add(List.of(String.join(",", to), subject, body)); }
+
+        @Override
+        public void archive(Run<?, ?> run, FilePath workspace, String path, TaskListener listener) throws java.io.IOException {
+            Path target = artifacts.resolve(path);
+            java.nio.file.Files.createDirectories(target.getParent());
+            java.nio.file.Files.copy(Path.of(workspace.getRemote()).resolve(path), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            archived.add(path);
+        }
+
+        @Override
+        public Map<String, Secret> credential(Run<?, ?> run, String id, String name) throws AbortException {
+            String value = secretTexts.get(id);
+            if (value == null) throw new AbortException("Could not find credentials '" + id + "' for this build");
+            return Map.of(name, Secret.fromString(value));
+        }
+
+        @Override
+        public Map<String, String> parameters(Run<?, ?> run) { return Map.copyOf(buildParameters); }
     }
 
     private final transient Path workspace;

@@ -6,7 +6,6 @@ import org.imagetree.blubber.ServicePipeline;
 import org.imagetree.blubber.VariantBuild;
 import org.imagetree.blubber.VariantEngine;
 import org.imagetree.blubber.compile.CompileOptions;
-import org.imagetree.blubber.config.Policy;
 import org.imagetree.config.EngineConfig;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.DockerCli;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Blubber engine calls ({@code blubberBuild}, {@code servicePipeline}), run on the agent like
+ * The Blubber engine call of {@code blubberBuild}, run on the agent like
  * {@link AgentCalls}: classic builds through docker-java, BuildKit ones through the agent's docker CLI, pushes with
  * the step's registry credentials, the registry policy checked before anything is built. Engine failures and a
  * failing test variant become {@link AbortException}s with secrets masked.
@@ -129,54 +127,6 @@ final class BlubberCalls {
             out.put("variant", variant);
             out.put("imageId", r.imageId());
             out.put("buildKit", r.buildKit());
-            out.put("references", references(r.references()));
-            return out;
-        }
-    }
-
-    /** {@code servicePipeline}: test variant run, production variant tagged, labelled and published. */
-    static final class Pipeline extends BlubberCall {
-        private static final long serialVersionUID = 1L;
-        private final String testVariant;
-        private final String productionVariant;
-        private final String namespace;
-        private final String project;
-        private final ArrayList<String> tags;
-        private final String source;
-        private final String revision;
-        private final boolean publish;
-
-        Pipeline(EngineSettings settings, Inputs inputs, String testVariant, String productionVariant, String namespace, String project,
-                 List<String> tags, String source, String revision, boolean publish, TaskListener listener) {
-            super(settings, inputs, listener);
-            this.testVariant = testVariant;
-            this.productionVariant = productionVariant;
-            this.namespace = namespace;
-            this.project = project;
-            this.tags = new ArrayList<>(tags);
-            this.source = source;
-            this.revision = revision;
-            this.publish = publish;
-        }
-
-        @Override
-        HashMap<String, Object> run(File workspace, EngineConfig config, VariantEngine variants, ConsoleBuildListener console)
-                throws IOException, EngineException {
-            Path file = inputs.file(workspace);
-            Path context = inputs.context(workspace, file);
-            Path contextName = context.getFileName();
-            if (project == null && contextName == null) {
-                throw new AbortException("servicePipeline: the context " + context + " has no directory name to name the project after; set project");
-            }
-            String name = project != null ? project : String.valueOf(contextName);
-            Path policyFile = inputs.policy(workspace);
-            ServicePipeline.Result r = new ServicePipeline(variants, Clock.systemUTC(), line -> console.println("[blubber] " + line))
-                    .run(new ServicePipeline.Options(file, context, testVariant, productionVariant, config.registry(),
-                            namespace != null ? namespace : config.namespace(), name, tags, inputs.buildArgMap(), source, revision,
-                            policyFile == null ? null : Policy.read(policyFile), publish, inputs.compileOptions()));
-            HashMap<String, Object> out = new HashMap<>();
-            out.put("testImageId", r.testImageId());
-            out.put("productionImageId", r.productionImageId());
             out.put("references", references(r.references()));
             return out;
         }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The options {@code blubberBuild} and {@code servicePipeline} share: the Blubber config file and build context,
+ * The options of {@code blubberBuild} (kept apart from the step so that another Blubber step can share them): the Blubber config file and build context,
  * tags and build arguments, the registry (with credentials), the Image Tree config file, the Blubber policy and the
  * Dockerfile flavour. Whether to publish stays with each step (their defaults differ).
  */

@@ -98,21 +98,15 @@ public final class FormRoundTrips {
 
         out.add(new Case("servicePipeline unset", new ServicePipelineStep()));
         ServicePipelineStep pipeline = new ServicePipelineStep();
-        pipeline.setConfig(".pipeline/blubber.yaml");
-        pipeline.setProject("my-service");
-        pipeline.setSource("https://git.example.org/my-service");
-        pipeline.setRevision("0123abcd");
-        pipeline.setTags(List.of("stable"));
-        pipeline.setPublish(false);
+        pipeline.setPipelines(List.of("service1", "service2"));
+        pipeline.setConfigPath(".pipeline/merge.yaml");
+        pipeline.setAllowedActions(List.of("build", "run", "publish"));
+        pipeline.setAllowedTriggerJobs(List.of("deploy-service"));
+        pipeline.setAllowedCredentials(List.of("sonar-token"));
+        pipeline.setDirectory("service");
+        pipeline.setJobs(2);
         pipeline.setRegistry(registry());
-        pipeline.setContext("service");
-        pipeline.setTestVariant("unit");
-        pipeline.setProductionVariant("prod");
-        pipeline.setNamespace("services");
-        pipeline.setBuildArgs(List.of("A=1"));
         pipeline.setEngineConfig("config.yaml");
-        pipeline.setPolicy("policy.yaml");
-        pipeline.setFlavour("classic");
         out.add(new Case("servicePipeline everything", pipeline));
 
         out.add(new Case("buildBaseImages unset", new BuildBaseImagesStep()));

@@ -31,8 +31,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -41,9 +46,11 @@ import java.util.stream.Stream;
  * through docker-java, BuildKit through the docker CLI; the context's symlinks checked), bases pulled through the
  * Engine API with the registry's credentials, containers through the Engine API ({@link ContainerRuns}), and pushes
  * through {@link VariantEngine#push} (the engine's push with its retries) confirmed by asking the registry
- * ({@link RegistryClient}) which digest it serves. One per run (bases are pulled once per run). Thread-safe.
+ * ({@link RegistryClient}) which digest it serves. One per run: bases are pulled once per run and each Blubber
+ * variant compiled once (the checks before the run and the build share it). Thread-safe.
  */
 public final class DockerBackend implements PipelineBackend {
+    private static final Pattern FULL_ID = Pattern.compile("sha256:[0-9a-f]{64}");
     private final VariantEngine variants;
     private final ContainerEngine engine;
     private final ContainerRuns containers;
@@ -51,8 +58,16 @@ public final class DockerBackend implements PipelineBackend {
     private final Optional<ContainerEngine.RegistryAuth> auth;
     private final Path workDirectory;
     private final Duration runTimeout;
-    /** Bases pulled by this backend (one per run): imagePullPolicy always pulls each once per run, not once per stage. */
-    private final java.util.Set<String> pulled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * The pull of each base by this backend (one per run): {@code imagePullPolicy: always} pulls each base once per
+     * run, not once per stage, and a stage that needs a base another stage is pulling waits for that pull.
+     */
+    private final Map<String, FutureTask<Void>> pulls = new ConcurrentHashMap<>();
+    /**
+     * Each Blubber file's variant compiled once per run (the checks before the run and the build share it), keyed by
+     * the file's content too, so that a file changed during the run is compiled again.
+     */
+    private final Map<CompileKey, Compiled> compiled = new ConcurrentHashMap<>();
 
     /**
      * @param workDirectory where prepared contexts (for {@code excludes}) go, private to the run
@@ -71,9 +86,27 @@ public final class DockerBackend implements PipelineBackend {
 
     private record Compiled(BlubberConfig config, CompiledDockerfile dockerfile) {}
 
+    private record CompileKey(Path file, String content, String variant) {}
+
     private Compiled compile(BuildSpec spec) {
         ContextBoundary.of(spec.repository()).requireInside(spec.blubberFile());
         if (!Files.isRegularFile(spec.blubberFile())) throw new InputError(spec.displayName(), 0, "no such Blubber config file", null);
+        String content;
+        try {
+            content = Files.readString(spec.blubberFile(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return compileNow(spec); // ConfigDecoder says what is wrong with the file (unreadable, not UTF-8) at its name
+        }
+        CompileKey key = new CompileKey(spec.blubberFile(), content, spec.variant());
+        Compiled c = compiled.get(key);
+        if (c == null) {
+            c = compileNow(spec);
+            compiled.putIfAbsent(key, c);
+        }
+        return c;
+    }
+
+    private static Compiled compileNow(BuildSpec spec) {
         BlubberConfig config = ConfigDecoder.readAndValidate(spec.blubberFile());
         // BuildKit, as PipelineLib builds (its BuildKit frontend): its cache is kept apart from images and answers fastest.
         CompiledDockerfile df = BlubberCompiler.compile(config, spec.variant(), null, CompileOptions.defaults().withFlavour(CompileOptions.Flavour.BUILDKIT));
@@ -107,6 +140,11 @@ public final class DockerBackend implements PipelineBackend {
         return problems;
     }
 
+    @Override
+    public Optional<String> engineProblem() {
+        return engine.ping() ? Optional.empty() : Optional.of("the container engine does not answer (is Docker running, is DOCKER_HOST right?)");
+    }
+
     /** A message with the Blubber file as the config names it and other paths relative to the repository. */
     private static String shown(BuildSpec spec, String message) {
         String root = spec.repository().toString() + "/";
@@ -131,9 +169,10 @@ public final class DockerBackend implements PipelineBackend {
                 Files.writeString(target.resolve(DockerIgnore.FILE_NAME), String.join("\n", spec.excludes()) + "\n", StandardCharsets.UTF_8);
                 context = target;
             }
-            String id = variants.build(c.dockerfile(), context, List.of(spec.localName()), java.util.Map.of(), spec.labels(), log);
-            // The classic builder reports a short ID; PipelineLib's imageID is the full one (docker build --iidfile).
-            String full = engine.inspect(spec.localName()).map(ContainerEngine.LocalImage::id).orElse(id);
+            String id = variants.build(c.dockerfile(), context, List.of(spec.localName()), Map.of(), spec.labels(), log);
+            // PipelineLib's imageID is the full one (docker build --iidfile): BuildKit builds report it (--iidfile), the
+            // classic builder a short one, which the engine completes.
+            String full = FULL_ID.matcher(id).matches() ? id : engine.inspect(spec.localName()).map(ContainerEngine.LocalImage::id).orElse(id);
             return new Built(full, c.dockerfile().buildKit());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the build context of " + spec.context(), e);
@@ -144,12 +183,14 @@ public final class DockerBackend implements PipelineBackend {
         }
     }
 
-    /** {@code imagePullPolicy: always}: every image the build may pull is pulled first (docker build --pull). */
-    private void pullBases(BuildSpec spec, CompiledDockerfile df, Consumer<String> log) throws EngineException {
+    /**
+     * {@code imagePullPolicy: always}: every image the build may pull is pulled first (docker build --pull), once per
+     * run; when another stage is pulling it already, this one waits for that pull and fails with it.
+     */
+    private void pullBases(BuildSpec spec, CompiledDockerfile df, Consumer<String> log) throws EngineException, InterruptedException {
         for (Dockerfiles.ImageUse use : Dockerfiles.pulledImages(df.text())) {
             String ref = use.resolvedImage();
             if (use.unresolvedArg() || spec.ownImages().contains(ref) || use.source() == Dockerfiles.Source.SYNTAX) continue;
-            if (!pulled.add(ref)) continue;
             Optional<ContainerEngine.RegistryAuth> a = auth.filter(x -> {
                 try {
                     return ImageReference.parse(ref).registry().equals(x.registry());
@@ -157,8 +198,24 @@ public final class DockerBackend implements PipelineBackend {
                     return false;
                 }
             });
-            log.accept("pulling " + ref);
-            engine.pull(ref, a, line -> {});
+            FutureTask<Void> pull = new FutureTask<>(() -> {
+                engine.pull(ref, a, line -> {});
+                return null;
+            });
+            FutureTask<Void> first = pulls.putIfAbsent(ref, pull);
+            if (first == null) {
+                log.accept("pulling " + ref);
+                pull.run();
+            } else {
+                pull = first;
+            }
+            try {
+                pull.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof EngineException ee) throw ee;
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new EngineException("cannot pull " + ref + ": " + e.getCause(), e.getCause());
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -39,6 +40,13 @@ public interface PipelineBackend {
      * registry policy, the context and its symlinks), each {@code file:line: problem}; empty when nothing does.
      */
     List<String> checkBuild(BuildSpec spec);
+
+    /**
+     * What stands in the way of reaching the container engine ({@code the container engine does not answer: …}); empty
+     * when it answers. A run asks this while it plans (the first request pays for the connection), and refuses to
+     * start when a stage that runs needs the engine and it does not answer.
+     */
+    default Optional<String> engineProblem() { return Optional.empty(); }
 
     Built build(BuildSpec spec, Consumer<String> log) throws EngineException, InterruptedException;
 

@@ -84,7 +84,9 @@ public final class AgentJvm {
             "java.util.AbstractMap", "java.util.Optional",
             // HashMap and HashSet ask the filter about their table (Map.Entry[]) before allocating it
             "java.util.Map$Entry", "java.time.Duration", "java.time.Instant", "java.time.Ser",
-            "java.lang.String$CaseInsensitiveComparator", "java.util.Comparators$NaturalOrderComparator");
+            "java.lang.String$CaseInsensitiveComparator", "java.util.Comparators$NaturalOrderComparator",
+            // an exported object's proxy carries its handler in Proxy's field h (whitelisted-classes.txt line 51)
+            "java.lang.reflect.Proxy");
 
     /** Classes (and their subclasses) that exist only on the controller and must never be sent to an agent. */
     static final List<String> CONTROLLER_ONLY = List.of("hudson.model.Run", "hudson.model.Job", "hudson.model.Actionable",
@@ -187,6 +189,14 @@ public final class AgentJvm {
             for (Class<?> i : k.getInterfaces()) if (controllerOnlyInterface(i)) return "it lives only on the controller (" + i.getName() + ")";
         }
         if (Throwable.class.isAssignableFrom(c) || Enum.class.isAssignableFrom(c)) return null;
+        if (java.lang.reflect.Proxy.isProxyClass(c)) {
+            // An exported object's proxy (HarnessChannel): as remoting's, it may cross when its interfaces may.
+            for (Class<?> i : c.getInterfaces()) {
+                String no = refusal(i, locations);
+                if (no != null) return no;
+            }
+            return null;
+        }
         String location = codeSource(c);
         if (location != null && !location.startsWith("jrt:") && locations.whitelisted(location)) return null;
         if (JDK_ALLOWED.contains(c.getName())) return null;
@@ -258,13 +268,15 @@ public final class AgentJvm {
             out.writeObject(callable);
         }
         Path exchange = Files.createTempDirectory("agent-jvm");
+        java.net.ServerSocket callbacks = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread server = serveCallbacks(callbacks, locations);
         try {
             Path requestFile = exchange.resolve("request");
             Path responseFile = exchange.resolve("response");
             Files.write(requestFile, request.toByteArray());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    AgentJvm.class.getName(), requestFile.toString(), responseFile.toString()));
+                    AgentJvm.class.getName(), requestFile.toString(), responseFile.toString(), String.valueOf(callbacks.getLocalPort())));
             command.addAll(locations.trusted); // the child judges classes by the same locations
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -301,12 +313,72 @@ public final class AgentJvm {
             if (Thread.interrupted()) throw new InterruptedException();
             return value;
         } finally {
+            callbacks.close();
+            server.interrupt();
             try (var files = Files.list(exchange)) {
                 for (Path f : files.toList()) Files.deleteIfExists(f);
             }
             Files.deleteIfExists(exchange);
         }
     }
+
+    /**
+     * The controller's end of the exported objects' calls (HarnessChannel): each connection is one call from the agent,
+     * read through the class filter, run on its own thread (a call may wait long, e.g. for a downstream build, while
+     * others come), answered through the filter.
+     */
+    private static Thread serveCallbacks(java.net.ServerSocket server, Locations locations) {
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                java.net.Socket s;
+                try {
+                    s = server.accept();
+                } catch (IOException e) {
+                    return; // closed: the act ended
+                }
+                Thread call = new Thread(() -> answer(s, locations), "agent-jvm-callback");
+                call.setDaemon(true);
+                call.start();
+            }
+        }, "agent-jvm-callbacks");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void answer(java.net.Socket s, Locations locations) {
+        try (s) {
+            Filter filter = new Filter(locations);
+            HarnessChannel.Answer answer;
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(HarnessChannel.unframe(s)))) {
+                in.setObjectInputFilter(filter);
+                answer = HarnessChannel.serve((HarnessChannel.Call) in.readObject());
+            } catch (InvalidClassException e) {
+                answer = new HarnessChannel.Answer(null, filter.refused(e));
+            } catch (ClassNotFoundException e) {
+                answer = new HarnessChannel.Answer(null, new IOException(e));
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(answer);
+            } catch (IOException e) {
+                bytes.reset();
+                try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                    out.writeObject(new HarnessChannel.Answer(null, new IOException("cannot send the answer back: " + e)));
+                }
+            }
+            HarnessChannel.frame(s, bytes.toByteArray());
+        } catch (IOException e) {
+            // the agent went away mid-call
+        }
+    }
+
+    /** The agent JVM's filter (for what comes back from the controller's exported objects). */
+    static Filter agentFilter() {
+        return new Filter(agentLocations);
+    }
+
+    private static volatile Locations agentLocations = new Locations(List.of());
 
     private static IOException rethrow(Throwable t) throws InterruptedException {
         if (t instanceof IOException io) return io;
@@ -356,7 +428,9 @@ public final class AgentJvm {
         Path requestFile = Path.of(args[0]);
         Path responseFile = Path.of(args[1]);
         Outcome outcome;
-        Filter filter = new Filter(new Locations(List.of(args).subList(2, args.length)));
+        HarnessChannel.callbackPort = Integer.parseInt(args[2]);
+        agentLocations = new Locations(List.of(args).subList(3, args.length));
+        Filter filter = new Filter(agentLocations);
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Files.readAllBytes(requestFile)))) {
             in.setObjectInputFilter(filter);
             String dir = (String) in.readObject();
