@@ -6,6 +6,7 @@ import org.imagetree.execute.BuildListener;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.DockerJavaEngine;
 import org.imagetree.execute.ExecuteOptions;
+import org.imagetree.model.ImageTreeLoader;
 import org.imagetree.plan.BuildPlan;
 import org.imagetree.plan.PlanOptions;
 import org.imagetree.registry.RegistryClient;
@@ -51,11 +52,16 @@ public class InProcessNoop {
             try (ContainerEngine engine = DockerJavaEngine.fromEnvironment(env)) {
                 ImageTreeEngine it = new ImageTreeEngine(config, engine, RegistryClient.builder(config).build(), env,
                         Clock.systemDefaultZone());
-                PlanOptions options = new PlanOptions(Optional.empty(), true, false);
+                // As the step: it publishes by default to a local registry or with credentials, so a published image
+                // counts as done only when its latest tag points at it too (one more check each, issue 13).
+                boolean publish = ExecuteOptions.publishByDefault(config);
+                PlanOptions options = new PlanOptions(Optional.empty(), true, publish);
+                // The step's own loader (AgentCalls.plan): ImageTreeLoader with max(2, cores) threads, then plan.
                 BuildPlan plan = lazy ? it.loadAndPlanBuild(dir, TagMode.RELEASE, options, loaded -> { })
-                        : it.plan(it.load(dir, TagMode.RELEASE), options);
+                        : it.plan(new ImageTreeLoader(config, Math.max(2, Runtime.getRuntime().availableProcessors()))
+                                .load(dir, TagMode.RELEASE.suffix(Clock.systemDefaultZone())), options);
                 if (!plan.work().isEmpty()) throw new IllegalStateException("call " + i + " wants to build " + plan.work());
-                BuildReport report = it.execute(plan, new ExecuteOptions(2, true, true, false, work), BuildListener.NONE);
+                BuildReport report = it.execute(plan, new ExecuteOptions(2, true, true, publish, work), BuildListener.NONE);
                 if (!report.succeeded()) throw new IllegalStateException("call " + i + " failed:\n" + report.table());
                 images = report.table().split("\n").length;
             }

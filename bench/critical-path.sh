@@ -9,7 +9,11 @@ set -euo pipefail
 # BUILDER=buildkit builds through BuildKit (`build --buildkit`) instead of the classic builder.
 # SKIP_SERIAL=1 skips the --jobs 1 phase (for iterating on the --jobs WIDTH figure). TIMELINE=DIR keeps each
 # build's `--info` output in DIR, every line prefixed with seconds since the build command started.
+# FLOOR_ROUNDS=N (default 2; 0 skips): then N rounds of `build --jobs WIDTH` and Docker's own floor (docker_floor.py:
+# the same images as plain `docker build`s level by level, every image of a level at once), alternately, for each
+# builder of FLOOR_BUILDERS (default BUILDER): medians and the ratio Image Tree / floor (issue 24: <= 1.05).
 LEVELS="${LEVELS:-4}"; WIDTH="${WIDTH:-6}"; STEP="${STEP:-3}"; BUILDER="${BUILDER:-classic}"
+FLOOR_ROUNDS="${FLOOR_ROUNDS:-2}"; read -r -a FLOOR_BUILDERS <<<"${FLOOR_BUILDERS:-$BUILDER}"
 SKIP_SERIAL="${SKIP_SERIAL:-0}"; TIMELINE="${TIMELINE:-}"
 info_flag=(); [ -n "$TIMELINE" ] && { info_flag=(--info); mkdir -p "$TIMELINE"; }
 phases=(1 "$WIDTH"); [ "$SKIP_SERIAL" = 1 ] && phases=("$WIDTH")
@@ -77,3 +81,36 @@ if [ -n "${wall[1]:-}" ]; then
   bound_measured="$(echo "$LEVELS * $step_measured" | bc -l)"
   echo "bound with the measured step (levels x $(printf '%.2f' "$step_measured") s): $(printf '%.1f' "$bound_measured") s; ratio at --jobs $WIDTH: $(echo "${wall[$WIDTH]} / $bound_measured" | bc -l | xargs printf '%.2f')"
 fi
+
+[ "$FLOOR_ROUNDS" -gt 0 ] || exit 0
+echo "== Benchmark 3b: --jobs $WIDTH against Docker's floor (the same $n builds as plain docker builds, level by level), $FLOOR_ROUNDS rounds alternately =="
+echo "commands (in $work): $IMAGETREE -c bench.yaml build [--buildkit] --jobs $WIDTH --no-publish TREE"
+echo "                     python3 $BENCH_DIR/docker_floor.py RENDER_JSON DIR --docker $DOCKER --builder BUILDER"
+for b in "${FLOOR_BUILDERS[@]}"; do
+  flag=(); [ "$b" = buildkit ] && flag=(--buildkit)
+  : >"$work/it-$b.wall"; : >"$work/floor-$b.wall"
+  for r in $(seq 1 "$FLOOR_ROUNDS"); do
+    it_tree="$work/fr$r-$b-it"; fl_tree="$work/fr$r-$b-fl"
+    python3 "$BENCH_DIR/gen_tree.py" "$n" "$it_tree" --levels "$LEVELS" --entries 3 --prefix "cp-r$r$b-it" \
+      --base "$REGISTRY_HOST/bookworm:latest" --step "RUN sleep $STEP" >/dev/null
+    python3 "$BENCH_DIR/gen_tree.py" "$n" "$fl_tree" --levels "$LEVELS" --entries 3 --prefix "cp-r$r$b-fl" \
+      --base "$REGISTRY_HOST/bookworm:latest" --step "RUN sleep $STEP" >/dev/null
+    (cd "$work" && "$IMAGETREE" -c bench.yaml render --format json "$fl_tree") >"$work/fr$r-$b.json"
+    run_it() {
+      local load t0 t1; load="$(cut -d' ' -f1 /proc/loadavg)"; t0="$(now)"
+      (cd "$work" && "$IMAGETREE" -c bench.yaml build "${flag[@]}" --jobs "$WIDTH" --no-publish "$it_tree") >"$work/fr$r-$b-it.out" 2>&1 \
+        || { tail -40 "$work/fr$r-$b-it.out" >&2; exit 1; }
+      t1="$(now)"; echo "$t1 - $t0" | bc -l | xargs printf '%.2f\n' | tee -a "$work/it-$b.wall" | xargs printf "  round $r $b imagetree --jobs $WIDTH: %s s  load $load\n"
+    }
+    run_floor() {
+      local load; load="$(cut -d' ' -f1 /proc/loadavg)"
+      python3 "$BENCH_DIR/docker_floor.py" "$work/fr$r-$b.json" "$work/fr$r-$b-ctx" --docker "$DOCKER" --builder "$b" >"$work/fr$r-$b-fl.out" \
+        || { cat "$work/fr$r-$b-fl.out" >&2; exit 1; }
+      sed -n 's/^floor //p' "$work/fr$r-$b-fl.out" | tee -a "$work/floor-$b.wall" | xargs printf "  round $r $b docker floor:         %s s  load $load\n"
+    }
+    if [ $((r % 2)) = 1 ]; then run_it; run_floor; else run_floor; run_it; fi
+  done
+  mi="$(median "$work/it-$b.wall")"; mf="$(median "$work/floor-$b.wall")"
+  echo "$b: median imagetree --jobs $WIDTH $mi s, docker floor $mf s, ratio $(echo "$mi / $mf" | bc -l | xargs printf '%.3f') (target <= 1.05); floor / bound $(echo "$mf / $bound" | bc -l | xargs printf '%.2f')"
+done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -104,7 +104,9 @@ class JavaSelectionTest {
 
     private static List<Path> archives(Path cacheRoot) throws IOException {
         try (Stream<Path> s = Files.walk(cacheRoot)) {
-            return s.filter(p -> p.getFileName().toString().equals("imagetree.jsa")).toList();
+            // the static archive (Java 17 to 24) or the AOT cache (Java 25 and newer)
+            return s.filter(p -> p.getFileName().toString().equals("imagetree.jsa")
+                    || p.getFileName().toString().equals("imagetree.aot")).toList();
         }
     }
 
@@ -142,6 +144,80 @@ class JavaSelectionTest {
         assertThat(other.out()).isEqualTo(newest.out());
         assertThat(ran()).containsExactly("java-11");
         assertThat(archives(cache)).hasSize(2);
+        assertThat(archives(cache)).extracting(p -> p.getFileName().toString()).as("Java 99 records an AOT cache, Java 11 a static archive")
+                .containsExactlyInAnyOrder("imagetree.aot", "imagetree.jsa");
+    }
+
+    /**
+     * The static archive holds every action trained: the class lists of two runs number their classes differently,
+     * and a union that kept both numbers was refused by the dump, so every later run trained again (issue 24).
+     * Java 25 records an AOT cache once, again by the first {@code build}, and then uses it without recording.
+     */
+    @Test
+    void eachActionTrainsOnceOnEitherKindOfCache() throws Exception {
+        Path install = install();
+        Path tree = TestEnvironment.repo().resolve("examples/tree");
+        String launcher = install.resolve("bin/imagetree").toString();
+        String config = tree.resolve("config.yaml").toString();
+        String images = tree.resolve("images").toString();
+        Path jvms = Files.createDirectories(tmp.resolve("jvm"));
+        jvm(jvms, "java-17", "17.0.15", false);
+        jvm(jvms, "java-25", "25.0.3", false);
+        // "25cds": Java 25 told to keep the static archive (IMAGETREE_CLASS_CACHE=cds), as Java 17 does
+        for (String variant : List.of("17", "25", "25cds")) {
+            String version = variant.substring(0, 2);
+            boolean staticArchive = !variant.equals("25");
+            Path cache = tmp.resolve("cache-" + variant);
+            Map<String, String> env = Map.of("IMAGETREE_JAVA", jvms.resolve("java-" + version + "/bin/java").toString(),
+                    "XDG_CACHE_HOME", cache.toString(), "IMAGETREE_CLASS_CACHE", variant.endsWith("cds") ? "cds" : "on");
+            for (String[] args : List.of(new String[] {"render", images}, new String[] {"plan", "--no-pull", images},
+                    new String[] {"render", images}, new String[] {"plan", "--no-pull", images})) {
+                List<String> cmd = new ArrayList<>(List.of(launcher, "-c", config));
+                cmd.addAll(List.of(args));
+                Result r = run(env, cmd.toArray(String[]::new));
+                assertThat(r.exitCode()).as(r.err()).isZero();
+                assertThat(r.err()).as(variant).isEmpty();
+            }
+            List<Path> trained;
+            try (Stream<Path> s = Files.walk(cache)) {
+                trained = s.filter(p -> p.getFileName().toString().equals("imagetree.trained")).toList();
+            }
+            assertThat(trained).hasSize(1);
+            assertThat(Files.readAllLines(trained.get(0))).as("Java " + variant)
+                    .isEqualTo(staticArchive ? List.of("plan", "render") : List.of("render"));
+            assertThat(archives(cache)).singleElement().extracting(p -> p.getFileName().toString())
+                    .isEqualTo(staticArchive ? "imagetree.jsa" : "imagetree.aot");
+            try (Stream<Path> s = Files.list(trained.get(0).getParent())) {
+                assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left")
+                        .allMatch(n -> !n.matches(".*\\.[0-9]+$"));
+            }
+        }
+    }
+
+    /**
+     * A jar with another modification time, older as well as newer (a reinstall may keep an older one), is another jar:
+     * the cache is made again instead of being refused by the JVM on every later command.
+     */
+    @Test
+    void anotherJarMakesTheCacheAgainEvenWithAnOlderTime() throws Exception {
+        Path install = install();
+        Path tree = TestEnvironment.repo().resolve("examples/tree");
+        String[] render = {install.resolve("bin/imagetree").toString(), "-c", tree.resolve("config.yaml").toString(),
+                "render", tree.resolve("images").toString()};
+        Path cache = tmp.resolve("cache-jar");
+        Map<String, String> env = Map.of("IMAGETREE_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "XDG_CACHE_HOME", cache.toString());
+        assertThat(run(env, render).exitCode()).isZero();
+        Path made = archives(cache).get(0);
+        java.nio.file.attribute.FileTime first = Files.getLastModifiedTime(made);
+        assertThat(run(env, render).exitCode()).isZero();
+        assertThat(Files.getLastModifiedTime(made)).as("same jar: the cache is used, not made again").isEqualTo(first);
+        Path jar = install.resolve("cli/target/imagetree-cli-all.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 86_400_000L));
+        Result again = run(env, render);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.err()).isEmpty();
+        assertThat(archives(cache)).singleElement().satisfies(p -> assertThat(Files.getLastModifiedTime(p)).isNotEqualTo(first));
     }
 
     /** {@code bash -c 'source scripts/lib.sh; SCRIPT'} with only {@code tools} on PATH. */

@@ -110,8 +110,9 @@ class LauncherCacheTest {
         assertThat(first.out()).contains("\"dockerfile\"");
         assertThat(files(install)).isEqualTo(before);
         try (Stream<Path> s = Files.walk(home.resolve(".cache/imagetree"))) {
-            assertThat(s.map(p -> p.getFileName().toString())).as("the archive and what it was trained on")
-                    .contains("imagetree.jsa", "imagetree.trained");
+            // the static archive (Java 17 to 24) or the AOT cache (Java 25 and newer)
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).as("the archive and what it was trained on")
+                    .contains("imagetree.trained").containsAnyOf("imagetree.jsa", "imagetree.aot");
         }
 
         // trained: the archive is used from the cache (same output, still nothing written to the install)
@@ -123,15 +124,25 @@ class LauncherCacheTest {
         // another action joins the archive: its classes are added to those trained before (each run numbers its
         // classes in its own order; a union keeping those numbers failed to dump, and the action was trained again on
         // every run)
-        Result graph = runReadOnly(install, Map.of("HOME", home.toString()), "-c", tree.resolve("config.yaml").toString(), "graph",
-                tree.resolve("images").toString());
-        assertThat(graph.exitCode()).as(graph.err()).isZero();
-        assertThat(graph.err()).isEmpty();
-        Path trained;
-        try (Stream<Path> s = Files.walk(home.resolve(".cache/imagetree"))) {
-            trained = s.filter(p -> p.getFileName().toString().equals("imagetree.trained")).findFirst().orElseThrow();
+        // every run (IMAGETREE_CLASS_CACHE=cds: the static archive on any Java; the AOT cache of Java 25 is recorded
+        // once, and again only by the first build)
+        for (String kind : List.of("on", "cds")) {
+            Map<String, String> env = Map.of("HOME", home.toString(), "IMAGETREE_CLASS_CACHE", kind);
+            assertThat(runReadOnly(install, env, args).exitCode()).isZero();
+            Result graph = runReadOnly(install, env, "-c", tree.resolve("config.yaml").toString(), "graph",
+                    tree.resolve("images").toString());
+            assertThat(graph.exitCode()).as(graph.err()).isZero();
+            assertThat(graph.err()).isEmpty();
         }
-        assertThat(Files.readAllLines(trained)).containsExactly("graph", "render");
+        List<Path> trained;
+        try (Stream<Path> s = Files.walk(home.resolve(".cache/imagetree"))) {
+            trained = s.filter(p -> p.getFileName().toString().equals("imagetree.trained")).toList();
+        }
+        for (Path t : trained) {
+            if (Files.exists(t.resolveSibling("imagetree.aot"))) assertThat(Files.readAllLines(t)).containsExactly("render");
+            else assertThat(Files.readAllLines(t)).as(t.toString()).containsExactly("graph", "render");
+        }
+        assertThat(trained).as("a static archive trained").anyMatch(t -> Files.exists(t.resolveSibling("imagetree.jsa")));
     }
 
     @Test
@@ -146,5 +157,18 @@ class LauncherCacheTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("\"dockerfile\"");
         assertThat(files(install)).isEqualTo(before);
+    }
+
+    @Test
+    void imagetreeClassCacheOffRunsWithoutACache() throws Exception {
+        Path install = install();
+        Path home = Files.createDirectories(tmp.resolve("home-off"));
+        Path tree = TestEnvironment.repo().resolve("examples/tree");
+        Result r = runReadOnly(install, Map.of("HOME", home.toString(), "IMAGETREE_CLASS_CACHE", "off"),
+                "-c", tree.resolve("config.yaml").toString(), "render", "--format", "json", tree.resolve("images").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("\"dockerfile\"");
+        assertThat(home.resolve(".cache")).as("nothing recorded, nothing made").doesNotExist();
     }
 }
