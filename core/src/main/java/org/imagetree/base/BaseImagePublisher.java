@@ -114,21 +114,8 @@ public final class BaseImagePublisher {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write an OCI layout next to " + image.layer(), e);
         } finally {
-            if (dir != null) deleteTree(dir);
+            if (dir != null) org.imagetree.execute.ScratchDirectories.delete(dir);
         }
     }
 
-    private static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }

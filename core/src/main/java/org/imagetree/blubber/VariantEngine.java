@@ -21,13 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Where compiled variants are built, run and pushed. Classic Dockerfiles are built through docker-java
@@ -194,7 +192,7 @@ public final class VariantEngine {
             return classic.build(new ContainerEngine.BuildRequest(prepared, tags, buildArgs, labels, false,
                     ContainerEngine.ResourceLimits.NONE, df.target()), log);
         } finally {
-            deleteTree(tmp);
+            org.imagetree.execute.ScratchDirectories.delete(tmp);
         }
     }
 
@@ -245,7 +243,7 @@ public final class VariantEngine {
                 try {
                     cli.withEnvironment("DOCKER_CONFIG", config.toString()).pull(ref, log);
                 } finally {
-                    deleteTree(config);
+                    org.imagetree.execute.ScratchDirectories.delete(config);
                 }
             }
         } catch (DockerCli.DockerException e) {
@@ -385,7 +383,7 @@ public final class VariantEngine {
         try {
             return cli.withEnvironment("DOCKER_CONFIG", config.toString()).push(reference, log);
         } finally {
-            deleteTree(config);
+            org.imagetree.execute.ScratchDirectories.delete(config);
         }
     }
 
@@ -421,7 +419,7 @@ public final class VariantEngine {
             Files.writeString(file, "{\"auths\":{\"" + jsonEscape(a.registry()) + "\":{\"auth\":\"" + token + "\"}}}\n", StandardCharsets.UTF_8);
             return dir;
         } catch (IOException e) {
-            deleteTree(dir);
+            org.imagetree.execute.ScratchDirectories.delete(dir);
             throw new UncheckedIOException("cannot write the temporary docker configuration", e);
         }
     }
@@ -444,18 +442,4 @@ public final class VariantEngine {
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort; reported below if the directory stays
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }

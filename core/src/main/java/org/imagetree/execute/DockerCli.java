@@ -154,7 +154,7 @@ public final class DockerCli {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(dir);
+            ScratchDirectories.delete(dir);
         }
     }
 
@@ -289,11 +289,4 @@ public final class DockerCli {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }

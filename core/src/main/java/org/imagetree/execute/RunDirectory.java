@@ -58,7 +58,7 @@ final class RunDirectory implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             channel.close();
             LIVE.remove(dir.toAbsolutePath().normalize());
-            TreeExecutor.deleteTree(dir);
+            ScratchDirectories.delete(dir);
             throw e;
         }
     }
@@ -67,7 +67,7 @@ final class RunDirectory implements AutoCloseable {
     static void removeDead(Path workDir, java.util.function.Consumer<Path> removed) throws IOException {
         if (!Files.isDirectory(workDir)) return;
         for (Path leftover : deadRuns(workDir)) {
-            TreeExecutor.deleteTree(leftover);
+            ScratchDirectories.delete(leftover);
             if (!Files.exists(leftover)) removed.accept(leftover);
         }
     }
@@ -111,6 +111,6 @@ final class RunDirectory implements AutoCloseable {
         } catch (IOException ignored) {
             // deleting the directory is what matters
         }
-        TreeExecutor.deleteTree(dir);
+        ScratchDirectories.delete(dir);
     }
 }

@@ -20,11 +20,8 @@ import org.imagetree.report.ImageResult;
 import org.imagetree.report.Outcome;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -383,7 +380,7 @@ public final class TreeExecutor {
             if (Thread.interrupted()) throw new InterruptedException();
             return id;
         } finally {
-            deleteTree(tmp);
+            ScratchDirectories.delete(tmp);
         }
     }
 
@@ -507,22 +504,4 @@ public final class TreeExecutor {
         }
     }
 
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort: a temp dir left behind is not worth failing a build
-        }
-    }
 }

@@ -120,7 +120,7 @@ public final class ServicePipelines {
             if (!problems.isEmpty()) throw PipelineConfigException.of(problems);
             return executor.run(plan);
         } finally {
-            DockerBackend.deleteTree(work);
+            org.imagetree.execute.ScratchDirectories.delete(work);
         }
     }
 

@@ -65,7 +65,7 @@ class ImagePublisherTest {
             Files.writeString(dir.resolve("Dockerfile"), dockerfile);
             docker.build(new ContainerEngine.BuildRequest(dir, List.of(tag + ":1"), Map.of(), Map.of(), false,
                     ContainerEngine.ResourceLimits.NONE), line -> { });
-            TreeExecutor.deleteTree(dir);
+            ScratchDirectories.delete(dir);
             return tag + ":1";
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The engine Image Tree already has, for pipeline steps: Blubber compiled in process and checked against the registry
@@ -181,7 +179,7 @@ public final class DockerBackend implements PipelineBackend {
         } catch (org.imagetree.execute.DockerCli.DockerException e) {
             throw new EngineException(e.getMessage(), e);
         } finally {
-            if (prepared != null) deleteTree(prepared);
+            if (prepared != null) org.imagetree.execute.ScratchDirectories.delete(prepared);
         }
     }
 
@@ -274,12 +272,4 @@ public final class DockerBackend implements PipelineBackend {
         containers.untag(reference);
     }
 
-    /** Deletes {@code dir} and what is in it; best effort (a run's work directory is removed at its end anyway). */
-    public static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }
