@@ -76,10 +76,14 @@ class DocExamplesCliTest {
         try {
             String docker = "/usr/bin/docker";
             String host = TestEnvironment.dockerHost();
-            for (String image : TestEnvironment.run(Map.of(), docker, "-H", host, "images", "--format", "{{.Repository}}:{{.Tag}}").lines()
-                    .filter(i -> registry != null && i.startsWith(registry.host() + "/")).toList()) {
-                TestEnvironment.run(Map.of(), docker, "-H", host, "rmi", "-f", image);
+            // An image pulled by digest is listed with the tag <none>: it is removed by its id, not by a reference the daemon refuses.
+            java.util.Set<String> removals = new java.util.LinkedHashSet<>();
+            for (String line : TestEnvironment.run(Map.of(), docker, "-H", host, "images", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}").lines().toList()) {
+                String[] idAndReference = line.split(" ", 2);
+                if (registry == null || idAndReference.length < 2 || !idAndReference[1].startsWith(registry.host() + "/")) continue;
+                removals.add(idAndReference[1].endsWith(":<none>") ? idAndReference[0] : idAndReference[1]);
             }
+            for (String image : removals) TestEnvironment.run(Map.of(), docker, "-H", host, "rmi", "-f", image);
         } finally {
             if (registry != null) registry.close();
             if (tree != null) org.imagetree.testing.SignedAptRepository.deleteTree(tree);
