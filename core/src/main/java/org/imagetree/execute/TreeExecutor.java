@@ -5,7 +5,6 @@ import org.imagetree.execute.ContainerEngine.BuildRequest;
 import org.imagetree.execute.ContainerEngine.RegistryAuth;
 import org.imagetree.execute.ContainerEngine.ResourceLimits;
 import org.imagetree.model.ImageReference;
-import org.imagetree.model.Labels;
 import org.imagetree.model.TreeImage;
 import org.imagetree.plan.Action;
 import org.imagetree.plan.BuildPlan;
