@@ -43,10 +43,9 @@ import java.util.zip.GZIPInputStream;
  */
 public final class AptIndexes {
     private final HttpClient http;
-    private final Map<String, CompletableFuture<Map<String, String>>> releases = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Map<String, SignedFile>>> releases = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Map<String, DebianVersion>>> indexes = new ConcurrentHashMap<>();
     private final Map<Path, CompletableFuture<PGPPublicKeyRingCollection>> keyrings = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, Long>> sizes = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
     private final java.time.Clock clock;
@@ -99,15 +98,15 @@ public final class AptIndexes {
     }
 
     private Map<String, DebianVersion> fetchIndex(AptSource source, String suite, String component, String arch) {
-        Map<String, String> sums = release(source, suite);
-        Map<String, Long> signed = this.sizes.get(source.url() + " " + suite + " " + source.keyring());
+        Map<String, SignedFile> signed = release(source, suite);
         String base = source.url() + "/dists/" + suite + "/";
         String plain = component + "/binary-" + arch + "/Packages";
         List<String> missing = new java.util.ArrayList<>();
         for (String candidate : List.of(plain + ".gz", plain + ".xz", plain)) {
-            String sum = sums.get(candidate);
-            if (sum == null) continue;
-            Optional<byte[]> fetched = get(base + candidate, signed == null ? -1 : signed.getOrDefault(candidate, -1L));
+            SignedFile file = signed.get(candidate);
+            if (file == null) continue;
+            String sum = file.sha256();
+            Optional<byte[]> fetched = get(base + candidate, file.size());
             if (fetched.isEmpty()) { // archives list the uncompressed index's checksum without serving it
                 missing.add(candidate);
                 continue;
@@ -162,8 +161,8 @@ public final class AptIndexes {
         return out;
     }
 
-    /** The verified Release's SHA256 section: path → checksum (and its sizes in {@link #sizes}). */
-    private Map<String, String> release(AptSource source, String suite) {
+    /** The verified Release's SHA256 section: path → checksum and size. */
+    private Map<String, SignedFile> release(AptSource source, String suite) {
         String key = source.url() + " " + suite + " " + source.keyring();
         return once(releases, key, () -> {
             String url = source.url() + "/dists/" + suite + "/InRelease";
@@ -178,7 +177,6 @@ public final class AptIndexes {
                 throw new SecurityScanException(url + ": cannot read its signature: " + e.getMessage(), e);
             }
             checkValidUntil(text, url);
-            sizes.put(key, sha256Sizes(text));
             return sha256Section(text);
         });
     }
@@ -203,30 +201,16 @@ public final class AptIndexes {
         }
     }
 
-    /** The verified Release's sizes: path → bytes. */
-    static Map<String, Long> sha256Sizes(String release) {
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        boolean in = false;
-        for (String line : release.split("\n")) {
-            if (!line.startsWith(" ")) {
-                in = line.startsWith("SHA256:");
-                continue;
-            }
-            if (!in) continue;
-            String[] f = line.strip().split("\\s+");
-            if (f.length == 3) {
-                try {
-                    sizes.put(f[2], Long.parseLong(f[1]));
-                } catch (NumberFormatException e) {
-                    // not a size: the checksum still decides
-                }
-            }
-        }
-        return sizes;
-    }
+    /**
+     * One file of a signed Release's SHA256 section.
+     *
+     * @param size bytes, or -1 when the Release's size field is not a number (the checksum still decides)
+     */
+    record SignedFile(String sha256, long size) {}
 
-    static Map<String, String> sha256Section(String release) {
-        Map<String, String> sums = new LinkedHashMap<>();
+    /** The signed Release's SHA256 section, parsed once: path → checksum and size, in the Release's order. */
+    static Map<String, SignedFile> sha256Section(String release) {
+        Map<String, SignedFile> files = new LinkedHashMap<>();
         boolean in = false;
         for (String line : release.split("\n")) {
             if (!line.startsWith(" ")) {
@@ -235,9 +219,16 @@ public final class AptIndexes {
             }
             if (!in) continue;
             String[] f = line.strip().split("\\s+");
-            if (f.length == 3) sums.put(f[2], f[0]);
+            if (f.length != 3) continue;
+            long size;
+            try {
+                size = Long.parseLong(f[1]);
+            } catch (NumberFormatException e) {
+                size = -1; // not a size: the checksum still decides
+            }
+            files.put(f[2], new SignedFile(f[0], size));
         }
-        return sums;
+        return files;
     }
 
     private PGPPublicKeyRingCollection keyring(Path path) {
