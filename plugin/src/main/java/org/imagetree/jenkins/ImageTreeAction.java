@@ -15,9 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * indented as the tree and the engine's summary. Reasons and summaries are masked before they are stored. A
  * {@link RunAction2}: saved with the build (plain serializable fields) and shown on the build's page (summary).
  */
-public final class ImageTreeAction implements RunAction2 {
+public final class ImageTreeAction extends RunRecordAction {
     private final CopyOnWriteArrayList<Section> sections = new CopyOnWriteArrayList<>();
-    private transient Run<?, ?> run;
 
     /** One tree of one step call. */
     public static final class Section implements Serializable {
@@ -49,15 +48,8 @@ public final class ImageTreeAction implements RunAction2 {
      */
     static ImageTreeAction record(Run<?, ?> run, String directory, List<ImageRow> rows, String summary, SecretMasker masker) {
         List<ImageRow> masked = rows.stream().map(r -> r.masked(masker)).toList();
-        synchronized (run) {
-            ImageTreeAction action = run.getAction(ImageTreeAction.class);
-            if (action == null) {
-                action = new ImageTreeAction();
-                run.addAction(action);
-            }
-            action.sections.add(new Section(directory, masked, masker.mask(summary)));
-            return action;
-        }
+        Section section = new Section(directory, masked, masker.mask(summary));
+        return record(run, ImageTreeAction.class, ImageTreeAction::new, action -> action.sections.add(section));
     }
 
     public List<Section> getSections() { return List.copyOf(sections); }
@@ -87,17 +79,6 @@ public final class ImageTreeAction implements RunAction2 {
         }
         return out.toString();
     }
-
-    public Run<?, ?> getRun() { return run; }
-
-    @Override
-    public void onAttached(Run<?, ?> r) { this.run = r; }
-
-    @Override
-    public void onLoad(Run<?, ?> r) { this.run = r; }
-
-    @Override
-    public String getIconFileName() { return "/plugin/image-tree/images/image-tree.svg"; }
 
     @Override
     public String getDisplayName() { return Texts.get("ImageTreeAction.DisplayName"); }

@@ -16,9 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * references it published with their digests. Everything is masked before it is stored. A {@link RunAction2} of plain
  * serializable fields: saved with the build and shown on its page (summary.jelly, index.jelly).
  */
-public final class ServicePipelineAction implements RunAction2 {
+public final class ServicePipelineAction extends RunRecordAction {
     private final CopyOnWriteArrayList<PipelineSection> pipelines = new CopyOnWriteArrayList<>();
-    private transient Run<?, ?> run;
 
     /** A reference a stage published and the digest the registry serves for it. */
     public static final class Published implements Serializable {
@@ -149,15 +148,7 @@ public final class ServicePipelineAction implements RunAction2 {
     /** Adds pipeline runs to the run's action (made on first use), masked. Parallel branches may call it at once. */
     static ServicePipelineAction record(Run<?, ?> run, List<PipelineSection> sections, SecretMasker masker) {
         List<PipelineSection> masked = sections.stream().map(s -> s.masked(masker)).toList();
-        synchronized (run) {
-            ServicePipelineAction action = run.getAction(ServicePipelineAction.class);
-            if (action == null) {
-                action = new ServicePipelineAction();
-                run.addAction(action);
-            }
-            action.pipelines.addAll(masked);
-            return action;
-        }
+        return record(run, ServicePipelineAction.class, ServicePipelineAction::new, action -> action.pipelines.addAll(masked));
     }
 
     public List<PipelineSection> getPipelines() { return List.copyOf(pipelines); }
@@ -176,17 +167,6 @@ public final class ServicePipelineAction implements RunAction2 {
         return pipelines.size() + " pipeline(s): " + ok + " succeeded" + (failed > 0 ? ", " + failed + " failed" : "")
                 + "; " + getPublished().size() + " image reference(s) published";
     }
-
-    public Run<?, ?> getRun() { return run; }
-
-    @Override
-    public void onAttached(Run<?, ?> r) { this.run = r; }
-
-    @Override
-    public void onLoad(Run<?, ?> r) { this.run = r; }
-
-    @Override
-    public String getIconFileName() { return "/plugin/image-tree/images/image-tree.svg"; }
 
     @Override
     public String getDisplayName() { return Texts.get("ServicePipelineAction.DisplayName"); }
