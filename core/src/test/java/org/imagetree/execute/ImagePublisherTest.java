@@ -164,6 +164,39 @@ class ImagePublisherTest {
     }
 
     @Test
+    void aLayerWhoseBytesAreNotWhatTheConfigSaysIsRefusedAndNothingIsTagged(@TempDir Path tmp) throws Exception {
+        // An engine whose export of the parent has one byte of the parent's own layer (300 kB of random bytes) changed.
+        Path tampered = tmp.resolve("tampered.tar");
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(docker.save(parent));
+             var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tampered))) {
+            out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            for (var e = in.getNextTarEntry(); e != null; e = in.getNextTarEntry()) {
+                byte[] bytes = e.isFile() && e.getSize() < 10_000_000 ? in.readAllBytes() : null;
+                if (bytes != null && bytes.length > 250_000) bytes[bytes.length / 2] ^= 1;
+                out.putArchiveEntry(e);
+                if (bytes != null) out.write(bytes); else if (e.isFile()) in.transferTo(out);
+                out.closeArchiveEntry();
+            }
+        }
+        ContainerEngine lying = (ContainerEngine) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ContainerEngine.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("save")) return Files.newInputStream(tampered);
+                    try {
+                        return method.invoke(docker, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        String target = registry.host() + "/tampered:1";
+        try (ImagePublisher publisher = new ImagePublisher(lying, client, tmp, tmp.resolve("store"))) {
+            assertThatThrownBy(() -> publisher.push(parent, target, List.of(base), line -> { }))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("holds a layer with digest")
+                    .hasMessageContaining("where its config says " + local(parent).layers().get(1));
+        }
+        assertThat(client.headManifest(ImageReference.parse(target))).as("nothing tagged").isEmpty();
+    }
+
+    @Test
     void anImageTheEngineDoesNotHaveFailsClearly(@TempDir Path tmp) {
         try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp)) {
             assertThatThrownBy(() -> publisher.push("imagetree-no-such-image:404", registry.host() + "/none:1", List.of(), line -> { }))
