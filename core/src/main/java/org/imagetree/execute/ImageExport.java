@@ -15,12 +15,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +34,20 @@ import java.util.function.Consumer;
  * config, one uncompressed tar per layer, {@code manifest.json} saying which is which), verified, and described by a
  * Docker image manifest v2 whose layers are gzip blobs.
  *
- * <p>Verified by digest: the config's sha256 is the image id the engine gave, and each layer's sha256 is the
- * {@code diff_id} the config lists for it, in order. A layer the registry is known to hold ({@link KnownLayers}: the
- * layers of the image's base, of images pushed before) is named by that blob and not compressed; every other layer is
+ * <p>Verified by digest: the config's sha256 is the image id the engine gave, and each layer that is pushed has the
+ * sha256 the config lists for it as its {@code diff_id}, in order (computed while it is compressed). A layer the
+ * registry is known to hold ({@link KnownLayers}: the layers of the image's base, of images pushed before) is named by
+ * that blob, neither compressed nor hashed: its bytes are not sent, and which entry of the export it is comes from the
+ * export's {@code manifest.json} and the verified config, as the engine's own push knows it. Every other layer is
  * compressed once per run ({@link GzipLayers}, deterministic: a rerun after an interrupted push makes the same blobs,
  * which the registry then has) and shared by the images of the run that contain it.
  *
- * <p>The export streams once; each layer is spooled to the run's directory while its digest is computed (the older
- * export format names layers by an id that is not their digest), then compressed or dropped. Thread-safe.
+ * <p>The export streams once. The older export format names layers by an id that is not their digest and lists which
+ * is which only at its end ({@code manifest.json}), so an entry is kept (spooled to the run's directory) unless it is
+ * recognised as a layer the registry holds: by its name (the OCI layout names blobs by digest) or by its exact
+ * uncompressed size ({@link KnownLayers#tarSize}); a guess the manifest then contradicts makes the export be read again,
+ * keeping everything. Hashing is left to the layers that are pushed: a 100 MB base layer hashed for nothing costs a
+ * second of a short-lived JVM. Thread-safe.
  */
 public final class ImageExport {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,8 +104,8 @@ public final class ImageExport {
             log.accept("a layer of " + imageId + " had the size of a layer the registry has but other bytes: reading the export again");
             try {
                 return read(imageId, reuse, Map.of());
-            } catch (WrongGuess again) { // a blob named by its digest that has another one
-                throw new EngineException("the engine's export of " + imageId + " holds a blob whose bytes do not match its name");
+            } catch (WrongGuess again) { // a blob named by a digest its config puts elsewhere
+                throw new EngineException("the engine's export of " + imageId + " names a layer by a digest its config does not give it");
             }
         }
     }
@@ -137,10 +139,8 @@ public final class ImageExport {
                         String named = digestInName(name);
                         String guess = named != null && reuse.containsKey(named) ? named
                                 : isLayerName(name) ? guessBySize.get(e.getSize()) : null;
-                        if (guess != null) {
-                            Spooled hashed = hashOnly(tar);
-                            if (!hashed.digest.equals(guess)) throw new WrongGuess();
-                            files.put(name, hashed);
+                        if (guess != null && e.getSize() > 64 * 1024) {
+                            files.put(name, Spooled.dropped(guess, e.getSize())); // the tar stream skips its bytes
                         } else if (e.getSize() <= 64 * 1024) {
                             files.put(name, Spooled.inMemory(readSmall(tar, e, name)));
                         } else {
@@ -168,7 +168,7 @@ public final class ImageExport {
     }
 
     private Exported describe(String imageId, byte[] manifestJson, Map<String, Spooled> files, Map<String, String> links,
-                              Map<String, KnownLayers.Known> reuse) throws IOException, EngineException, InterruptedException {
+                              Map<String, KnownLayers.Known> reuse) throws IOException, EngineException, InterruptedException, WrongGuess {
         JsonNode entries = JSON.readTree(manifestJson);
         if (!entries.isArray() || entries.size() != 1) {
             throw new EngineException("the engine's export of " + imageId + " holds " + entries.size() + " images, not one");
@@ -177,8 +177,9 @@ public final class ImageExport {
         Spooled config = find(files, links, entry.path("Config").asText(), imageId);
         byte[] configBytes = config.bytes();
         if (configBytes == null) throw new EngineException("the config of " + imageId + " is larger than " + MAX_JSON + " bytes");
-        if (!config.digest.equals(imageId)) {
-            throw new EngineException("the engine exported a config with digest " + config.digest + " for image " + imageId);
+        String configDigest = org.imagetree.registry.Digests.sha256(configBytes);
+        if (!configDigest.equals(imageId)) {
+            throw new EngineException("the engine exported a config with digest " + configDigest + " for image " + imageId);
         }
         List<String> diffIds = new ArrayList<>();
         JSON.readTree(configBytes).path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asText()));
@@ -189,8 +190,9 @@ public final class ImageExport {
         List<Spooled> layers = new ArrayList<>();
         for (int i = 0; i < diffIds.size(); i++) {
             Spooled l = find(files, links, layerPaths.get(i).asText(), imageId);
-            if (!l.digest.equals(diffIds.get(i))) {
-                throw new EngineException("layer " + (i + 1) + " of " + imageId + " has digest " + l.digest + ", its config says "
+            if (!l.kept() && !reuse.containsKey(diffIds.get(i))) throw new WrongGuess(); // its bytes are needed
+            if (l.memory() != null && !l.digest().equals(diffIds.get(i))) {
+                throw new EngineException("layer " + (i + 1) + " of " + imageId + " has digest " + l.digest() + ", its config says "
                         + diffIds.get(i));
             }
             layers.add(l);
@@ -223,7 +225,7 @@ public final class ImageExport {
                 pending.put(i, mine);
                 pool.submit(() -> {
                     try {
-                        mine.complete(compress(l, diffId));
+                        mine.complete(compress(l, diffId, imageId));
                     } catch (Throwable t) {
                         compressed.remove(diffId, mine);
                         mine.completeExceptionally(t);
@@ -295,7 +297,7 @@ public final class ImageExport {
 
     private BlobContent compressAgain(Spooled layer, String diffId, String imageId) throws EngineException {
         try {
-            BlobContent c = compress(layer, diffId);
+            BlobContent c = compress(layer, diffId, imageId);
             compressed.put(diffId, CompletableFuture.completedFuture(c));
             return c;
         } catch (IOException e) {
@@ -306,14 +308,18 @@ public final class ImageExport {
     /** Layers compressed so far. */
     public int compressions() { return compressions.get(); }
 
-    private BlobContent compress(Spooled layer, String diffId) throws IOException {
+    /** Compresses a kept layer, checking while it does so that its sha256 is the {@code diff_id} the config lists. */
+    private BlobContent compress(Spooled layer, String diffId, String imageId) throws IOException {
         compressions.incrementAndGet();
         Path out = dir.resolve("layer-" + diffId.substring(diffId.indexOf(':') + 1) + ".gz");
         GzipLayers.Compressed c;
         try (InputStream in = layer.open()) {
             c = GzipLayers.compress(in, out);
         }
-        if (!c.diffId().equals(diffId)) throw new IOException("the layer changed while it was compressed (" + c.diffId() + ")");
+        if (!c.diffId().equals(diffId)) {
+            Files.deleteIfExists(out);
+            throw new IOException("the engine's export of " + imageId + " holds a layer with digest " + c.diffId() + " where its config says " + diffId);
+        }
         return BlobContent.of(out, c.digest(), c.size());
     }
 
@@ -330,27 +336,17 @@ public final class ImageExport {
         return in.readNBytes((int) e.getSize());
     }
 
-    /** Reads the current entry to its end, computing its digest only. */
-    private static Spooled hashOnly(InputStream in) throws IOException {
-        MessageDigest md = sha256();
-        byte[] buf = new byte[1 << 16];
-        long size = 0;
-        for (int n; (n = in.read(buf)) > 0; size += n) md.update(buf, 0, n);
-        return new Spooled("sha256:" + HexFormat.of().formatHex(md.digest()), size, null, null);
-    }
-
-    /** Copies the current entry to a spool file, computing its digest. */
+    /** Copies the current entry to a spool file; its digest is checked when it is compressed, if it is. */
     private Spooled spool(InputStream in) throws IOException {
         Path file;
         synchronized (this) {
             file = dir.resolve("spool-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + "-" + (spools++));
         }
-        MessageDigest md = sha256();
         long size;
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), md)) {
+        try (OutputStream out = Files.newOutputStream(file)) {
             size = in.transferTo(out);
         }
-        return new Spooled("sha256:" + HexFormat.of().formatHex(md.digest()), size, file, null);
+        return new Spooled(null, size, file, null);
     }
 
     private static String normalise(String name) {
@@ -372,19 +368,20 @@ public final class ImageExport {
         return slash < 0 ? "" : name.substring(0, slash + 1);
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A file of the export: in memory, spooled to disk, or only hashed (neither), with its digest. */
+    /**
+     * A file of the export: in memory (its digest computed), spooled to disk (its digest checked when compressed), or
+     * dropped (an entry taken for a layer the registry holds; {@code digest} is that guess, not computed).
+     */
     private record Spooled(String digest, long size, Path file, byte[] memory) {
         static Spooled inMemory(byte[] bytes) {
             return new Spooled(org.imagetree.registry.Digests.sha256(bytes), bytes.length, null, bytes);
         }
+
+        static Spooled dropped(String guess, long size) {
+            return new Spooled(guess, size, null, null);
+        }
+
+        boolean kept() { return memory != null || file != null; }
 
         InputStream open() throws IOException {
             if (memory == null && file == null) throw new IOException("the layer " + digest + " was not kept");

@@ -6,6 +6,7 @@ import org.imagetree.registry.ImagePusher;
 import org.imagetree.registry.KnownLayers;
 import org.imagetree.registry.Manifest;
 import org.imagetree.registry.PushableImage;
+import org.imagetree.registry.PushedImages;
 import org.imagetree.registry.RegistryClient;
 import org.imagetree.registry.RegistryException;
 
@@ -42,6 +43,7 @@ public final class ImagePublisher implements AutoCloseable {
     private final ContainerEngine engine;
     private final RegistryClient registry;
     private final KnownLayers known;
+    private final PushedImages pushedImages;
     private final ImagePusher pusher;
     private final ImageExport export;
     private final Path dir;
@@ -68,7 +70,8 @@ public final class ImagePublisher implements AutoCloseable {
     }
 
     /**
-     * @param layerStore where what pushes made is remembered between runs ({@link KnownLayers#defaultStore}), or null
+     * @param layerStore where what pushes made is remembered between runs ({@link KnownLayers#defaultStore}), or null;
+     *                   the manifests pushed of each image are kept beside it ({@link PushedImages#besideLayerStore})
      */
     public ImagePublisher(ContainerEngine engine, RegistryClient registry, Path workDir, Path layerStore) {
         this.engine = Objects.requireNonNull(engine);
@@ -81,6 +84,7 @@ public final class ImagePublisher implements AutoCloseable {
             throw new UncheckedIOException("cannot make a scratch directory in " + workDir + ": " + e.getMessage(), e);
         }
         this.known = new KnownLayers(registry, layerStore);
+        this.pushedImages = new PushedImages(PushedImages.besideLayerStore(layerStore));
         this.pusher = new ImagePusher(registry, dir);
         this.export = new ImageExport(engine, dir, Math.min(registry.options().parallelUploads(),
                 Math.max(1, Runtime.getRuntime().availableProcessors())));
@@ -116,6 +120,10 @@ public final class ImagePublisher implements AutoCloseable {
             log.accept("set " + target + " to " + digest);
             return new Published(target, digest, new Manifest(image.manifest(), image.mediaType(), digest), 0, 0, 0);
         }
+        if (done == null) {
+            Optional<Published> again = pushAgain(local, target, ref, log);
+            if (again.isPresent()) return again.get();
+        }
         long t0 = System.nanoTime();
         ImageExport.Exported exported = done != null ? done : export(local, ref, bases, log);
         long t1 = System.nanoTime();
@@ -132,12 +140,59 @@ public final class ImagePublisher implements AutoCloseable {
             known.remember(ref.registry(), ref.repository(), exported.diffIds().get(i), exported.layerDigests().get(i),
                     exported.layerSizes().get(i));
         }
+        pushedImages.remember(ref.registry(), ref.repository(), local.id(), exported.image().mediaType(), exported.image().manifest(), pushed.digest());
         log.accept(String.format("pushed %s %s: %d blob(s) uploaded, %d mounted, %d already there (export %.1f s, push %.1f s)",
                 target, pushed.digest(), pushed.uploaded(), pushed.mounted(), pushed.present(), (t1 - t0) / 1e9,
                 (System.nanoTime() - t1) / 1e9));
         PushableImage image = exported.image();
         return new Published(target, pushed.digest(), new Manifest(image.manifest(), image.mediaType(), pushed.digest()),
                 pushed.uploaded(), pushed.mounted(), pushed.present());
+    }
+
+    /**
+     * Pushes {@code local} as the manifest an earlier push made of it ({@link PushedImages}), without exporting it: the
+     * manifest put straight away where the repository had it (the registry checks its blobs), else its blobs mounted
+     * (or found) first. Empty when there is no such manifest, or the registry no longer has its blobs (then forgotten).
+     */
+    private Optional<Published> pushAgain(ContainerEngine.LocalImage local, String target, ImageReference ref, Consumer<String> log) {
+        Optional<PushedImages.Pushed> found = pushedImages.find(ref.registry(), local.id(), local.layers().size());
+        if (found.isEmpty()) return Optional.empty();
+        PushedImages.Pushed earlier = found.get();
+        PushableImage image = earlier.image();
+        long t0 = System.nanoTime();
+        ImagePusher.Pushed pushed;
+        try {
+            if (earlier.repositories().contains(ref.repository())) {
+                String digest = registry.putManifest(ref, image.mediaType(), image.manifest());
+                if (!digest.equals(image.digest())) return Optional.empty(); // the registry rewrote it: export as usual
+                pushed = new ImagePusher.Pushed(digest, 0, 0, image.blobs().size());
+            } else {
+                String registryHost = ref.registry();
+                pushed = pusher.push(image, ref, log, digest -> List.copyOf(blobsIn.getOrDefault(registryHost + "@" + digest, Set.of())));
+            }
+        } catch (RegistryException e) {
+            boolean gone = e.status() == 404 || e.errorCode().map(c -> c.endsWith("BLOB_UNKNOWN")).orElse(false);
+            if (!gone) throw e;
+            log.accept("the registry no longer has the blobs " + local.id() + " was pushed with: exporting it again");
+            pushedImages.forget(ref.registry(), local.id(), earlier.digest());
+            return Optional.empty();
+        }
+        List<Map.Entry<String, Long>> layers = earlier.layers();
+        List<String> digests = layers.stream().map(Map.Entry::getKey).toList();
+        List<Long> sizes = layers.stream().map(Map.Entry::getValue).toList();
+        exports.put(local.id() + "@" + ref.registry(), new ImageExport.Exported(image, local.id(), local.layers(), digests, sizes, Map.of()));
+        pushedTo.add(local.id() + "@" + ref.registry() + "/" + ref.repository());
+        for (PushableImage.Blob b : image.blobs()) {
+            blobsIn.computeIfAbsent(ref.registry() + "@" + b.digest(), d -> ConcurrentHashMap.newKeySet()).add(ref.repository());
+        }
+        for (int i = 0; i < digests.size(); i++) {
+            known.remember(ref.registry(), ref.repository(), local.layers().get(i), digests.get(i), sizes.get(i));
+        }
+        pushedImages.remember(ref.registry(), ref.repository(), local.id(), image.mediaType(), image.manifest(), pushed.digest());
+        log.accept(String.format("pushed %s %s as pushed before, without an export: %d blob(s) mounted, %d already there (push %.1f s)",
+                target, pushed.digest(), pushed.mounted(), pushed.present(), (System.nanoTime() - t0) / 1e9));
+        return Optional.of(new Published(target, pushed.digest(), new Manifest(image.manifest(), image.mediaType(), pushed.digest()),
+                pushed.uploaded(), pushed.mounted(), pushed.present()));
     }
 
     /** Exports {@code local} for a push to {@code ref}'s registry: the layers it holds (of the bases, of earlier pushes) reused. */

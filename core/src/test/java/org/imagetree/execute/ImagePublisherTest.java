@@ -122,13 +122,64 @@ class ImagePublisherTest {
             first.push(parent, registry.host() + "/later-a:1", List.of(base), line -> { });
         }
         try (ImagePublisher later = new ImagePublisher(docker, client, tmp, store)) {
-            // No base named: what the store says (confirmed with the registry) is all it knows.
-            ImagePublisher.Published p = later.push(parent, registry.host() + "/later-b:1", List.of(), line -> { });
-            assertThat(p.mounted()).isEqualTo(2);
-            assertThat(p.uploaded()).as("the config only").isEqualTo(1);
+            // No base named: what the layer store says (confirmed with the registry) is all it knows of the child's
+            // base and parent layers.
+            ImagePublisher.Published p = later.push(child, registry.host() + "/later-b:1", List.of(), line -> { });
+            assertThat(p.mounted()).as("base and parent layers").isEqualTo(2);
+            assertThat(p.uploaded()).as("config and own layer").isEqualTo(2);
+            assertThat(later.layersCompressed()).as("the child's own layer only").isEqualTo(1);
+        }
+        assertServesLocal(registry.host() + "/later-b:1", child);
+    }
+
+    @Test
+    void anImagePushedBeforeIsPushedAgainFromItsManifestWithoutAnExport(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("store");
+        String first;
+        try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, store)) {
+            first = publisher.push(parent, registry.host() + "/again-a:1", List.of(base), line -> { }).digest();
+        }
+        org.imagetree.testing.CountingEngine counting = new org.imagetree.testing.CountingEngine(docker);
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ImagePublisher later = new ImagePublisher(counting, client, tmp, store)) {
+            ImagePublisher.Published other = later.push(parent, registry.host() + "/again-b:1", List.of(), log::add);
+            assertThat(other.digest()).as("the same manifest").isEqualTo(first);
+            assertThat(other.mounted()).as("config and both layers, from again-a").isEqualTo(3);
+            assertThat(other.uploaded()).isZero();
+            ImagePublisher.Published rerun = later.push(parent, registry.host() + "/again-a:2", List.of(), log::add);
+            assertThat(rerun.digest()).isEqualTo(first);
             assertThat(later.layersCompressed()).isZero();
         }
-        assertServesLocal(registry.host() + "/later-b:1", parent);
+        assertThat(counting.count("save ")).as("no export from the engine").isZero();
+        assertThat(log).anyMatch(l -> l.contains("as pushed before, without an export"));
+        assertServesLocal(registry.host() + "/again-b:1", parent);
+        assertServesLocal(registry.host() + "/again-a:2", parent);
+    }
+
+    @Test
+    void aManifestPushedBeforeWhoseBlobsAreGoneIsForgottenAndTheImageExported(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("store");
+        ContainerEngine.LocalImage l = local(child);
+        // What a store says of a registry that was wiped since: a manifest of the child in a repository that has nothing.
+        String config = "{\"digest\":\"" + l.id() + "\",\"size\":1,\"mediaType\":\"application/vnd.docker.container.image.v1+json\"}";
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < l.layers().size(); i++) {
+            layers.append(i == 0 ? "" : ",").append("{\"digest\":\"sha256:").append(Integer.toString(i).repeat(64))
+                    .append("\",\"size\":1,\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\"}");
+        }
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"config\":"
+                + config + ",\"layers\":[" + layers + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        new org.imagetree.registry.PushedImages(org.imagetree.registry.PushedImages.besideLayerStore(store)).remember(registry.host(),
+                "wiped", l.id(), "application/vnd.docker.distribution.manifest.v2+json", manifest, org.imagetree.registry.Digests.sha256(manifest));
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, store)) {
+            publisher.push(child, registry.host() + "/wiped:1", List.of(base), log::add);
+        }
+        assertThat(log).anyMatch(line -> line.contains("no longer has the blobs"));
+        assertServesLocal(registry.host() + "/wiped:1", child);
+        assertThat(new org.imagetree.registry.PushedImages(org.imagetree.registry.PushedImages.besideLayerStore(store))
+                .find(registry.host(), l.id(), l.layers().size()).orElseThrow().manifest())
+                .as("the manifest pushed now is what the store gives next").isNotEqualTo(manifest);
     }
 
     @Test
@@ -146,14 +197,14 @@ class ImagePublisherTest {
 
     @Test
     void aLayerGuessedByItsSizeWronglyMakesTheExportBeReadAgain(@TempDir Path tmp) throws Exception {
-        Path measured = tmp.resolve("measured");
+        Path measured = tmp.resolve("measured/layers"); // a cache of its own: the image pushed there is not known to the next
         try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, measured)) {
             publisher.push(parent, registry.host() + "/guess-a:1", List.of(base), line -> { });
         }
         List<String> layers = local(parent).layers();
         long ownSize = new KnownLayers(client, measured).tarSize(layers.get(1)).orElseThrow();
         // A store claiming the base layer has the size of the parent's own layer: that entry is taken for the base.
-        Path store = tmp.resolve("store");
+        Path store = tmp.resolve("store/layers");
         new KnownLayers(client, store).rememberTarSize(layers.get(0), ownSize);
         List<String> log = new CopyOnWriteArrayList<>();
         try (ImagePublisher publisher = new ImagePublisher(docker, client, tmp, store)) {
@@ -161,6 +212,39 @@ class ImagePublisherTest {
         }
         assertThat(log).anyMatch(l -> l.contains("reading the export again"));
         assertServesLocal(registry.host() + "/guess-b:1", parent);
+    }
+
+    @Test
+    void aLayerWhoseBytesAreNotWhatTheConfigSaysIsRefusedAndNothingIsTagged(@TempDir Path tmp) throws Exception {
+        // An engine whose export of the parent has one byte of the parent's own layer (300 kB of random bytes) changed.
+        Path tampered = tmp.resolve("tampered.tar");
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(docker.save(parent));
+             var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tampered))) {
+            out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            for (var e = in.getNextTarEntry(); e != null; e = in.getNextTarEntry()) {
+                byte[] bytes = e.isFile() && e.getSize() < 10_000_000 ? in.readAllBytes() : null;
+                if (bytes != null && bytes.length > 250_000) bytes[bytes.length / 2] ^= 1;
+                out.putArchiveEntry(e);
+                if (bytes != null) out.write(bytes); else if (e.isFile()) in.transferTo(out);
+                out.closeArchiveEntry();
+            }
+        }
+        ContainerEngine lying = (ContainerEngine) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ContainerEngine.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("save")) return Files.newInputStream(tampered);
+                    try {
+                        return method.invoke(docker, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        String target = registry.host() + "/tampered:1";
+        try (ImagePublisher publisher = new ImagePublisher(lying, client, tmp, tmp.resolve("store"))) {
+            assertThatThrownBy(() -> publisher.push(parent, target, List.of(base), line -> { }))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("holds a layer with digest")
+                    .hasMessageContaining("where its config says " + local(parent).layers().get(1));
+        }
+        assertThat(client.headManifest(ImageReference.parse(target))).as("nothing tagged").isEmpty();
     }
 
     @Test
