@@ -2,7 +2,6 @@ package org.imagetree.jenkins;
 
 import hudson.Extension;
 import org.jenkinsci.Symbol;
-import hudson.model.Result;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
