@@ -286,6 +286,30 @@ public final class VariantEngine {
      */
     public List<ServicePipeline.Published> publish(String image, boolean builtWithBuildKit, List<String> tags,
                                                    Map<String, Optional<String>> before, Consumer<String> log) throws EngineException {
+        return publish(image, builtWithBuildKit, tags, before, log, null);
+    }
+
+    /**
+     * A publisher for several pushes (a service pipeline's run): they share its exports and what it learnt, and an
+     * image can be exported ahead of its push ({@link ImagePublisher#prepare}); the caller closes it. Empty when this
+     * engine pushes through the engine (no registry configured, no Engine API).
+     *
+     * @param scratch where its scratch directory goes
+     * @param log     where its registry client tells retries
+     */
+    public Optional<ImagePublisher> newPublisher(Path scratch, Consumer<String> log) {
+        if (registry == null || classic == null) return Optional.empty();
+        return Optional.of(new ImagePublisher(classic, new org.imagetree.registry.RegistryClient(registry.options(), log), scratch,
+                org.imagetree.registry.KnownLayers.defaultStore(System.getenv())));
+    }
+
+    /**
+     * As {@link #publish(String, boolean, List, Map, Consumer)}, through {@code shared} ({@link #newPublisher}) when it
+     * is not null.
+     */
+    public List<ServicePipeline.Published> publish(String image, boolean builtWithBuildKit, List<String> tags,
+                                                   Map<String, Optional<String>> before, Consumer<String> log, ImagePublisher shared)
+            throws EngineException {
         if (registry == null || classic == null) {
             List<ServicePipeline.Published> out = new java.util.ArrayList<>();
             for (String tag : tags) {
@@ -294,10 +318,10 @@ public final class VariantEngine {
             }
             return out;
         }
-        org.imagetree.registry.RegistryClient client = new org.imagetree.registry.RegistryClient(registry.options(), log);
-        Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
-        try (ImagePublisher publisher = new ImagePublisher(classic, client, scratch,
-                org.imagetree.registry.KnownLayers.defaultStore(System.getenv()))) {
+        ImagePublisher own = shared != null ? null : newPublisher(Path.of(System.getProperty("java.io.tmpdir")), log).orElseThrow();
+        ImagePublisher publisher = shared != null ? shared : own;
+        org.imagetree.registry.RegistryClient client = publisher.registry();
+        try {
             Map<String, String> ours = new java.util.LinkedHashMap<>();
             Map<String, String> result = new java.util.LinkedHashMap<>();
             for (String tag : tags) {
@@ -340,6 +364,8 @@ public final class VariantEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("publishing " + String.join(", ", tags) + " interrupted");
+        } finally {
+            if (own != null) own.close();
         }
     }
 
@@ -348,8 +374,13 @@ public final class VariantEngine {
      * one tag, checked against what the registry served for it just before.
      */
     public String push(String reference, boolean builtWithBuildKit, Consumer<String> log) throws EngineException {
+        return push(reference, builtWithBuildKit, log, null);
+    }
+
+    /** As {@link #push(String, boolean, Consumer)}, through {@code shared} ({@link #newPublisher}) when it is not null. */
+    public String push(String reference, boolean builtWithBuildKit, Consumer<String> log, ImagePublisher shared) throws EngineException {
         List<String> tag = List.of(reference);
-        return publish(reference, builtWithBuildKit, tag, servedNow(tag), log).get(0).digest();
+        return publish(reference, builtWithBuildKit, tag, servedNow(tag), log, shared).get(0).digest();
     }
 
     private void tagLocally(String image, String tag) throws EngineException {

@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -54,8 +56,11 @@ public final class ImagePublisher implements AutoCloseable {
      */
     public record Published(String reference, String digest, Manifest manifest, int uploaded, int mounted, int present) {}
 
-    /** Exports made, per image id and registry: a second tag of an image is not exported again. */
-    private final Map<String, ImageExport.Exported> exports = new ConcurrentHashMap<>();
+    /**
+     * Exports made or being made ({@link #prepare}), per image id and registry: a second tag of an image is not exported
+     * again, and a push waits for the export a {@code prepare} started.
+     */
+    private final Map<String, CompletableFuture<ImageExport.Exported>> exports = new ConcurrentHashMap<>();
     /** {@code id@registry/repository} this publisher pushed an image to: another tag there is a manifest PUT. */
     private final Set<String> pushedTo = ConcurrentHashMap.newKeySet();
     /** {@code registry@digest} → repositories this publisher made the blob available in. */
@@ -113,21 +118,21 @@ public final class ImagePublisher implements AutoCloseable {
         if (ref.tag() == null) throw new IllegalArgumentException("a push target needs a tag: " + target);
         ContainerEngine.LocalImage local = engine.inspect(source).orElseThrow(() -> new EngineException("no local image " + source + " to push"));
         String where = local.id() + "@" + ref.registry() + "/" + ref.repository();
-        ImageExport.Exported done = exports.get(local.id() + "@" + ref.registry());
+        CompletableFuture<ImageExport.Exported> made = exports.get(local.id() + "@" + ref.registry());
+        ImageExport.Exported done = made != null && made.isDone() && !made.isCompletedExceptionally() ? made.join() : null;
         if (done != null && pushedTo.contains(where)) {
             PushableImage image = done.image();
             String digest = registry.putManifest(ref, image.mediaType(), image.manifest());
             log.accept("set " + target + " to " + digest);
             return new Published(target, digest, new Manifest(image.manifest(), image.mediaType(), digest), 0, 0, 0);
         }
-        if (done == null) {
+        if (made == null) {
             Optional<Published> again = pushAgain(local, target, ref, log);
             if (again.isPresent()) return again.get();
         }
         long t0 = System.nanoTime();
-        ImageExport.Exported exported = done != null ? done : export(local, ref, bases, log);
+        ImageExport.Exported exported = done != null ? done : exportOnce(local, ref.registry(), bases, log);
         long t1 = System.nanoTime();
-        exports.put(local.id() + "@" + ref.registry(), exported);
         exported.tarSizes().forEach(known::rememberTarSize);
         String registryHost = ref.registry();
         ImagePusher.Pushed pushed = pusher.push(exported.image(), ref, log,
@@ -180,7 +185,8 @@ public final class ImagePublisher implements AutoCloseable {
         List<Map.Entry<String, Long>> layers = earlier.layers();
         List<String> digests = layers.stream().map(Map.Entry::getKey).toList();
         List<Long> sizes = layers.stream().map(Map.Entry::getValue).toList();
-        exports.put(local.id() + "@" + ref.registry(), new ImageExport.Exported(image, local.id(), local.layers(), digests, sizes, Map.of()));
+        exports.put(local.id() + "@" + ref.registry(),
+                CompletableFuture.completedFuture(new ImageExport.Exported(image, local.id(), local.layers(), digests, sizes, Map.of())));
         pushedTo.add(local.id() + "@" + ref.registry() + "/" + ref.repository());
         for (PushableImage.Blob b : image.blobs()) {
             blobsIn.computeIfAbsent(ref.registry() + "@" + b.digest(), d -> ConcurrentHashMap.newKeySet()).add(ref.repository());
@@ -195,15 +201,56 @@ public final class ImagePublisher implements AutoCloseable {
                 pushed.uploaded(), pushed.mounted(), pushed.present()));
     }
 
-    /** Exports {@code local} for a push to {@code ref}'s registry: the layers it holds (of the bases, of earlier pushes) reused. */
-    private ImageExport.Exported export(ContainerEngine.LocalImage local, ImageReference ref, Collection<String> bases, Consumer<String> log)
+    /**
+     * Makes ready, ahead of its push to {@code registryHost}, the export of the local image {@code source}: what a
+     * service pipeline does while the stages before the one that publishes still run. Nothing is sent to the registry
+     * (it is asked which layers it holds); the push then uses this export, or waits for it. Nothing is done for an
+     * image exported or pushed before.
+     *
+     * @param bases as for {@link #push}
+     */
+    public void prepare(String source, String registryHost, Collection<String> bases, Consumer<String> log)
+            throws EngineException, InterruptedException {
+        ContainerEngine.LocalImage local = engine.inspect(source).orElseThrow(() -> new EngineException("no local image " + source + " to push"));
+        if (exports.containsKey(local.id() + "@" + registryHost)) return;
+        if (pushedImages.find(registryHost, local.id(), local.layers().size()).isPresent()) return;
+        exportOnce(local, registryHost, bases, log);
+    }
+
+    /** The export of {@code local} for {@code registryHost}: made once, the callers that come meanwhile waiting for it. */
+    private ImageExport.Exported exportOnce(ContainerEngine.LocalImage local, String registryHost, Collection<String> bases, Consumer<String> log)
+            throws EngineException, InterruptedException {
+        String key = local.id() + "@" + registryHost;
+        CompletableFuture<ImageExport.Exported> mine = new CompletableFuture<>();
+        CompletableFuture<ImageExport.Exported> theirs = exports.putIfAbsent(key, mine);
+        if (theirs != null) {
+            try {
+                return theirs.get();
+            } catch (ExecutionException e) {
+                exports.remove(key, theirs); // that export failed (or was interrupted): this caller makes its own
+                return exportOnce(local, registryHost, bases, log);
+            }
+        }
+        try {
+            ImageExport.Exported exported = export(local, registryHost, bases, log);
+            mine.complete(exported);
+            return exported;
+        } catch (EngineException | InterruptedException | RuntimeException | Error e) {
+            exports.remove(key, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** Exports {@code local} for a push to {@code registryHost}: the layers it holds (of the bases, of earlier pushes) reused. */
+    private ImageExport.Exported export(ContainerEngine.LocalImage local, String registryHost, Collection<String> bases, Consumer<String> log)
             throws EngineException, InterruptedException {
         List<String> hints = new ArrayList<>(bases);
         Optional.ofNullable(local.labels().get(BaseImageOf.NAME_LABEL)).ifPresent(hints::add);
         for (String base : hints) {
             try {
                 ImageReference b = ImageReference.parse(base);
-                if (b.registry().equals(ref.registry())) known.learn(b);
+                if (b.registry().equals(registryHost)) known.learn(b);
             } catch (IllegalArgumentException ignored) {
                 // not a reference (a stage name): nothing to learn
             }
@@ -212,7 +259,7 @@ public final class ImagePublisher implements AutoCloseable {
         Map<String, Long> tarSizes = new HashMap<>();
         for (String diffId : local.layers()) {
             if (reuse.containsKey(diffId)) continue;
-            Optional<KnownLayers.Known> k = known.find(ref.registry(), diffId).flatMap(c -> confirmed(c, diffId));
+            Optional<KnownLayers.Known> k = known.find(registryHost, diffId).flatMap(c -> confirmed(c, diffId));
             if (k.isEmpty()) continue;
             reuse.put(diffId, k.get());
             known.tarSize(diffId).ifPresent(size -> tarSizes.put(diffId, size));

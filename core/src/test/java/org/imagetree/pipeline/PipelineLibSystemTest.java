@@ -6,6 +6,7 @@ import org.imagetree.execute.DockerCli;
 import org.imagetree.execute.DockerJavaEngine;
 import org.imagetree.pipeline.execute.CredentialResolver;
 import org.imagetree.pipeline.execute.JenkinsActions;
+import org.imagetree.pipeline.execute.PipelineBackend;
 import org.imagetree.pipeline.execute.PipelineListener;
 import org.imagetree.pipeline.plan.GitFacts;
 import org.imagetree.pipeline.plan.PipelineSettings;
@@ -159,11 +160,39 @@ class PipelineLibSystemTest {
 
     static PipelineRunResult run(Path repo, List<String> pipelines, JenkinsActions jenkins, int jobs, PipelineListener listener,
                                  EngineConfig config) throws Exception {
+        return run(repo, pipelines, jenkins, jobs, listener, config, b -> b);
+    }
+
+    static PipelineRunResult run(Path repo, List<String> pipelines, JenkinsActions jenkins, int jobs, PipelineListener listener,
+                                 EngineConfig config, java.util.function.UnaryOperator<PipelineBackend> wrap) throws Exception {
         ServicePipelines.Request request = new ServicePipelines.Request(repo, null, pipelines, Optional.empty(),
                 GitFacts.read(repo, System.getenv(), ""), PipelineSettings.from(config), jobs);
-        ServicePipelines.Environment env = new ServicePipelines.Environment(ServicePipelines.dockerBackend(Optional.of(config), docker, engine),
+        ServicePipelines.Environment env = new ServicePipelines.Environment(wrap.apply(ServicePipelines.dockerBackend(Optional.of(config), docker, engine)),
                 CredentialResolver.NONE, jenkins, System.getenv(), Clock.systemUTC());
         return ServicePipelines.run(request, env, listener);
+    }
+
+    /** The real backend, recording the local name of every build it is asked for. */
+    static final class RecordingBuilds implements PipelineBackend {
+        final PipelineBackend real;
+        final List<String> built = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        RecordingBuilds(PipelineBackend real) { this.real = real; }
+
+        @Override public List<String> checkBuild(BuildSpec spec) { return real.checkBuild(spec); }
+        @Override public Optional<String> engineProblem() { return real.engineProblem(); }
+        @Override public Built build(BuildSpec spec, java.util.function.Consumer<String> log) throws org.imagetree.execute.EngineException, InterruptedException {
+            built.add(spec.localName());
+            return real.build(spec, log);
+        }
+        @Override public int run(RunSpec spec, java.util.function.Consumer<String> out, java.util.function.Consumer<String> err)
+                throws org.imagetree.execute.EngineException, InterruptedException { return real.run(spec, out, err); }
+        @Override public java.io.InputStream copyFrom(String c, String path) throws org.imagetree.execute.EngineException { return real.copyFrom(c, path); }
+        @Override public String publish(String image, boolean buildKit, String reference, java.util.function.Consumer<String> log)
+                throws org.imagetree.execute.EngineException, InterruptedException { return real.publish(image, buildKit, reference, log); }
+        @Override public RunPublishing publishing(Path scratch, java.util.function.Consumer<String> log) { return real.publishing(scratch, log); }
+        @Override public void removeContainer(String name) throws org.imagetree.execute.EngineException { real.removeContainer(name); }
+        @Override public void removeImage(String reference) throws org.imagetree.execute.EngineException { real.removeImage(reference); }
     }
 
     static StageResult stage(PipelineRunResult r, String name) {
@@ -207,6 +236,8 @@ class PipelineLibSystemTest {
         assertThat(rec.indexOf("start candidate")).isGreaterThan(Math.max(rec.indexOf("end unit SUCCEEDED"), rec.indexOf("end lint SUCCEEDED")));
         assertThat(rec.logOf("unit")).contains("service1 unit tests");
         assertThat(rec.logOf("lint")).contains("service1 linters");
+        // candidate's build needs nothing unit and lint make: it was built (and exported for its publish) while they ran.
+        assertThat(rec.logOf("candidate")).contains("build: built while the stages before it ran:");
 
         // publish.image: true → ${setup.project} named, tagged ${setup.timestamp}-${.stage} and the git tag.
         StageResult candidate = stage(r, "candidate");
@@ -251,6 +282,8 @@ class PipelineLibSystemTest {
         assertThat(r.succeeded()).as(String.join("\n", rec.events)).isTrue();
         assertThat(Files.readString(repo.resolve("bar/greeting"))).isEqualTo("hi\n");
         assertThat(stage(r, "check-file-contents").status()).isEqualTo(StageStatus.SUCCEEDED);
+        // A stage after a copy builds what the copy left in the workspace: never before its stage.
+        assertThat(rec.logOf("check-file-contents")).noneMatch(l -> l.contains("built while the stages before it ran"));
     }
 
     @Test
@@ -351,7 +384,11 @@ class PipelineLibSystemTest {
                 """);
         RecordingJenkins jenkins = new RecordingJenkins();
         Recorder rec = new Recorder();
-        PipelineRunResult r = run(repo, List.of("failing", "never"), jenkins, 2, rec);
+        RecordingBuilds[] builds = new RecordingBuilds[1];
+        PipelineRunResult r = run(repo, List.of("failing", "never"), jenkins, 2, rec, config(), b -> builds[0] = new RecordingBuilds(b));
+        // after-broken's build started with the run (it needs nothing broken makes); skipped, its image went with the teardown.
+        assertThat(builds[0].built).isNotEmpty();
+        for (String name : builds[0].built) assertThat(docker.imageExists(name)).as(name + " removed").isFalse();
         assertThat(r.succeeded()).isFalse();
         assertThat(stage(r, "broken").status()).isEqualTo(StageStatus.FAILED);
         assertThat(stage(r, "broken").reason()).isEqualTo("run: the container exited with status 3");

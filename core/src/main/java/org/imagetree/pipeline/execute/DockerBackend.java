@@ -11,6 +11,7 @@ import org.imagetree.blubber.config.ConfigDecoder;
 import org.imagetree.execute.ContainerEngine;
 import org.imagetree.execute.ContainerRuns;
 import org.imagetree.execute.EngineException;
+import org.imagetree.execute.ImagePublisher;
 import org.imagetree.model.Dockerfiles;
 import org.imagetree.model.ImageReference;
 import org.imagetree.policy.Violation;
@@ -242,10 +243,39 @@ public final class DockerBackend implements PipelineBackend {
 
     @Override
     public String publish(String image, boolean buildKit, String reference, Consumer<String> log) throws EngineException, InterruptedException {
+        return publish(image, reference, log, null);
+    }
+
+    /**
+     * One publisher for the run's pushes ({@link VariantEngine#newPublisher}, in {@code scratch}): an image is exported
+     * once for all its tags, and a stage's image can be exported while the stages before it run.
+     */
+    @Override
+    public RunPublishing publishing(Path scratch, Consumer<String> log) {
+        Optional<ImagePublisher> publisher = variants.newPublisher(scratch, log);
+        return new RunPublishing() {
+            @Override
+            public void prepare(String image, String registryHost, Consumer<String> l) throws EngineException, InterruptedException {
+                if (publisher.isPresent()) publisher.get().prepare(image, registryHost, List.of(), l);
+            }
+
+            @Override
+            public String publish(String image, boolean buildKit, String reference, Consumer<String> l) throws EngineException, InterruptedException {
+                return DockerBackend.this.publish(image, reference, l, publisher.orElse(null));
+            }
+
+            @Override
+            public void close() {
+                publisher.ifPresent(ImagePublisher::close);
+            }
+        };
+    }
+
+    private String publish(String image, String reference, Consumer<String> log, ImagePublisher shared) throws EngineException {
         engine.tag(image, reference);
         // Whichever the builder (BuildKit's images are in the engine's store too): the push every tree build uses,
         // request by request through the registry API.
-        String pushed = variants.push(reference, false, log);
+        String pushed = variants.push(reference, false, log, shared);
         if (registry.isEmpty()) return pushed;
         ImageReference ref = ImageReference.parse(reference);
         Optional<ManifestDescriptor> served;

@@ -72,6 +72,45 @@ public interface PipelineBackend {
      */
     String publish(String image, boolean buildKit, String reference, Consumer<String> log) throws EngineException, InterruptedException;
 
+    /**
+     * Publishing for one pipeline run: its pushes share one publisher (the exports it made, what it learnt of the
+     * registry), and an image can be made ready for its push ahead of it, while the stages before the one that publishes
+     * still run. The run closes it at its end.
+     */
+    interface RunPublishing extends AutoCloseable {
+        /** Makes {@code image} ready to be pushed to {@code registryHost} (its export read and compressed); sends nothing. */
+        void prepare(String image, String registryHost, Consumer<String> log) throws EngineException, InterruptedException;
+
+        /** As {@link PipelineBackend#publish}, with what {@link #prepare} made ready. */
+        String publish(String image, boolean buildKit, String reference, Consumer<String> log) throws EngineException, InterruptedException;
+
+        @Override
+        void close();
+    }
+
+    /**
+     * The publishing of one run ({@link RunPublishing}); this default prepares nothing and publishes with
+     * {@link #publish}.
+     *
+     * @param scratch a directory private to the run, for what is made ready
+     * @param log     where what the pushes of the run retry is told
+     */
+    default RunPublishing publishing(Path scratch, Consumer<String> log) {
+        PipelineBackend backend = this;
+        return new RunPublishing() {
+            @Override
+            public void prepare(String image, String registryHost, Consumer<String> l) { }
+
+            @Override
+            public String publish(String image, boolean buildKit, String reference, Consumer<String> l) throws EngineException, InterruptedException {
+                return backend.publish(image, buildKit, reference, l);
+            }
+
+            @Override
+            public void close() { }
+        };
+    }
+
     void removeContainer(String name) throws EngineException;
 
     /** Removes a tag (and the image, when it was the last one and no container uses it). */

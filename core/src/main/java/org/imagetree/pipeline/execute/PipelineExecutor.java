@@ -167,9 +167,13 @@ public final class PipelineExecutor {
             this.planned = planned;
             this.pipeline = planned.model();
             this.timestamp = SetupBindings.timestamp(services.clock().instant());
+            Masker masker = new Masker();
+            // Registry retries of the run's pushes (its one publisher's client) are told as the pipeline's "publish".
+            PipelineBackend.RunPublishing publishing = services.backend().publishing(workDirectory,
+                    line -> listener.log(pipeline.name(), "publish", masker.apply(line)));
             this.scope = new RunScope(services, settings, facts, repository, workDirectory, listener, pipeline,
                     new ExecutionContext(SetupBindings.fullGraph(pipeline)), timestamp, repository.resolve(pipeline.directory()).normalize(),
-                    new Masker(), new RunResources(random));
+                    masker, new RunResources(random), publishing, new EarlyBuilds());
         }
 
         PipelineOutcome run() throws InterruptedException {
@@ -183,6 +187,8 @@ public final class PipelineExecutor {
             int running = 0;
             InterruptedException interrupted = null;
             try {
+                // With room for more than one stage at a time, builds that need not wait for their stage start now.
+                if (jobs > 1) scope.early().start(scope, pending);
                 running += settle(pending, results, completions);
                 while (running > 0) {
                     Future<StageResult> f = completions.take();
@@ -205,9 +211,11 @@ public final class PipelineExecutor {
                 for (String s : pending) results.putIfAbsent(s, StageResult.notRun(pipeline.name(), s, StageStatus.SKIPPED, "the run was interrupted"));
             } finally {
                 pool.shutdownNow();
+                scope.early().close(); // early builds of stages that were skipped: stopped, their images in the teardown
             }
             List<String> teardown = scope.made().teardown(services.backend(), services.helm(),
                     line -> listener.log(pipeline.name(), PipelineModeler.TEARDOWN, scope.masker().apply(line)));
+            scope.publishing().close();
             List<StageResult> ordered = new ArrayList<>();
             for (Stage s : pipeline.stages()) {
                 StageResult r = results.get(s.name());

@@ -34,7 +34,7 @@ final class PublishStep {
             String reference = fullName + ":" + tag;
             run.made().addPublishedTag(reference);
             s.log().accept("publish: " + reference);
-            String digest = run.services().backend().publish(image.localName(), image.buildKit(), reference, s.log());
+            String digest = run.publishing().publish(image.localName(), image.buildKit(), reference, s.log());
             s.published(new StageResult.PublishedImage(reference, digest));
             s.log().accept("publish: " + reference + "@" + digest);
         }

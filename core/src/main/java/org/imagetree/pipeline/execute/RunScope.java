@@ -15,7 +15,9 @@ import java.nio.file.Path;
  * @param workDirectory private to the run: inline blubberfiles, prepared contexts, helm values
  * @param directory     the pipeline's directory in the repository
  * @param timestamp     the run's timestamp, as PipelineLib's {@code setup.timestamp}
+ * @param publishing    the run's pushes (one publisher; images made ready ahead of their push)
+ * @param early         the builds started with the run ({@link EarlyBuilds})
  */
 record RunScope(PipelineExecutor.Services services, PipelineSettings settings, SetupFacts facts, Path repository, Path workDirectory,
                 PipelineListener listener, Pipeline pipeline, ExecutionContext ctx, String timestamp, Path directory, Masker masker,
-                RunResources made) {}
+                RunResources made, PipelineBackend.RunPublishing publishing, EarlyBuilds early) {}

@@ -60,6 +60,11 @@ final class StageRun {
 
     void published(StageResult.PublishedImage image) { published.add(image); }
 
+    /** Binds {@code ${.stage}}, once (an early build evaluates the stage's build before the stage runs). */
+    void bindStageName() {
+        if (!sc.has("stage")) sc.bind("stage", stage.name());
+    }
+
     Object eval(String path, YamlValue v) {
         return Interpolator.run(path, v, sc);
     }
@@ -70,7 +75,7 @@ final class StageRun {
         StageStatus status = StageStatus.SUCCEEDED;
         String reason = "";
         try {
-            sc.bind("stage", stage.name());
+            bindStageName();
             StepValues.Evaluator e = this::eval;
             if (stage.build().isPresent()) {
                 step = "build";
