@@ -136,12 +136,32 @@ for i in $(seq 1 "$RUNS"); do
   timed "$work/b-pl.wall" "$work/b-pl.cpu" "$work/plib-way.sh" blubber "$work" "$repo" "$blubber" "$REGISTRY_HOST"
   timed "$work/b-dk.wall" "$work/b-dk.cpu" "$work/plib-way.sh" docker "$work" "$repo" "$blubber" "$REGISTRY_HOST"
 done
-echo "B. service1-shaped run, $RUNS runs each, loads:$loads"
-printf '   imagetree pipeline run      %.2f s (CPU %.2f s)\n' "$(median "$work/b-it.wall")" "$(median "$work/b-it.cpu")"
-printf '   PipelineLib way, blubber    %.2f s (CPU %.2f s)  ratio %.2f\n' "$(median "$work/b-pl.wall")" "$(median "$work/b-pl.cpu")" \
-  "$(echo "$(median "$work/b-it.wall") / $(median "$work/b-pl.wall")" | bc -l)"
-printf '   PipelineLib way, docker only %.2f s (CPU %.2f s)  ratio %.2f\n' "$(median "$work/b-dk.wall")" "$(median "$work/b-dk.cpu")" \
-  "$(echo "$(median "$work/b-it.wall") / $(median "$work/b-dk.wall")" | bc -l)"
+report_b() { # report_b TITLE PREFIX
+  echo "$1"
+  printf '   imagetree pipeline run      %.2f s (CPU %.2f s)\n' "$(median "$work/$2-it.wall")" "$(median "$work/$2-it.cpu")"
+  printf '   PipelineLib way, blubber    %.2f s (CPU %.2f s)  ratio %.2f\n' "$(median "$work/$2-pl.wall")" "$(median "$work/$2-pl.cpu")" \
+    "$(echo "$(median "$work/$2-it.wall") / $(median "$work/$2-pl.wall")" | bc -l)"
+  printf '   PipelineLib way, docker only %.2f s (CPU %.2f s)  ratio %.2f\n' "$(median "$work/$2-dk.wall")" "$(median "$work/$2-dk.cpu")" \
+    "$(echo "$(median "$work/$2-it.wall") / $(median "$work/$2-dk.wall")" | bc -l)"
+}
+report_b "B. service1-shaped run, the same commit again (every image cached), $RUNS runs each, loads:$loads" b
+
+# B2. The same, each run of each side on a new commit (a file of src/service1 changed and committed first), as a
+# post-merge job meets it: every variant's source layer is new, so every image is built and the candidate's layers
+# are new to the registry (its base's are not).
+for f in n-it n-pl n-dk; do : >"$work/$f.wall"; : >"$work/$f.cpu"; done
+loads=""
+commit_n=0
+new_commit() { commit_n=$((commit_n + 1)); echo "$commit_n $(date +%s%N)" >"$repo/src/service1/COMMIT"
+  git -C "$repo" add -A; git -C "$repo" -c user.name=bench -c user.email=bench@example.org commit -q -m "commit $commit_n"; }
+for i in $(seq 1 "$RUNS"); do
+  loads="$loads $(cut -d' ' -f1 /proc/loadavg)"
+  sleep 1
+  new_commit; timed "$work/n-it.wall" "$work/n-it.cpu" bash -c it_run
+  new_commit; timed "$work/n-pl.wall" "$work/n-pl.cpu" "$work/plib-way.sh" blubber "$work" "$repo" "$blubber" "$REGISTRY_HOST"
+  new_commit; timed "$work/n-dk.wall" "$work/n-dk.cpu" "$work/plib-way.sh" docker "$work" "$repo" "$blubber" "$REGISTRY_HOST"
+done
+report_b "B2. service1-shaped run, a new commit each run (every image built), $RUNS runs each, loads:$loads" n
 
 # --- C. what one run of each side asks, outside the timing -----------------------------------------------------------
 # One more run of each side: the registry requests it made (the registry's access log) and, when strace is installed,
