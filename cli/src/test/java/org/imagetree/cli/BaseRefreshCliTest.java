@@ -140,7 +140,7 @@ class BaseRefreshCliTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Djava.io.tmpdir=" + javaTmp, Main.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(withDefaultSigint(cmd)).directory(work.toFile()).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -169,6 +169,21 @@ class BaseRefreshCliTest {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * {@code cmd} run with SIGINT as a terminal delivers it. A test run started in the background by a script
+     * ({@code .ci/run &}) ignores SIGINT, its children inherit that, and a JVM that starts with SIGINT ignored rightly
+     * keeps ignoring it (a background job's convention); the command is then started through a reset to the default.
+     */
+    private static List<String> withDefaultSigint(List<String> cmd) throws IOException {
+        String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+                .map(l -> l.substring("SigIgn:".length()).strip()).findFirst().orElse("0");
+        if ((new java.math.BigInteger(ignored, 16).longValue() & (1L << 1)) == 0) return cmd; // bit 1: signal 2, SIGINT
+        List<String> out = new ArrayList<>(List.of("python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+        out.addAll(cmd);
+        return out;
     }
 
     /** A mirror on loopback that accepts every connection and never answers: debootstrap waits on it. */
