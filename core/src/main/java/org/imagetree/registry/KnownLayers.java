@@ -7,12 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +17,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 
 /**
  * Which compressed blobs of a registry hold which uncompressed layers ({@code diff_id}), learnt from the manifests and
@@ -41,7 +35,6 @@ import java.util.regex.Pattern;
 public final class KnownLayers {
     private static final Logger LOG = LoggerFactory.getLogger(KnownLayers.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SHA256 = Pattern.compile("sha256:([0-9a-f]{64})");
 
     /**
      * A blob of {@code registry} holding a layer, and the repositories said to have it.
@@ -51,7 +44,7 @@ public final class KnownLayers {
     public record Known(String registry, String digest, long size, List<String> repositories, boolean verified) {}
 
     private final RegistryClient client;
-    private final Path store;
+    private final LineStore store;
     /** registry → diff_id → blob, learnt or pushed in this run. */
     private final Map<String, Map<String, Entry>> byRegistry = new ConcurrentHashMap<>();
     private final Set<ImageReference> learnt = ConcurrentHashMap.newKeySet();
@@ -66,7 +59,7 @@ public final class KnownLayers {
     /** @param store the directory of what earlier runs pushed (made on first write, mode 0700), or null */
     public KnownLayers(RegistryClient client, Path store) {
         this.client = client;
-        this.store = store;
+        this.store = new LineStore(store);
     }
 
     /** The user's store: {@code $XDG_CACHE_HOME/imagetree/layers}, else {@code ~/.cache/imagetree/layers}; null without either. */
@@ -159,17 +152,8 @@ public final class KnownLayers {
     }
 
     private Stored stored(String diffId) {
-        Path file = file(diffId);
-        if (file == null) return Stored.NONE;
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Stored.NONE;
-        } catch (IOException e) {
-            LOG.debug("cannot read {}: {}", file, e.toString());
-            return Stored.NONE;
-        }
+        List<String> lines = store.read(diffId);
+        if (lines.isEmpty()) return Stored.NONE;
         OptionalLong tarSize = OptionalLong.empty();
         Map<String, Map<String, List<String>>> blobs = new LinkedHashMap<>(); // registry → digest → repositories
         Map<String, Long> sizes = new LinkedHashMap<>();
@@ -197,24 +181,6 @@ public final class KnownLayers {
     }
 
     private void append(String diffId, String line) {
-        Path file = file(diffId);
-        if (file == null) return;
-        try {
-            if (!Files.isDirectory(store)) {
-                Files.createDirectories(store);
-                Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwx------"));
-            }
-            // One write of a short line with O_APPEND: lines of processes writing at once do not mix.
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("cannot write {}: {}", file, e.toString());
-        }
-    }
-
-    private Path file(String diffId) {
-        if (store == null) return null;
-        var m = SHA256.matcher(diffId);
-        return m.matches() ? store.resolve(m.group(1)) : null;
+        store.append(diffId, line);
     }
 }

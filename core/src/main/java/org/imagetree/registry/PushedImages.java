@@ -2,23 +2,15 @@ package org.imagetree.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Which manifest a push made of a local image (by its id, the sha256 of its config) in which repositories of a
@@ -33,9 +25,7 @@ import java.util.regex.Pattern;
  * One small file per image, lines appended (several processes may share the store). Thread-safe.
  */
 public final class PushedImages {
-    private static final Logger LOG = LoggerFactory.getLogger(PushedImages.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SHA256 = Pattern.compile("sha256:([0-9a-f]{64})");
     private static final int MAX_MANIFEST = 4 << 20;
 
     /** A manifest pushed of an image, and the repositories of {@code registry} it was pushed to. */
@@ -67,11 +57,11 @@ public final class PushedImages {
         }
     }
 
-    private final Path store;
+    private final LineStore store;
 
     /** @param store the directory (made on first write, mode 0700), or null to remember nothing */
     public PushedImages(Path store) {
-        this.store = store;
+        this.store = new LineStore(store);
     }
 
     /** The store beside the layer store {@code layerStore} ({@link KnownLayers#defaultStore}): {@code …/imagetree/images}. */
@@ -86,17 +76,7 @@ public final class PushedImages {
      * @param layers how many layers the local image has
      */
     public Optional<Pushed> find(String registry, String imageId, int layers) {
-        Path file = file(imageId);
-        if (file == null) return Optional.empty();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            LOG.debug("cannot read {}: {}", file, e.toString());
-            return Optional.empty();
-        }
+        List<String> lines = store.read(imageId);
         Map<String, Pushed> byDigest = new LinkedHashMap<>();
         for (String line : lines) {
             String[] f = line.split("\t");
@@ -124,13 +104,13 @@ public final class PushedImages {
     /** Records that {@code repository} of {@code registry} serves {@code manifest} (digest {@code digest}) for {@code imageId}. */
     public void remember(String registry, String repository, String imageId, String mediaType, byte[] manifest, String digest) {
         if (registry.contains("\t") || repository.contains("\t") || mediaType.contains("\t")) return;
-        append(imageId, "pushed\t" + registry + "\t" + repository + "\t" + digest + "\t" + mediaType + "\t"
+        store.append(imageId, "pushed\t" + registry + "\t" + repository + "\t" + digest + "\t" + mediaType + "\t"
                 + Base64.getEncoder().encodeToString(manifest));
     }
 
     /** Forgets a manifest of {@code imageId} the registry could not be given again (its blobs are gone). */
     public void forget(String registry, String imageId, String digest) {
-        append(imageId, "gone\t" + registry + "\t" + digest);
+        store.append(imageId, "gone\t" + registry + "\t" + digest);
     }
 
     private static boolean describes(byte[] manifest, String imageId, int layers) {
@@ -140,26 +120,5 @@ public final class PushedImages {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private void append(String imageId, String line) {
-        Path file = file(imageId);
-        if (file == null) return;
-        try {
-            if (!Files.isDirectory(store)) {
-                Files.createDirectories(store);
-                Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwx------"));
-            }
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("cannot write {}: {}", file, e.toString());
-        }
-    }
-
-    private Path file(String imageId) {
-        if (store == null) return null;
-        var m = SHA256.matcher(imageId);
-        return m.matches() ? store.resolve(m.group(1)) : null;
     }
 }
