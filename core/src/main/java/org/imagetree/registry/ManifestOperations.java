@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Manifests and names: existence checks ({@code HEAD}, one by one or pipelined by {@link ManifestProbe}), manifest
@@ -29,6 +31,8 @@ final class ManifestOperations {
     private static final int MAX_PAGES = 10_000;
 
     private final RegistryCalls calls;
+    /** Per registry: whether it refused the probe's one-share handshake ({@link ManifestProbe#ONE_SHARE_GROUPS}). */
+    private final Map<String, AtomicBoolean> defaultGroups = new ConcurrentHashMap<>();
 
     ManifestOperations(RegistryCalls calls) {
         this.calls = calls;
@@ -93,7 +97,7 @@ final class ManifestOperations {
         try {
             return Optional.of(new ManifestProbe(api.getHost(), port, Transport.authority(api),
                     plain ? null : calls.transport().sslContext(Transport.authority(api)), ACCEPT_MANIFESTS, "image-tree",
-                    options.connectTimeout(), stall));
+                    options.connectTimeout(), stall, defaultGroups.computeIfAbsent(registry, r -> new AtomicBoolean())));
         } catch (RuntimeException e) { // no TLS context (a broken trust store): the requests one by one say why
             LOG.debug("{}: no pipelined manifest checks: {}", registry, e.toString());
             return Optional.empty();

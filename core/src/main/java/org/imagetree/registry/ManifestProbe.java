@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
@@ -12,6 +13,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
@@ -51,6 +56,17 @@ final class ManifestProbe {
     private static final int MAX_LINE = 8 * 1024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final Pattern SAFE_PATH = Pattern.compile("/v2/[a-z0-9._/-]+/manifests/[A-Za-z0-9._:+=-]+");
+    /**
+     * The key exchange groups a TLS connection of the probe offers first: x25519, then x448, both of one kind, so that
+     * the client hello carries one key share. With the JDK's default list the client also computes a share on P-256
+     * (it sends the first group of two kinds), which a server that prefers x25519 (Go's, OpenSSL's) never uses, and the
+     * first P-256 key of a JVM builds that curve's precomputed tables: ~50 ms of a cold command's CPU before its first
+     * check (bench/RESULTS.md, issue 24). A server that supports neither group refuses the handshake; the probe then
+     * connects with the JDK's defaults, and keeps them for that registry. Java 20 and later only
+     * ({@code SSLParameters.setNamedGroups}); on older Java the probe offers the defaults.
+     */
+    static final List<String> ONE_SHARE_GROUPS = List.of("x25519", "x448");
+    private static final MethodHandle SET_NAMED_GROUPS = setNamedGroups();
 
     private final String host;
     private final int port;
@@ -63,9 +79,17 @@ final class ManifestProbe {
     private final Duration connectTimeout;
     /** How long one answer may take before the rest of its connection is left to the caller. */
     private final Duration stallTimeout;
+    /** Set once the registry refused {@link #ONE_SHARE_GROUPS}: its connections offer the JDK's default groups. */
+    private final AtomicBoolean defaultGroups;
 
     ManifestProbe(String host, int port, String authority, SSLContext tls, String accept, String userAgent,
                   Duration connectTimeout, Duration stallTimeout) {
+        this(host, port, authority, tls, accept, userAgent, connectTimeout, stallTimeout, new AtomicBoolean());
+    }
+
+    ManifestProbe(String host, int port, String authority, SSLContext tls, String accept, String userAgent,
+                  Duration connectTimeout, Duration stallTimeout, AtomicBoolean defaultGroups) {
+        this.defaultGroups = defaultGroups;
         this.host = host;
         this.port = port;
         this.authority = authority;
@@ -169,6 +193,20 @@ final class ManifestProbe {
     }
 
     private Socket open() throws IOException {
+        boolean oneShare = tls != null && SET_NAMED_GROUPS != null && !defaultGroups.get();
+        try {
+            return open(oneShare);
+        } catch (SSLException e) {
+            if (!oneShare) throw e;
+            // A TLS failure of the handshake (a server without a common group sends handshake_failure, the JDK's
+            // unexpected_message), or any other: once more with the JDK's defaults, which this registry keeps.
+            defaultGroups.set(true);
+            LOG.debug("{}: handshake offering {} refused ({}); offering the JDK's default groups", authority, ONE_SHARE_GROUPS, e.toString());
+            return open(false);
+        }
+    }
+
+    private Socket open(boolean oneShare) throws IOException {
         Socket raw = new Socket();
         try {
             raw.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
@@ -179,12 +217,37 @@ final class ManifestProbe {
             SSLParameters p = s.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as for the JDK client
             p.setApplicationProtocols(new String[]{"http/1.1"});
+            if (oneShare) namedGroups(p, ONE_SHARE_GROUPS);
             s.setSSLParameters(p);
             s.startHandshake();
             return s;
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    /** {@code SSLParameters.setNamedGroups} (Java 20), or null on an older Java. */
+    private static MethodHandle setNamedGroups() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(SSLParameters.class, "setNamedGroups",
+                    MethodType.methodType(void.class, String[].class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null;
+        }
+    }
+
+    /** Whether this JVM lets a connection choose its key exchange groups (Java 20 and later). */
+    static boolean choosesGroups() { return SET_NAMED_GROUPS != null; }
+
+    /** Sets {@code groups} as the key exchange groups of {@code p} (only when {@link #choosesGroups}). */
+    static void namedGroups(SSLParameters p, List<String> groups) {
+        try {
+            SET_NAMED_GROUPS.invoke(p, groups.toArray(String[]::new));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -10,6 +10,7 @@ import org.imagetree.plan.PlanOptions;
 import org.imagetree.plan.Planner;
 import org.imagetree.testing.ImageDefinitions;
 import org.imagetree.testing.LocalRegistry;
+import org.imagetree.testing.TestCertificates;
 import org.imagetree.testing.TinyImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +30,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The pipelined manifest checks ({@link ManifestProbe} through {@link RegistryClient#probeManifests}): against a real
@@ -188,6 +191,54 @@ class ManifestProbeTest {
     }
 
     @Test
+    void overTlsItOffersX25519AloneAndARegistryWithoutItGetsTheJdkDefaultsAfterOneRefusal(@TempDir Path dir) throws Exception {
+        assumeTrue(ManifestProbe.choosesGroups(), "SSLParameters.setNamedGroups: Java 20 and later");
+        TestCertificates.Server tls = TestCertificates.server(dir);
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < 10; i++) paths.add("/v2/img" + i + "/manifests/1.0"); // one connection
+        // A registry with x25519: the one-share handshake is taken, one connection asks all.
+        try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "x25519"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
+            AtomicBoolean defaults = new AtomicBoolean();
+            List<ManifestProbe.Answer> answers = probe(server, tls, defaults).head(paths, () -> { });
+
+            assertThat(answers).doesNotContainNull();
+            assertThat(answers.get(0).manifest()).isPresent();
+            assertThat(answers.get(1).manifest()).isEmpty();
+            assertThat(defaults).isFalse();
+            assertThat(server.connections()).isEqualTo(1);
+        }
+        // A registry with P-256 only: the first handshake is refused (so P-256 was not offered), the probe connects
+        // again with the JDK's defaults, answers everything, and its later connections offer the defaults at once.
+        try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "secp256r1"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
+            AtomicBoolean defaults = new AtomicBoolean();
+            List<ManifestProbe.Answer> answers = probe(server, tls, defaults).head(paths, () -> { });
+
+            assertThat(answers).doesNotContainNull();
+            assertThat(answers.get(4).manifest()).isPresent();
+            assertThat(answers.get(5).manifest()).isEmpty();
+            assertThat(defaults).isTrue();
+            assertThat(server.connections()).as("one refused, one asking").isEqualTo(2);
+
+            assertThat(probe(server, tls, defaults).head(paths, () -> { })).doesNotContainNull();
+            assertThat(server.connections()).as("no second refusal").isEqualTo(3);
+        }
+    }
+
+    private static javax.net.ssl.SSLServerSocket tlsSocket(TestCertificates.Server tls, String group) throws IOException {
+        javax.net.ssl.SSLServerSocket socket = (javax.net.ssl.SSLServerSocket) tls.context().getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+        ManifestProbe.namedGroups(p, List.of(group));
+        socket.setSSLParameters(p);
+        return socket;
+    }
+
+    private static ManifestProbe probe(ScriptedServer server, TestCertificates.Server tls, AtomicBoolean defaults) throws Exception {
+        return new ManifestProbe("127.0.0.1", server.port(), server.host(), TestCertificates.trusting(tls.certificate()),
+                "application/vnd.docker.distribution.manifest.v2+json", "test", Duration.ofSeconds(10), Duration.ofSeconds(10), defaults);
+    }
+
+    @Test
     void pathsThatCouldSplitARequestAreNeverProbed() {
         assertThat(ManifestProbe.probeable("/v2/team/app/manifests/1.0-2_b")).isTrue();
         assertThat(ManifestProbe.probeable("/v2/app/manifests/sha256:" + "0".repeat(64))).isTrue();
@@ -228,14 +279,21 @@ class ManifestProbeTest {
         private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
 
         ScriptedServer(Script script) throws IOException {
+            this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), script);
+        }
+
+        /** On {@code socket} (a TLS server socket: each connection's handshake happens at its first read). */
+        ScriptedServer(ServerSocket socket, Script script) {
             this.script = script;
-            this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            this.socket = socket;
             Thread t = new Thread(this::accept, "scripted-registry");
             t.setDaemon(true);
             t.start();
         }
 
         String host() { return "127.0.0.1:" + socket.getLocalPort(); }
+
+        int port() { return socket.getLocalPort(); }
 
         int connections() { return connections.get(); }
 

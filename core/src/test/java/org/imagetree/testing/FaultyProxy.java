@@ -95,22 +95,9 @@ public final class FaultyProxy implements AutoCloseable {
             this.certificate = null;
         } else {
             // A self-signed certificate for 127.0.0.1, made with the JDK's keytool; clients trust certificate().
-            Path keystore = tlsDir.resolve("proxy.p12");
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            TestEnvironment.run(java.util.Map.of(), keytool, "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12",
-                    "-storepass", "proxypass", "-keypass", "proxypass", "-alias", "proxy", "-keyalg", "RSA", "-keysize", "2048",
-                    "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1");
-            this.certificate = tlsDir.resolve("proxy.crt");
-            TestEnvironment.run(java.util.Map.of(), keytool, "-exportcert", "-rfc", "-keystore", keystore.toString(), "-storetype", "PKCS12",
-                    "-storepass", "proxypass", "-alias", "proxy", "-file", certificate.toString());
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-            try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
-                ks.load(in, "proxypass".toCharArray());
-            }
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, "proxypass".toCharArray());
-            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-            tls.init(kmf.getKeyManagers(), null, null);
+            TestCertificates.Server tlsServer = TestCertificates.server(tlsDir);
+            this.certificate = tlsServer.certificate();
+            javax.net.ssl.SSLContext tls = tlsServer.context();
             com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
             https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));

@@ -10,10 +10,14 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Self-signed certificates for 127.0.0.1 made with the openssl CLI, and a client context trusting one. */
+/**
+ * Self-signed certificates for 127.0.0.1 made with the openssl CLI, a client context trusting one, and a server
+ * context with its key made by the JDK's keytool.
+ */
 public final class TestCertificates {
     private TestCertificates() {}
 
@@ -54,6 +58,31 @@ public final class TestCertificates {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("openssl " + String.join(" ", args) + " failed: " + Files.readString(dir.resolve("openssl.log")));
         }
+    }
+
+    /** A server's TLS context and the certificate its clients trust. */
+    public record Server(SSLContext context, Path certificate) {}
+
+    /** An RSA 2048 key and a self-signed certificate for IP 127.0.0.1 made with the JDK's keytool, as a server context. */
+    public static Server server(Path dir) throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        char[] password = "serverpass".toCharArray();
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        TestEnvironment.run(java.util.Map.of(), keytool, "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                "-storepass", "serverpass", "-keypass", "serverpass", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
+                "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1");
+        Path certificate = dir.resolve("server.crt");
+        TestEnvironment.run(java.util.Map.of(), keytool, "-exportcert", "-rfc", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                "-storepass", "serverpass", "-alias", "server", "-file", certificate.toString());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return new Server(context, certificate);
     }
 
     /** A client TLS context that trusts exactly this certificate. */
