@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Manifests and names: existence checks ({@code HEAD}, one by one or pipelined by {@link ManifestProbe}), manifest
@@ -31,8 +30,11 @@ final class ManifestOperations {
     private static final int MAX_PAGES = 10_000;
 
     private final RegistryCalls calls;
-    /** Per registry: whether it refused the probe's one-share handshake ({@link ManifestProbe#ONE_SHARE_GROUPS}). */
-    private final Map<String, AtomicBoolean> defaultGroups = new ConcurrentHashMap<>();
+    /**
+     * Per registry, its pipelined checks: one probe for the client's life, so that a refusal of its one-share handshake
+     * ({@link ManifestProbe#ONE_SHARE_GROUPS}) is met once.
+     */
+    private final Map<String, Optional<ManifestProbe>> probes = new ConcurrentHashMap<>();
 
     ManifestOperations(RegistryCalls calls) {
         this.calls = calls;
@@ -89,6 +91,10 @@ final class ManifestOperations {
     }
 
     private Optional<ManifestProbe> probe(String registry) {
+        return probes.computeIfAbsent(registry, this::newProbe);
+    }
+
+    private Optional<ManifestProbe> newProbe(String registry) {
         URI api = calls.apiUri(registry);
         boolean plain = "http".equals(api.getScheme());
         int port = api.getPort() >= 0 ? api.getPort() : plain ? 80 : 443;
@@ -97,7 +103,7 @@ final class ManifestOperations {
         try {
             return Optional.of(new ManifestProbe(api.getHost(), port, Transport.authority(api),
                     plain ? null : calls.transport().sslContext(Transport.authority(api)), ACCEPT_MANIFESTS, "image-tree",
-                    options.connectTimeout(), stall, defaultGroups.computeIfAbsent(registry, r -> new AtomicBoolean())));
+                    options.connectTimeout(), stall));
         } catch (RuntimeException e) { // no TLS context (a broken trust store): the requests one by one say why
             LOG.debug("{}: no pipelined manifest checks: {}", registry, e.toString());
             return Optional.empty();

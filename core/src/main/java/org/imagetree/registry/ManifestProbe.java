@@ -80,16 +80,10 @@ final class ManifestProbe {
     /** How long one answer may take before the rest of its connection is left to the caller. */
     private final Duration stallTimeout;
     /** Set once the registry refused {@link #ONE_SHARE_GROUPS}: its connections offer the JDK's default groups. */
-    private final AtomicBoolean defaultGroups;
+    private final AtomicBoolean defaultGroups = new AtomicBoolean();
 
     ManifestProbe(String host, int port, String authority, SSLContext tls, String accept, String userAgent,
                   Duration connectTimeout, Duration stallTimeout) {
-        this(host, port, authority, tls, accept, userAgent, connectTimeout, stallTimeout, new AtomicBoolean());
-    }
-
-    ManifestProbe(String host, int port, String authority, SSLContext tls, String accept, String userAgent,
-                  Duration connectTimeout, Duration stallTimeout, AtomicBoolean defaultGroups) {
-        this.defaultGroups = defaultGroups;
         this.host = host;
         this.port = port;
         this.authority = authority;
@@ -236,6 +230,9 @@ final class ManifestProbe {
             return null;
         }
     }
+
+    /** Whether this probe's connections offer the JDK's default key exchange groups (a registry refused x25519 alone). */
+    boolean offersDefaultGroups() { return defaultGroups.get(); }
 
     /** Whether this JVM lets a connection choose its key exchange groups (Java 20 and later). */
     static boolean choosesGroups() { return SET_NAMED_GROUPS != null; }

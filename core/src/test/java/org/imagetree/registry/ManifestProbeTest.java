@@ -30,7 +30,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -198,44 +197,47 @@ class ManifestProbeTest {
         for (int i = 0; i < 10; i++) paths.add("/v2/img" + i + "/manifests/1.0"); // one connection
         // A registry with x25519: the one-share handshake is taken, one connection asks all.
         try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "x25519"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
-            AtomicBoolean defaults = new AtomicBoolean();
-            List<ManifestProbe.Answer> answers = probe(server, tls, defaults).head(paths, () -> { });
+            ManifestProbe probe = probe(server, tls);
+            List<ManifestProbe.Answer> answers = probe.head(paths, () -> { });
 
             assertThat(answers).doesNotContainNull();
             assertThat(answers.get(0).manifest()).isPresent();
             assertThat(answers.get(1).manifest()).isEmpty();
-            assertThat(defaults).isFalse();
+            assertThat(probe.offersDefaultGroups()).isFalse();
             assertThat(server.connections()).isEqualTo(1);
         }
         // A registry with P-256 only: the first handshake is refused (so P-256 was not offered), the probe connects
         // again with the JDK's defaults, answers everything, and its later connections offer the defaults at once.
         try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "secp256r1"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
-            AtomicBoolean defaults = new AtomicBoolean();
-            List<ManifestProbe.Answer> answers = probe(server, tls, defaults).head(paths, () -> { });
+            ManifestProbe probe = probe(server, tls);
+            List<ManifestProbe.Answer> answers = probe.head(paths, () -> { });
 
             assertThat(answers).doesNotContainNull();
             assertThat(answers.get(4).manifest()).isPresent();
             assertThat(answers.get(5).manifest()).isEmpty();
-            assertThat(defaults).isTrue();
+            assertThat(probe.offersDefaultGroups()).isTrue();
             assertThat(server.connections()).as("one refused, one asking").isEqualTo(2);
 
-            assertThat(probe(server, tls, defaults).head(paths, () -> { })).doesNotContainNull();
+            assertThat(probe.head(paths, () -> { })).doesNotContainNull();
             assertThat(server.connections()).as("no second refusal").isEqualTo(3);
         }
     }
 
+    /** A TLS server socket offering only {@code group} (all the JDK's groups when null). */
     private static javax.net.ssl.SSLServerSocket tlsSocket(TestCertificates.Server tls, String group) throws IOException {
         javax.net.ssl.SSLServerSocket socket = (javax.net.ssl.SSLServerSocket) tls.context().getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        javax.net.ssl.SSLParameters p = socket.getSSLParameters();
-        ManifestProbe.namedGroups(p, List.of(group));
-        socket.setSSLParameters(p);
+        if (group != null) {
+            javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+            ManifestProbe.namedGroups(p, List.of(group));
+            socket.setSSLParameters(p);
+        }
         return socket;
     }
 
-    private static ManifestProbe probe(ScriptedServer server, TestCertificates.Server tls, AtomicBoolean defaults) throws Exception {
+    private static ManifestProbe probe(ScriptedServer server, TestCertificates.Server tls) throws Exception {
         return new ManifestProbe("127.0.0.1", server.port(), server.host(), TestCertificates.trusting(tls.certificate()),
-                "application/vnd.docker.distribution.manifest.v2+json", "test", Duration.ofSeconds(10), Duration.ofSeconds(10), defaults);
+                "application/vnd.docker.distribution.manifest.v2+json", "test", Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
 
     @Test
