@@ -63,7 +63,8 @@ final class ManifestProbe {
      * first P-256 key of a JVM builds that curve's precomputed tables: ~50 ms of a cold command's CPU before its first
      * check (bench/RESULTS.md, issue 24). A server that supports neither group refuses the handshake; the probe then
      * connects with the JDK's defaults, and keeps them for that registry. Java 20 and later only
-     * ({@code SSLParameters.setNamedGroups}); on older Java the probe offers the defaults.
+     * ({@code SSLParameters.setNamedGroups}); on older Java, and when {@code jdk.tls.namedGroups} is set
+     * ({@link #groupsChosenByUser}), the probe offers the JVM's groups.
      */
     static final List<String> ONE_SHARE_GROUPS = List.of("x25519", "x448");
     private static final MethodHandle SET_NAMED_GROUPS = setNamedGroups();
@@ -187,7 +188,7 @@ final class ManifestProbe {
     }
 
     private Socket open() throws IOException {
-        boolean oneShare = tls != null && SET_NAMED_GROUPS != null && !defaultGroups.get();
+        boolean oneShare = tls != null && SET_NAMED_GROUPS != null && !defaultGroups.get() && !groupsChosenByUser();
         try {
             return open(oneShare);
         } catch (SSLException e) {
@@ -233,6 +234,15 @@ final class ManifestProbe {
 
     /** Whether this probe's connections offer the JDK's default key exchange groups (a registry refused x25519 alone). */
     boolean offersDefaultGroups() { return defaultGroups.get(); }
+
+    /**
+     * Whether the JVM's key exchange groups were chosen by whoever runs it ({@code -Djdk.tls.namedGroups}, e.g. a
+     * FIPS or site policy): those are offered as they are, never narrowed to {@link #ONE_SHARE_GROUPS}.
+     */
+    static boolean groupsChosenByUser() {
+        String chosen = System.getProperty("jdk.tls.namedGroups");
+        return chosen != null && !chosen.isBlank();
+    }
 
     /** Whether this JVM lets a connection choose its key exchange groups (Java 20 and later). */
     static boolean choosesGroups() { return SET_NAMED_GROUPS != null; }

@@ -223,6 +223,24 @@ class ManifestProbeTest {
         }
     }
 
+    @Test
+    void groupsChosenWithJdkTlsNamedGroupsAreOfferedAsTheyAre(@TempDir Path dir) throws Exception {
+        assumeTrue(ManifestProbe.choosesGroups(), "SSLParameters.setNamedGroups: Java 20 and later");
+        assumeTrue(System.getProperty("jdk.tls.namedGroups") == null, "the JVM's groups are already chosen");
+        TestCertificates.Server tls = TestCertificates.server(dir);
+        List<String> paths = List.of("/v2/img0/manifests/1.0", "/v2/img1/manifests/1.0");
+        System.setProperty("jdk.tls.namedGroups", "secp256r1,x25519");
+        try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "secp256r1"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
+            ManifestProbe probe = probe(server, tls);
+
+            assertThat(probe.head(paths, () -> { })).doesNotContainNull();
+            assertThat(server.connections()).as("not narrowed to x25519, so not refused").isEqualTo(1);
+            assertThat(probe.offersDefaultGroups()).isFalse();
+        } finally {
+            System.clearProperty("jdk.tls.namedGroups");
+        }
+    }
+
     /** A TLS server socket offering only {@code group} (all the JDK's groups when null). */
     private static javax.net.ssl.SSLServerSocket tlsSocket(TestCertificates.Server tls, String group) throws IOException {
         javax.net.ssl.SSLServerSocket socket = (javax.net.ssl.SSLServerSocket) tls.context().getServerSocketFactory()
