@@ -20,4 +20,16 @@ bash "$here/base-image.sh" imagetree-local/bookworm:latest
 cd "$repo"
 log "building and testing on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1) with $(./mvnw -B -v 2>/dev/null | head -1)"
 mapfile -t hpi < <(hpi_maven_args)
-./mvnw -B -ntp "${hpi[@]}" verify "$@"
+# The tests read ../shared: beside this clone, else $IMAGETREE_SHARED, else beside the repository this clone was made
+# from when that is a directory on this machine (a clone made elsewhere for a clean run: git clone . /tmp/x).
+shared="$repo/../shared"
+if [ ! -d "$shared" ]; then
+  origin="$(git -C "$repo" remote get-url origin 2>/dev/null || true)"
+  if [ -n "${IMAGETREE_SHARED:-}" ]; then shared="$IMAGETREE_SHARED"
+  elif [ -n "$origin" ] && [ -d "$origin/../shared" ]; then shared="$origin/../shared"
+  else log "cannot find shared/ beside $repo or the repository it was cloned from (set IMAGETREE_SHARED)"; exit 2
+  fi
+fi
+shared="$(cd "$shared" && pwd)"
+log "shared inputs: $shared"
+./mvnw -B -ntp "${hpi[@]}" -Dimagetree.shared.dir="$shared" verify "$@"
