@@ -196,7 +196,7 @@ class ManifestProbeTest {
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < 10; i++) paths.add("/v2/img" + i + "/manifests/1.0"); // one connection
         // A registry with x25519: the one-share handshake is taken, one connection asks all.
-        try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "x25519"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
+        try (ScriptedServer server = tlsServer(tls, "x25519")) {
             ManifestProbe probe = probe(server, tls);
             List<ManifestProbe.Answer> answers = probe.head(paths, () -> { });
 
@@ -208,7 +208,7 @@ class ManifestProbeTest {
         }
         // A registry with P-256 only: the first handshake is refused (so P-256 was not offered), the probe connects
         // again with the JDK's defaults, answers everything, and its later connections offer the defaults at once.
-        try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "secp256r1"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
+        try (ScriptedServer server = tlsServer(tls, "secp256r1")) {
             ManifestProbe probe = probe(server, tls);
             List<ManifestProbe.Answer> answers = probe.head(paths, () -> { });
 
@@ -230,7 +230,7 @@ class ManifestProbeTest {
         TestCertificates.Server tls = TestCertificates.server(dir);
         List<String> paths = List.of("/v2/img0/manifests/1.0", "/v2/img1/manifests/1.0");
         System.setProperty("jdk.tls.namedGroups", "secp256r1,x25519");
-        try (ScriptedServer server = new ScriptedServer(tlsSocket(tls, "secp256r1"), (conn, index, path) -> published(path) ? ok() : status(404, ""))) {
+        try (ScriptedServer server = tlsServer(tls, "secp256r1")) {
             ManifestProbe probe = probe(server, tls);
 
             assertThat(probe.head(paths, () -> { })).doesNotContainNull();
@@ -239,6 +239,11 @@ class ManifestProbeTest {
         } finally {
             System.clearProperty("jdk.tls.namedGroups");
         }
+    }
+
+    /** A TLS server answering every manifest check ({@link #published}) and offering only {@code group}. */
+    private static ScriptedServer tlsServer(TestCertificates.Server tls, String group) throws IOException {
+        return new ScriptedServer(tlsSocket(tls, group), (conn, index, path) -> published(path) ? ok() : status(404, ""));
     }
 
     /** A TLS server socket offering only {@code group} (all the JDK's groups when null). */

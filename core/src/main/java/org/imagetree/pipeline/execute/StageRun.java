@@ -77,38 +77,17 @@ final class StageRun {
         try {
             bindStageName();
             StepValues.Evaluator e = this::eval;
-            if (stage.build().isPresent()) {
-                step = "build";
-                BuildStep.execute(this, stage.build().get(), e);
-            }
-            if (stage.run().isPresent()) {
-                step = "run";
-                RunStep.execute(this, stage.run().get(), e);
-            }
-            if (stage.copy().isPresent()) {
-                step = "copy";
-                CopyStep.execute(this, stage.copy().get(), e);
-            }
-            if (stage.publish().isPresent()) {
-                step = "publish";
-                PublishStep.execute(this, stage.publish().get(), e);
-            }
-            if (stage.promote().isPresent()) {
-                step = "promote";
-                PromoteStep.execute(this, stage.promote().get(), e);
-            }
-            if (stage.deploy().isPresent()) {
-                step = "deploy";
-                DeployStep.execute(this, stage.deploy().get(), e);
-            }
+            step("build", stage.build(), b -> BuildStep.execute(this, b, e));
+            step("run", stage.run(), r -> RunStep.execute(this, r, e));
+            step("copy", stage.copy(), c -> CopyStep.execute(this, c, e));
+            step("publish", stage.publish(), p -> PublishStep.execute(this, p, e));
+            step("promote", stage.promote(), p -> PromoteStep.execute(this, p, e));
+            step("deploy", stage.deploy(), d -> DeployStep.execute(this, d, e));
             for (Steps.Export x : stage.exports()) {
                 step = "exports";
                 sc.bind(x.name(), eval("exports." + x.name(), x.value()));
             }
-            if (stage.trigger().isPresent()) {
-                step = "trigger";
-                TriggerStep.execute(this, stage.trigger().get());
-            }
+            step("trigger", stage.trigger(), t -> TriggerStep.execute(this, t));
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             status = StageStatus.FAILED;
@@ -133,6 +112,19 @@ final class StageRun {
         });
         return new StageResult(scope.pipeline().name(), stage.name(), status, reason, Duration.between(start, scope.services().clock().instant()),
                 built, published, exports);
+    }
+
+    /** One step of the stage, in the stage's order. */
+    @FunctionalInterface
+    private interface StepAction<T> {
+        void execute(T step) throws Exception;
+    }
+
+    /** Runs {@code action} on the stage's {@code name} step when the stage has one; failures name that step. */
+    private <T> void step(String name, Optional<T> declared, StepAction<T> action) throws Exception {
+        if (declared.isEmpty()) return;
+        step = name;
+        action.execute(declared.get());
     }
 
     /** {@code relative} to the pipeline's directory, which must stay in the repository (no symlink out either). */
