@@ -137,19 +137,30 @@ public final class ImagePublisher implements AutoCloseable {
         String registryHost = ref.registry();
         ImagePusher.Pushed pushed = pusher.push(exported.image(), ref, log,
                 digest -> List.copyOf(blobsIn.getOrDefault(registryHost + "@" + digest, Set.of())));
-        pushedTo.add(where);
+        remember(local, ref, exported, pushed.digest());
+        log.accept(String.format("pushed %s %s: %d blob(s) uploaded, %d mounted, %d already there (export %.1f s, push %.1f s)",
+                target, pushed.digest(), pushed.uploaded(), pushed.mounted(), pushed.present(), (t1 - t0) / 1e9,
+                (System.nanoTime() - t1) / 1e9));
+        return published(target, exported.image(), pushed);
+    }
+
+    /**
+     * What a push of {@code exported} to {@code ref} made known, for this publisher's other tags and repositories and
+     * for later runs: the repository it is in, where its blobs are, its layers, and the manifest pushed.
+     */
+    private void remember(ContainerEngine.LocalImage local, ImageReference ref, ImageExport.Exported exported, String digest) {
+        pushedTo.add(local.id() + "@" + ref.registry() + "/" + ref.repository());
         for (PushableImage.Blob b : exported.image().blobs()) {
-            blobsIn.computeIfAbsent(registryHost + "@" + b.digest(), d -> ConcurrentHashMap.newKeySet()).add(ref.repository());
+            blobsIn.computeIfAbsent(ref.registry() + "@" + b.digest(), d -> ConcurrentHashMap.newKeySet()).add(ref.repository());
         }
         for (int i = 0; i < exported.diffIds().size(); i++) {
             known.remember(ref.registry(), ref.repository(), exported.diffIds().get(i), exported.layerDigests().get(i),
                     exported.layerSizes().get(i));
         }
-        pushedImages.remember(ref.registry(), ref.repository(), local.id(), exported.image().mediaType(), exported.image().manifest(), pushed.digest());
-        log.accept(String.format("pushed %s %s: %d blob(s) uploaded, %d mounted, %d already there (export %.1f s, push %.1f s)",
-                target, pushed.digest(), pushed.uploaded(), pushed.mounted(), pushed.present(), (t1 - t0) / 1e9,
-                (System.nanoTime() - t1) / 1e9));
-        PushableImage image = exported.image();
+        pushedImages.remember(ref.registry(), ref.repository(), local.id(), exported.image().mediaType(), exported.image().manifest(), digest);
+    }
+
+    private static Published published(String target, PushableImage image, ImagePusher.Pushed pushed) {
         return new Published(target, pushed.digest(), new Manifest(image.manifest(), image.mediaType(), pushed.digest()),
                 pushed.uploaded(), pushed.mounted(), pushed.present());
     }
@@ -185,20 +196,12 @@ public final class ImagePublisher implements AutoCloseable {
         List<Map.Entry<String, Long>> layers = earlier.layers();
         List<String> digests = layers.stream().map(Map.Entry::getKey).toList();
         List<Long> sizes = layers.stream().map(Map.Entry::getValue).toList();
-        exports.put(local.id() + "@" + ref.registry(),
-                CompletableFuture.completedFuture(new ImageExport.Exported(image, local.id(), local.layers(), digests, sizes, Map.of())));
-        pushedTo.add(local.id() + "@" + ref.registry() + "/" + ref.repository());
-        for (PushableImage.Blob b : image.blobs()) {
-            blobsIn.computeIfAbsent(ref.registry() + "@" + b.digest(), d -> ConcurrentHashMap.newKeySet()).add(ref.repository());
-        }
-        for (int i = 0; i < digests.size(); i++) {
-            known.remember(ref.registry(), ref.repository(), local.layers().get(i), digests.get(i), sizes.get(i));
-        }
-        pushedImages.remember(ref.registry(), ref.repository(), local.id(), image.mediaType(), image.manifest(), pushed.digest());
+        ImageExport.Exported asBefore = new ImageExport.Exported(image, local.id(), local.layers(), digests, sizes, Map.of());
+        exports.put(local.id() + "@" + ref.registry(), CompletableFuture.completedFuture(asBefore));
+        remember(local, ref, asBefore, pushed.digest());
         log.accept(String.format("pushed %s %s as pushed before, without an export: %d blob(s) mounted, %d already there (push %.1f s)",
                 target, pushed.digest(), pushed.mounted(), pushed.present(), (System.nanoTime() - t0) / 1e9));
-        return Optional.of(new Published(target, pushed.digest(), new Manifest(image.manifest(), image.mediaType(), pushed.digest()),
-                pushed.uploaded(), pushed.mounted(), pushed.present()));
+        return Optional.of(published(target, image, pushed));
     }
 
     /**
